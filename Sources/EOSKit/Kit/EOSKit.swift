@@ -1,0 +1,2 @@
+/// EOSKit: the edge orchestration library. Importing it imports every EOS module.
+@_exported public import EOSModel

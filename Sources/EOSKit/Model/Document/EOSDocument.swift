@@ -1,0 +1,133 @@
+public import Foundation
+internal import Yams
+
+/// A document EOS reads from YAML or JSON: a `FleetDeployment` or one of the Margo documents.
+///
+/// Conforming types are plain `Codable` values. Reading one from text through this protocol adds what plain
+/// decoding cannot: every problem at once, each with its path and line:column, unknown fields with a suggested
+/// correction, and the document's own rules (`validationProblems()`).
+public protocol EOSDocument: Codable, Sendable, Hashable {
+    /// The kind this type reads.
+    static var documentKind: DocumentKind { get }
+
+    /// The document's name for messages such as `valid: FleetDeployment vision-pipeline`.
+    var documentName: String { get }
+
+    /// The rules beyond shape: names, references, ranges. Paths are from the document's root.
+    ///
+    /// Also useful on values built in code: an empty result means the value is valid.
+    func validationProblems() -> [ValidationProblem]
+}
+
+extension EOSDocument {
+    /// Reads exactly one document from YAML or JSON text.
+    ///
+    /// - Throws: `DocumentError` with every problem found, each with its path and line:column.
+    public init(yaml text: String) throws(DocumentError) {
+        var first: ParsedDocument?
+        var extra: ParsedDocument?
+        ParsedDocument.forEach(in: text) { document in
+            if first == nil { first = document } else if extra == nil { extra = document }
+        }
+        guard let document = first else {
+            throw DocumentError(problems: [ValidationProblem(path: .root, message: "no document found")])
+        }
+        if let extra, document.root != nil {
+            throw DocumentError(
+                problems: [
+                    ValidationProblem(
+                        path: .root, message: "expected one document, found more; read streams with decodeAll(yaml:)",
+                        location: extra.location)
+                ])
+        }
+        self = try DocumentDecoding.decode(Self.self, from: document).get()
+    }
+
+    /// Reads exactly one document from UTF-8 YAML or JSON data.
+    public init(data: Data) throws(DocumentError) {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DocumentError(
+                code: .syntax, problems: [ValidationProblem(path: .root, message: "input is not valid UTF-8")])
+        }
+        try self.init(yaml: text)
+    }
+
+    /// Reads every document of a multi-document YAML stream; all must be of this kind.
+    ///
+    /// - Throws: `DocumentError` with the problems of every document that failed, each problem's location
+    ///   pointing into the whole stream.
+    public static func decodeAll(yaml text: String) throws(DocumentError) -> [Self] {
+        var values: [Self] = []
+        var problems: [ValidationProblem] = []
+        ParsedDocument.forEach(in: text) { document in
+            switch DocumentDecoding.decode(Self.self, from: document) {
+            case .success(let value): values.append(value)
+            case .failure(let error): problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw DocumentError(problems: problems) }
+        return values
+    }
+
+    /// Checks the document's rules, throwing every problem found.
+    public func validate() throws(DocumentError) {
+        let problems = validationProblems()
+        if !problems.isEmpty { throw DocumentError(problems: problems) }
+    }
+
+    /// The document as YAML, keys in a stable order.
+    public func yamlString() throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.sortKeys = false
+        encoder.options.indent = 2
+        return try encoder.encode(self)
+    }
+
+    /// The document as JSON, keys sorted.
+    public func jsonData(prettyPrinted: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
+        return try encoder.encode(self)
+    }
+}
+
+/// Decodes parsed documents into `EOSDocument` values with every problem located.
+enum DocumentDecoding {
+    static func decode<T: EOSDocument>(_ type: T.Type, from document: ParsedDocument) -> Result<T, DocumentError> {
+        guard let root = document.root else {
+            return .failure(DocumentError(code: .syntax, problems: document.problems))
+        }
+        return decode(type, root: root, composeProblems: document.problems)
+    }
+
+    /// Decodes a composed tree; `composeProblems` (repeated keys and the like) are reported with the rest.
+    static func decode<T: EOSDocument>(
+        _ type: T.Type, root: DocumentNode, composeProblems: [ValidationProblem] = []
+    ) -> Result<T, DocumentError> {
+        let session = DecodingSession()
+        for problem in composeProblems {
+            session.record(problem.message, at: problem.path, location: problem.location)
+        }
+        let value = try? session.decodeRoot(T.self, root: root)
+        if let value {
+            for problem in value.validationProblems() where !session.hidesRuleCheck(at: problem.path) {
+                let location = problem.location ?? SourceLocator.locate(problem.path, in: root)
+                session.record(problem.message, at: problem.path, location: location)
+            }
+        }
+        guard let value, session.problems.isEmpty else {
+            return .failure(DocumentError(problems: ordered(session.problems)))
+        }
+        return .success(value)
+    }
+
+    /// Problems in reading order: by line and column, then path.
+    static func ordered(_ problems: [ValidationProblem]) -> [ValidationProblem] {
+        problems.enumerated().sorted { lhs, rhs in
+            switch (lhs.element.location, rhs.element.location) {
+            case let (l?, r?) where l != r: return (l.line, l.column) < (r.line, r.column)
+            default: return lhs.offset < rhs.offset
+            }
+        }.map(\.element)
+    }
+}
