@@ -3,6 +3,11 @@
 /// A problem at a path hides later problems at or below that path, so one mistake is reported once, not as a
 /// cascade of follow-on errors from the placeholder that stood in for it.
 final class DecodingSession {
+    /// The document being decoded, for locating problems that types report by path.
+    let root: DocumentNode
+
+    init(root: DocumentNode) { self.root = root }
+
     private(set) var problems: [ValidationProblem] = []
     private var reportedPaths: Set<DocumentPath> = []
     /// The bad values a placeholder stood in for: rule checks at or below them would only describe the placeholder.
@@ -19,6 +24,12 @@ final class DecodingSession {
     /// again as a second problem.
     func noteMisspelling(of path: DocumentPath) {
         reportedPaths.insert(path)
+    }
+
+    /// Notes a value the composer had doubts about, such as a key given twice (the first value is kept, but the
+    /// second may be the one meant): checks that compare it with its siblings are hidden, as for a placeholder.
+    func noteDoubtfulValue(at path: DocumentPath) {
+        if case .key? = path.components.last { placeholderObjects.insert(DocumentPath(path.components.dropLast())) }
     }
 
     /// Records a problem unless an earlier one already covers its path.
@@ -42,7 +53,7 @@ final class DecodingSession {
     /// Whether a rule check at `path` should be skipped because a placeholder stands in for what it checks.
     func hidesRuleCheck(at path: DocumentPath) -> Bool {
         if isCovered(path) { return true }
-        if placeholderValues.isEmpty { return false }
+        if placeholderValues.isEmpty, placeholderObjects.isEmpty { return false }
         if placeholderObjects.contains(path) { return true }
         var components = path.components
         while !components.isEmpty {
@@ -79,7 +90,7 @@ final class DecodingSession {
             // placeholder (`mode` missing, so `replicas` is "only used with mode Replicas").
             let path = decoder.codingPath
             if !placeholderObjects.contains(DocumentPath(codingPath: path)) {
-                record(error, base: path, node: decoder.node ?? decoder.parent)
+                record(error)
             }
         } catch is NodeDecoder.Abort {
             // Already recorded further down.
@@ -90,7 +101,7 @@ final class DecodingSession {
 
     /// Decodes the entry point: the document's root.
     func decodeRoot<T: Decodable>(_ type: T.Type, root: DocumentNode) throws -> T {
-        try decode(T.self, with: NodeDecoder(node: root, parentPath: [], key: nil, session: self, parent: nil))
+        try decode(T.self, with: NodeDecoder(node: root, parentPath: [], key: nil, session: self, parentAnchor: nil))
     }
 
     /// A mapping of text to text (labels, env), read without a keyed container per entry.
@@ -104,7 +115,8 @@ final class DecodingSession {
         result.reserveCapacity(mapping.entries.count)
         for entry in mapping.entries {
             let child = NodeDecoder(
-                node: entry.value, parentPath: path, key: MapKey(entry.key), session: self, parent: decoder.node)
+                node: entry.value, parentPath: path, key: MapKey(entry.key), session: self,
+                keyLocation: entry.keyLocation, parentAnchor: decoder.anchor)
             result[entry.key] = (try? NodeSingleValueContainer(decoder: child).decode(String.self)) ?? ""
         }
         return result
@@ -123,7 +135,7 @@ final class DecodingSession {
 
     private static func firstCase<E: DocumentEnum>(of type: E.Type) -> E { E.decodingPlaceholder }
 
-    private func record(_ error: DecodingError, base: [any CodingKey], node: DocumentNode?) {
+    private func record(_ error: DecodingError) {
         let (context, message): (DecodingError.Context, String)
         switch error {
         case .dataCorrupted(let c): (context, message) = (c, c.debugDescription)
@@ -143,10 +155,7 @@ final class DecodingSession {
         @unknown default: return
         }
         let path = DocumentPath(codingPath: context.codingPath)
-        // The thrower's path extends ours; walk the rest of it from our node to find the line.
-        let extra = Array(path.components.dropFirst(min(base.count, path.components.count)))
-        let location = node.map { SourceLocator.locate(DocumentPath(extra), in: $0) }
-        record(message, at: path, location: location)
+        record(message, at: path, location: SourceLocator.locate(path, in: root))
     }
 }
 

@@ -41,9 +41,21 @@ public struct DocumentPath: Sendable, Hashable, Comparable, CustomStringConverti
             if rest.first == "[" {
                 rest = rest.dropFirst()
                 if rest.first == "\"" {
-                    guard let end = rest.dropFirst().firstIndex(of: "\"") else { return nil }
-                    components.append(.key(String(rest[rest.index(after: rest.startIndex)..<end])))
-                    rest = rest[rest.index(after: end)...]
+                    rest = rest.dropFirst()
+                    var key = ""
+                    while let character = rest.first, character != "\"" {
+                        rest = rest.dropFirst()
+                        if character == "\\" {
+                            guard let escaped = rest.first else { return nil }
+                            key.append(escaped)
+                            rest = rest.dropFirst()
+                        } else {
+                            key.append(character)
+                        }
+                    }
+                    guard rest.first == "\"" else { return nil }
+                    components.append(.key(key))
+                    rest = rest.dropFirst()
                 } else {
                     guard let end = rest.firstIndex(of: "]"), let index = Int(rest[..<end]) else { return nil }
                     components.append(.index(index))
@@ -92,7 +104,12 @@ public struct DocumentPath: Sendable, Hashable, Comparable, CustomStringConverti
                 if !text.isEmpty { text += "." }
                 text += key
             case .key(let key):
-                text += "[\"\(key)\"]"
+                text += "[\""
+                for character in key {
+                    if character == "\"" || character == "\\" { text.append("\\") }
+                    text.append(character)
+                }
+                text += "\"]"
             }
         }
         return text

@@ -59,13 +59,16 @@ extension EOSDocument {
     public static func decodeAll(yaml text: String) throws(DocumentError) -> [Self] {
         var values: [Self] = []
         var problems: [ValidationProblem] = []
+        var code = DocumentError.Code.invalid
         ParsedDocument.forEach(in: text) { document in
             switch DocumentDecoding.decode(Self.self, from: document) {
             case .success(let value): values.append(value)
-            case .failure(let error): problems += error.problems
+            case .failure(let error):
+                problems += error.problems
+                if error.code == .syntax { code = .syntax }
             }
         }
-        if !problems.isEmpty { throw DocumentError(problems: problems) }
+        if !problems.isEmpty { throw DocumentError(code: code, problems: problems) }
         return values
     }
 
@@ -104,14 +107,18 @@ enum DocumentDecoding {
     static func decode<T: EOSDocument>(
         _ type: T.Type, root: DocumentNode, composeProblems: [ValidationProblem] = []
     ) -> Result<T, DocumentError> {
-        let session = DecodingSession()
+        let session = DecodingSession(root: root)
         for problem in composeProblems {
             session.record(problem.message, at: problem.path, location: problem.location)
+            session.noteDoubtfulValue(at: problem.path)
         }
         let value = try? session.decodeRoot(T.self, root: root)
         if let value {
             for problem in value.validationProblems() where !session.hidesRuleCheck(at: problem.path) {
-                let location = problem.location ?? SourceLocator.locate(problem.path, in: root)
+                let location =
+                    problem.location
+                    ?? (problem.isAboutKey
+                        ? SourceLocator.locateKey(problem.path, in: root) : SourceLocator.locate(problem.path, in: root))
                 session.record(problem.message, at: problem.path, location: location)
             }
         }
@@ -121,13 +128,12 @@ enum DocumentDecoding {
         return .success(value)
     }
 
-    /// Problems in reading order: by line and column, then path.
+    /// Problems in reading order: by line and column; problems without a location last; ties in the order found.
     static func ordered(_ problems: [ValidationProblem]) -> [ValidationProblem] {
         problems.enumerated().sorted { lhs, rhs in
-            switch (lhs.element.location, rhs.element.location) {
-            case let (l?, r?) where l != r: return (l.line, l.column) < (r.line, r.column)
-            default: return lhs.offset < rhs.offset
-            }
+            let l = lhs.element.location.map { ($0.line, $0.column) } ?? (Int.max, Int.max)
+            let r = rhs.element.location.map { ($0.line, $0.column) } ?? (Int.max, Int.max)
+            return (l.0, l.1, lhs.offset) < (r.0, r.1, rhs.offset)
         }.map(\.element)
     }
 }

@@ -16,19 +16,25 @@ struct NodeDecoder: Decoder {
     /// This value's key or index within its parent, `nil` at the root and for single-value re-reads.
     let key: (any CodingKey)?
     let session: DecodingSession
-    /// The enclosing node, whose position stands in for an absent one.
-    let parent: DocumentNode?
+    /// Where the key that introduced this value is, when it is the value of a mapping entry.
+    let keyLocation: SourceLocation?
+    /// Where the enclosing value points, which stands in for this one when it is absent.
+    let parentAnchor: SourceLocation?
 
     init(
         node: DocumentNode?, parentPath: [any CodingKey], key: (any CodingKey)?, session: DecodingSession,
-        parent: DocumentNode?
+        keyLocation: SourceLocation? = nil, parentAnchor: SourceLocation?
     ) {
         self.node = node
         self.parentPath = parentPath
         self.key = key
         self.session = session
-        self.parent = parent
+        self.keyLocation = keyLocation
+        self.parentAnchor = parentAnchor
     }
+
+    /// Where to point for this value as a whole: its key, else its start, else where its parent points.
+    var anchor: SourceLocation? { keyLocation ?? node?.location ?? parentAnchor }
 
     var codingPath: [any CodingKey] {
         guard let key else { return parentPath }
@@ -39,9 +45,10 @@ struct NodeDecoder: Decoder {
 
     var path: DocumentPath { DocumentPath(codingPath: codingPath) }
 
-    /// Where this value is, or where it should have been.
+    /// Where this value is, or should have been; see ``SourceLocator`` for the rules.
     var location: SourceLocation? {
-        (node ?? parent)?.location
+        if case .scalar(let scalar)? = node { return scalar.location }
+        return anchor
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {

@@ -36,17 +36,20 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         K.allCases.compactMap { ($0 as? any CodingKey)?.stringValue }
     }
 
-    private func value(for key: Key) -> DocumentNode? {
+    private func entry(for key: Key) -> DocumentNode.Mapping.Entry? {
         let name = key.stringValue
-        for entry in entries where entry.key == name { return entry.value }
+        for entry in entries where entry.key == name { return entry }
         return nil
     }
 
+    private func value(for key: Key) -> DocumentNode? { entry(for: key)?.value }
+
     /// The decoder for `key`'s value, which may be absent.
     private func child(_ key: Key) -> NodeDecoder {
-        NodeDecoder(
-            node: value(for: key), parentPath: codingPath, key: key, session: decoder.session,
-            parent: decoder.node ?? decoder.parent)
+        let entry = entry(for: key)
+        return NodeDecoder(
+            node: entry?.value, parentPath: codingPath, key: key, session: decoder.session,
+            keyLocation: entry?.keyLocation, parentAnchor: decoder.anchor)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {

@@ -49,7 +49,7 @@ struct NodeSingleValueContainer: SingleValueDecodingContainer {
     }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard let scalar = scalar(expected: "a boolean") else { return false }
+        guard let scalar = scalar(expected: "a boolean (true or false)") else { return false }
         if case .bool(let value) = ScalarKind(scalar) { return value }
         if scalar.isPlain {
             switch scalar.string {
@@ -110,6 +110,7 @@ struct NodeSingleValueContainer: SingleValueDecodingContainer {
         try decoder.session.decode(
             T.self,
             with: NodeDecoder(
-                node: decoder.node, parentPath: codingPath, key: nil, session: decoder.session, parent: decoder.parent))
+                node: decoder.node, parentPath: codingPath, key: nil, session: decoder.session,
+                keyLocation: decoder.keyLocation, parentAnchor: decoder.parentAnchor))
     }
 }

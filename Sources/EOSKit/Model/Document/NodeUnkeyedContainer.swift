@@ -60,6 +60,6 @@ struct NodeUnkeyedContainer: UnkeyedDecodingContainer {
     private func element() -> NodeDecoder {
         NodeDecoder(
             node: elements[currentIndex], parentPath: codingPath, key: IndexKey(currentIndex),
-            session: decoder.session, parent: decoder.node)
+            session: decoder.session, parentAnchor: decoder.anchor)
     }
 }

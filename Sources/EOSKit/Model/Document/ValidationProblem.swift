@@ -8,12 +8,22 @@ public struct ValidationProblem: Sendable, Hashable, Codable, CustomStringConver
     public var message: String
     /// The line and column in the source text, when the document came from text.
     public var location: SourceLocation?
+    /// Whether the problem is with the key at the end of `path` (a label key, a variable name) rather than its
+    /// value, which decides where it is located in the source.
+    var isAboutKey = false
 
     /// Creates a problem.
     public init(path: DocumentPath, message: String, location: SourceLocation? = nil) {
         self.path = path
         self.message = message
         self.location = location
+    }
+
+    /// A problem with the key at the end of `path`, such as an invalid label key.
+    static func aboutKey(_ path: DocumentPath, _ message: String) -> ValidationProblem {
+        var problem = ValidationProblem(path: path, message: message)
+        problem.isAboutKey = true
+        return problem
     }
 
     /// `PATH: MESSAGE (LINE:COLUMN)`.

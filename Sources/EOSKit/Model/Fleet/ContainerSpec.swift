@@ -47,6 +47,18 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         hostNetwork = try container.decodeIfPresent(Bool.self, forKey: .hostNetwork) ?? true
     }
 
+    /// Encodes the container, leaving out what is empty or default and sorting `env`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(image, forKey: .image)
+        try container.encodeIfPresent(command, forKey: .command)
+        if !args.isEmpty { try container.encode(args, forKey: .args) }
+        try container.encodeSorted(env, forKey: .env)
+        if !mounts.isEmpty { try container.encode(mounts, forKey: .mounts) }
+        try container.encodeIfPresent(resources, forKey: .resources)
+        try container.encode(hostNetwork, forKey: .hostNetwork)
+    }
+
     func validationProblems(at path: DocumentPath) -> [ValidationProblem] {
         var problems: [ValidationProblem] = []
         if case .failure(let problem) = ImageReference.parse(image) {
@@ -66,7 +78,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
 enum EnvironmentRules {
     static func problems(in env: [String: String], at path: DocumentPath) -> [ValidationProblem] {
         env.keys.sorted().compactMap { key in
-            NameRules.environmentNameProblem(key).map { ValidationProblem(path: path.appending(key), message: $0) }
+            NameRules.environmentNameProblem(key).map { .aboutKey(path.appending(key), $0) }
         }
     }
 }

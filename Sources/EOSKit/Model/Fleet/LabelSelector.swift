@@ -39,7 +39,7 @@ public struct LabelSelector: Sendable, Hashable, Codable {
     /// Encodes the parts that have conditions.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        if !matchLabels.isEmpty { try container.encode(matchLabels, forKey: .matchLabels) }
+        try container.encodeSorted(matchLabels, forKey: .matchLabels)
         if !matchExpressions.isEmpty { try container.encode(matchExpressions, forKey: .matchExpressions) }
     }
 

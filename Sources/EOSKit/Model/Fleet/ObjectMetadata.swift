@@ -28,8 +28,8 @@ public struct ObjectMetadata: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        if !labels.isEmpty { try container.encode(labels, forKey: .labels) }
-        if !annotations.isEmpty { try container.encode(annotations, forKey: .annotations) }
+        try container.encodeSorted(labels, forKey: .labels)
+        try container.encodeSorted(annotations, forKey: .annotations)
     }
 
     func validationProblems(at path: DocumentPath) -> [ValidationProblem] {
@@ -52,7 +52,7 @@ enum LabelRules {
         var problems: [ValidationProblem] = []
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
             if let problem = NameRules.labelKeyProblem(key) {
-                problems.append(ValidationProblem(path: path.appending(key), message: problem))
+                problems.append(.aboutKey(path.appending(key), problem))
             } else if let problem = NameRules.labelValueProblem(value) {
                 problems.append(ValidationProblem(path: path.appending(key), message: problem))
             }

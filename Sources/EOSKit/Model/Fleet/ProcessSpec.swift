@@ -33,6 +33,15 @@ public struct ProcessSpec: Sendable, Hashable, Codable {
         resources = try container.decodeIfPresent(ResourceRequirements.self, forKey: .resources)
     }
 
+    /// Encodes the process, leaving out what is empty and sorting `env`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(command, forKey: .command)
+        try container.encodeSorted(env, forKey: .env)
+        try container.encodeIfPresent(workingDirectory, forKey: .workingDirectory)
+        try container.encodeIfPresent(resources, forKey: .resources)
+    }
+
     func validationProblems(at path: DocumentPath) -> [ValidationProblem] {
         var problems: [ValidationProblem] = []
         if command.isEmpty || command[0].isEmpty {

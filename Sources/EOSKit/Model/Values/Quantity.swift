@@ -27,7 +27,8 @@ public struct Quantity: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Decodes a quantity from a string (`"500m"`) or a plain number (`0.5`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
+        // Text first: the document decoder reads a plain 0.5 as "0.5"; JSONDecoder needs the number fallback.
+        let text = try (try? container.decode(String.self)) ?? Self.text(of: container.decode(Double.self))
         guard let value = Self.parse(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
@@ -36,6 +37,10 @@ public struct Quantity: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         self.text = text
         self.value = value
+    }
+
+    private static func text(of number: Double) -> String {
+        number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 
     /// Encodes the text as written.
