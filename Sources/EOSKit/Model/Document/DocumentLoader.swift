@@ -8,9 +8,11 @@ public import Foundation
 public enum DocumentLoader {
     /// Reads every document in `text`.
     public static func load(_ text: String) -> [LoadedDocument] {
-        var documents: [LoadedDocument] = []
-        ParsedDocument.forEach(in: text) { documents.append(load($0)) }
-        return documents
+        DocumentStream.map(text, load).enumerated().map { index, document in
+            var numbered = document
+            numbered.index = index
+            return numbered
+        }
     }
 
     /// Reads every document in UTF-8 `data`.

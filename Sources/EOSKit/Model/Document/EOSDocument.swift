@@ -60,8 +60,8 @@ extension EOSDocument {
         var values: [Self] = []
         var problems: [ValidationProblem] = []
         var code = DocumentError.Code.invalid
-        ParsedDocument.forEach(in: text) { document in
-            switch DocumentDecoding.decode(Self.self, from: document) {
+        for result in DocumentStream.map(text, { DocumentDecoding.decode(Self.self, from: $0) }) {
+            switch result {
             case .success(let value): values.append(value)
             case .failure(let error):
                 problems += error.problems

@@ -46,8 +46,11 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The decoder for `key`'s value, which may be absent.
     private func child(_ key: Key) -> NodeDecoder {
-        let entry = entry(for: key)
-        return NodeDecoder(
+        child(key, entry: entry(for: key))
+    }
+
+    private func child(_ key: Key, entry: DocumentNode.Mapping.Entry?) -> NodeDecoder {
+        NodeDecoder(
             node: entry?.value, parentPath: codingPath, key: key, session: decoder.session,
             keyLocation: entry?.keyLocation, parentAnchor: decoder.anchor)
     }
@@ -75,18 +78,18 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        guard let node = value(for: key), !node.isNull else { return nil }
-        return try NodeSingleValueContainer(decoder: child(key)).decode(String.self)
+        guard let entry = entry(for: key), !entry.value.isNull else { return nil }
+        return try NodeSingleValueContainer(decoder: child(key, entry: entry)).decode(String.self)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        guard let node = value(for: key), !node.isNull else { return nil }
-        return try NodeSingleValueContainer(decoder: child(key)).decode(Bool.self)
+        guard let entry = entry(for: key), !entry.value.isNull else { return nil }
+        return try NodeSingleValueContainer(decoder: child(key, entry: entry)).decode(Bool.self)
     }
 
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        guard let node = value(for: key), !node.isNull else { return nil }
-        return try NodeSingleValueContainer(decoder: child(key)).decode(Int.self)
+        guard let entry = entry(for: key), !entry.value.isNull else { return nil }
+        return try NodeSingleValueContainer(decoder: child(key, entry: entry)).decode(Int.self)
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
@@ -94,8 +97,8 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let node = value(for: key), !node.isNull else { return nil }
-        return try? decoder.session.decode(T.self, with: child(key))
+        guard let entry = entry(for: key), !entry.value.isNull else { return nil }
+        return try? decoder.session.decode(T.self, with: child(key, entry: entry))
     }
 
     func nestedContainer<NestedKey: CodingKey>(

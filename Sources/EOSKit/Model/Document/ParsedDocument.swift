@@ -14,7 +14,7 @@ struct ParsedDocument: Sendable {
     /// memory at a time. Empty documents (only comments, or a stray `---`) are skipped. A syntax error ends the
     /// stream: its document is the last one passed.
     static func forEach(in text: String, _ body: (ParsedDocument) throws -> Void) rethrows {
-        let composer = YAMLComposer(text)
+        let composer = YAMLComposer(Substring(text))
         while let document = composer.next() { try body(document) }
     }
 

@@ -16,19 +16,24 @@ final class YAMLComposer {
     private var anchors: [String: DocumentNode] = [:]
     private var path: [DocumentPath.Component] = []
     private var problems: [ValidationProblem] = []
+    /// Lines before the text, when it is a part of a larger stream, so locations point into the whole stream.
+    private let lineOffset: Int
 
     /// Thrown inside composition when libyaml reports an error or the nesting limit is hit.
     private struct Stop: Error { let problem: ValidationProblem }
 
-    init(_ text: String) {
+    /// Prepares to compose `text`, whose first line is line `firstLine` of the stream it came from.
+    init(_ text: Substring, firstLine: Int = 1) {
         let count = text.utf8.count
         input = .allocate(capacity: max(count, 1))
         _ = input.initialize(from: text.utf8)
+        lineOffset = firstLine - 1
         parser = .allocate(capacity: 1)
         yaml_parser_initialize(parser)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
-        yaml_parser_set_input_string(parser, input.baseAddress, text.utf8.count)
+        yaml_parser_set_input_string(parser, input.baseAddress, count)
     }
+
 
     deinit {
         yaml_parser_delete(parser)
@@ -95,6 +100,7 @@ final class YAMLComposer {
         case YAML_SEQUENCE_START_EVENT:
             anchor = Self.string(event.raw.data.sequence_start.anchor)
             var elements: [DocumentNode] = []
+            elements.reserveCapacity(4)
             while true {
                 let next = try nextEvent()
                 if next.type == YAML_SEQUENCE_END_EVENT {
@@ -128,6 +134,7 @@ final class YAMLComposer {
 
     private func composeMapping(at location: SourceLocation, depth: Int) throws -> DocumentNode.Mapping {
         var entries: [DocumentNode.Mapping.Entry] = []
+        entries.reserveCapacity(8)
         var merged: [DocumentNode.Mapping.Entry] = []
         // Mappings in documents are small: a linear scan finds repeats faster than hashing every key.
         func firstLocation(of key: String) -> SourceLocation? {
@@ -197,9 +204,10 @@ final class YAMLComposer {
     /// One libyaml event; `delete()` frees it.
     private struct Event {
         var raw: yaml_event_t
+        let lineOffset: Int
         var type: yaml_event_type_t { raw.type }
         var location: SourceLocation {
-            SourceLocation(line: Int(raw.start_mark.line) + 1, column: Int(raw.start_mark.column) + 1)
+            SourceLocation(line: lineOffset + Int(raw.start_mark.line) + 1, column: Int(raw.start_mark.column) + 1)
         }
         func delete() {
             var copy = raw
@@ -212,14 +220,14 @@ final class YAMLComposer {
         guard yaml_parser_parse(parser, &event) == 1 else {
             throw Stop(problem: syntaxProblem())
         }
-        return Event(raw: event)
+        return Event(raw: event, lineOffset: lineOffset)
     }
 
     private func syntaxProblem() -> ValidationProblem {
         let problem = Self.string(parser.pointee.problem) ?? "unreadable input"
         let context = Self.string(parser.pointee.context).map { "\($0) " } ?? ""
         let mark = parser.pointee.problem_mark
-        let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let location = SourceLocation(line: lineOffset + Int(mark.line) + 1, column: Int(mark.column) + 1)
         let kind = parser.pointee.error == YAML_READER_ERROR ? "unreadable input" : "invalid YAML"
         return ValidationProblem(path: DocumentPath(path), message: "\(kind): \(context)\(problem)", location: location)
     }

@@ -12,42 +12,56 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// Parses a reference, or explains why it is not one.
     public static func parse(_ text: String) -> Result<ImageReference, ImageReferenceProblem> {
         guard !text.isEmpty else { return .failure(.init(message: "required")) }
-        guard text.utf8.count <= 255 else { return .failure(.init(message: "image reference is longer than 255 characters")) }
-        var remainder = Substring(text)
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 255 else {
+            return .failure(.init(message: "image reference is longer than 255 characters"))
+        }
+        // Work on bytes: every character the grammar allows is ASCII, and this runs for every workload posted.
+        var end = bytes.count
         var digest: String?
-        if let at = remainder.firstIndex(of: "@") {
-            let digestText = remainder[remainder.index(after: at)...]
-            guard isDigest(digestText) else {
-                return .failure(.init(message: "\"\(text)\" has an invalid digest: expected ALGORITHM:HEX, such as sha256:<64 hex digits>"))
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
+            guard isDigest(bytes[(at + 1)...]) else {
+                return .failure(
+                    .init(message: "\"\(text)\" has an invalid digest: expected ALGORITHM:HEX, such as sha256:<64 hex digits>"))
             }
-            digest = String(digestText)
-            remainder = remainder[..<at]
+            digest = String(decoding: bytes[(at + 1)...], as: UTF8.self)
+            end = at
         }
         var tag: String?
-        if let colon = remainder.lastIndex(of: ":"), !remainder[colon...].contains("/") {
-            let tagText = remainder[remainder.index(after: colon)...]
-            guard isTag(tagText) else {
-                return .failure(.init(message: "\"\(text)\" has an invalid tag \"\(tagText)\": up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"))
+        let lastSlash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) ?? -1
+        if let colon = bytes[..<end].lastIndex(of: UInt8(ascii: ":")), colon > lastSlash {
+            let tagBytes = bytes[(colon + 1)..<end]
+            guard isTag(tagBytes) else {
+                return .failure(
+                    .init(
+                        message: "\"\(text)\" has an invalid tag \"\(String(decoding: tagBytes, as: UTF8.self))\": "
+                            + "up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"))
             }
-            tag = String(tagText)
-            remainder = remainder[..<colon]
+            tag = String(decoding: tagBytes, as: UTF8.self)
+            end = colon
         }
-        var parts = remainder.split(separator: "/", omittingEmptySubsequences: false)
+        var parts = bytes[..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         var registry: String?
         if parts.count > 1, let first = parts.first,
-            first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase)
+            first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":"))
+                || first.elementsEqual("localhost".utf8)
+                || first.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
         {
             guard isRegistry(first) else {
-                return .failure(.init(message: "\"\(text)\" has an invalid registry host \"\(first)\""))
+                return .failure(
+                    .init(message: "\"\(text)\" has an invalid registry host \"\(String(decoding: first, as: UTF8.self))\""))
             }
-            registry = String(first)
+            registry = String(decoding: first, as: UTF8.self)
             parts.removeFirst()
         }
         guard !parts.isEmpty, parts.allSatisfy(isPathComponent) else {
-            return .failure(.init(message: "\"\(text)\" is not a valid image reference: the repository must be lower-case "
-                + "letters and digits separated by '.', '_', '__' or '-', in '/'-separated parts"))
+            return .failure(
+                .init(
+                    message: "\"\(text)\" is not a valid image reference: the repository must be lower-case "
+                        + "letters and digits separated by '.', '_', '__' or '-', in '/'-separated parts"))
         }
-        return .success(ImageReference(registry: registry, repository: parts.joined(separator: "/"), tag: tag, digest: digest))
+        let repository = String(decoding: bytes[(registry.map { $0.utf8.count + 1 } ?? 0)..<end], as: UTF8.self)
+        return .success(ImageReference(registry: registry, repository: repository, tag: tag, digest: digest))
     }
 
     /// The reference as it would be written.
@@ -59,13 +73,13 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    private static func isPathComponent(_ part: Substring) -> Bool {
-        guard let first = part.utf8.first, let last = part.utf8.last,
+    private static func isPathComponent(_ part: ArraySlice<UInt8>) -> Bool {
+        guard let first = part.first, let last = part.last,
             NameRules.isLowerAlphanumeric(first), NameRules.isLowerAlphanumeric(last)
         else { return false }
         var previous: UInt8 = 0
         var underscores = 0
-        for byte in part.utf8 {
+        for byte in part {
             if NameRules.isLowerAlphanumeric(byte) {
                 underscores = 0
             } else if byte == UInt8(ascii: "_") {
@@ -81,33 +95,36 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    private static func isTag(_ tag: Substring) -> Bool {
-        guard let first = tag.utf8.first, tag.utf8.count <= 128, first != UInt8(ascii: "."), first != UInt8(ascii: "-")
+    private static func isTag(_ tag: ArraySlice<UInt8>) -> Bool {
+        guard let first = tag.first, tag.count <= 128, first != UInt8(ascii: "."), first != UInt8(ascii: "-")
         else { return false }
-        return tag.utf8.allSatisfy {
+        return tag.allSatisfy {
             NameRules.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
         }
     }
 
-    private static func isDigest(_ digest: Substring) -> Bool {
-        let parts = digest.split(separator: ":", maxSplits: 1)
+    private static func isDigest(_ digest: ArraySlice<UInt8>) -> Bool {
+        let parts = digest.split(separator: UInt8(ascii: ":"), maxSplits: 1)
         guard parts.count == 2, let algorithm = parts.first, let hex = parts.last, !algorithm.isEmpty, hex.count >= 32
         else { return false }
-        let algorithmOK = algorithm.utf8.allSatisfy {
+        let algorithmOK = algorithm.allSatisfy {
             NameRules.isLowerAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".")
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
         }
-        let hexOK = hex.utf8.allSatisfy { NameRules.isDigit($0) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }
-        if algorithm == "sha256" && hex.count != 64 { return false }
+        let hexOK = hex.allSatisfy { NameRules.isDigit($0) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }
+        if algorithm.elementsEqual("sha256".utf8) && hex.count != 64 { return false }
         return algorithmOK && hexOK
     }
 
-    private static func isRegistry(_ host: Substring) -> Bool {
-        let pieces = host.split(separator: ":", omittingEmptySubsequences: false)
+    private static func isRegistry(_ host: ArraySlice<UInt8>) -> Bool {
+        let pieces = host.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard pieces.count <= 2, let name = pieces.first, !name.isEmpty else { return false }
-        if pieces.count == 2, let port = Int(pieces[1]), !(1...65535).contains(port) { return false }
-        if pieces.count == 2, Int(pieces[1]) == nil { return false }
-        return name.utf8.allSatisfy {
+        if pieces.count == 2 {
+            guard let port = Int(String(decoding: pieces[1], as: UTF8.self)), (1...65535).contains(port) else {
+                return false
+            }
+        }
+        return name.allSatisfy {
             NameRules.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
         }
     }
