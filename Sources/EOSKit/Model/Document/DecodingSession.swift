@@ -5,9 +5,6 @@
 final class DecodingSession {
     /// The document being decoded, for locating problems that types report by path.
     let root: DocumentNode
-
-    init(root: DocumentNode) { self.root = root }
-
     private(set) var problems: [ValidationProblem] = []
     private var reportedPaths: Set<DocumentPath> = []
     /// The bad values a placeholder stood in for: rule checks at or below them would only describe the placeholder.
@@ -17,6 +14,8 @@ final class DecodingSession {
     /// checks deeper inside a sibling field (`spec.workloads[1].process.workingDirectory` when `spec.placement` is
     /// bad) never see it, so they still run.
     private var placeholderObjects: Set<DocumentPath> = []
+
+    init(root: DocumentNode) { self.root = root }
 
     /// Notes that an unknown field was taken for a misspelling of the absent field at `path`.
     ///
@@ -175,23 +174,4 @@ extension DocumentPath {
 struct RequiredAlternatives: Error {
     /// The fields any one of which would do.
     let keys: [String]
-}
-
-/// A key of a free-form mapping.
-struct MapKey: CodingKey {
-    let stringValue: String
-    init(_ key: String) { self.stringValue = key }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
-    var intValue: Int? { nil }
-}
-
-/// The key of a sequence element.
-struct IndexKey: CodingKey {
-    let index: Int
-    init(_ index: Int) { self.index = index }
-    init?(intValue: Int) { self.index = intValue }
-    init?(stringValue: String) { return nil }
-    var intValue: Int? { index }
-    var stringValue: String { "Index \(index)" }
 }

@@ -53,7 +53,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         try container.encode(image, forKey: .image)
         try container.encodeIfPresent(command, forKey: .command)
         if !args.isEmpty { try container.encode(args, forKey: .args) }
-        try container.encodeSorted(env, forKey: .env)
+        try container.encodeSortedIfNotEmpty(env, forKey: .env)
         if !mounts.isEmpty { try container.encode(mounts, forKey: .mounts) }
         try container.encodeIfPresent(resources, forKey: .resources)
         try container.encode(hostNetwork, forKey: .hostNetwork)

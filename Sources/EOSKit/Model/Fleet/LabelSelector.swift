@@ -39,7 +39,7 @@ public struct LabelSelector: Sendable, Hashable, Codable {
     /// Encodes the parts that have conditions.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeSorted(matchLabels, forKey: .matchLabels)
+        try container.encodeSortedIfNotEmpty(matchLabels, forKey: .matchLabels)
         if !matchExpressions.isEmpty { try container.encode(matchExpressions, forKey: .matchExpressions) }
     }
 

@@ -28,8 +28,8 @@ public struct ObjectMetadata: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        try container.encodeSorted(labels, forKey: .labels)
-        try container.encodeSorted(annotations, forKey: .annotations)
+        try container.encodeSortedIfNotEmpty(labels, forKey: .labels)
+        try container.encodeSortedIfNotEmpty(annotations, forKey: .annotations)
     }
 
     func validationProblems(at path: DocumentPath) -> [ValidationProblem] {

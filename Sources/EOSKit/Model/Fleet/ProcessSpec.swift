@@ -37,7 +37,7 @@ public struct ProcessSpec: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(command, forKey: .command)
-        try container.encodeSorted(env, forKey: .env)
+        try container.encodeSortedIfNotEmpty(env, forKey: .env)
         try container.encodeIfPresent(workingDirectory, forKey: .workingDirectory)
         try container.encodeIfPresent(resources, forKey: .resources)
     }

@@ -1,23 +1,16 @@
-/// A mapping key known only at run time: a parameter name, a component property, a label key.
-struct MargoCodingKey: CodingKey {
-    let stringValue: String
-
-    init(_ name: String) { self.stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
-    var intValue: Int? { nil }
-}
-
 extension KeyedEncodingContainer {
     /// Encodes a map with its keys sorted, so the same value always prints the same way.
     mutating func encodeSorted<Value: Encodable>(_ map: [String: Value], forKey key: Key) throws {
-        var nested = nestedContainer(keyedBy: MargoCodingKey.self, forKey: key)
+        var nested = nestedContainer(keyedBy: MapKey.self, forKey: key)
         for name in map.keys.sorted() {
-            try nested.encode(map[name]!, forKey: MargoCodingKey(name))
+            try nested.encode(map[name]!, forKey: MapKey(name))
         }
     }
 
     /// Encodes a map, sorted, unless it is empty.
+    ///
+    /// Maps are written in sorted key order because a `Dictionary` encodes in hash order, which changes from one
+    /// process to the next; sorted, an encoded document is byte-for-byte stable.
     mutating func encodeSortedIfNotEmpty<Value: Encodable>(_ map: [String: Value], forKey key: Key) throws {
         if !map.isEmpty { try encodeSorted(map, forKey: key) }
     }
