@@ -31,27 +31,20 @@ public enum AnyDocument: Sendable, Hashable {
         }
     }
 
-    /// Decodes a parsed document of a known kind.
+    /// Decodes a parsed document of a known kind; `nil` for a kind EOS recognises but does not read.
     static func decode(
         _ kind: DocumentKind, root: DocumentNode, composeProblems: [ValidationProblem]
     ) -> Result<AnyDocument, DocumentError>? {
+        func read<D: EOSDocument>(_ type: D.Type, _ wrap: (D) -> AnyDocument) -> Result<AnyDocument, DocumentError> {
+            DocumentDecoding.decode(type, root: root, composeProblems: composeProblems).map(wrap)
+        }
         switch kind {
-        case .fleetDeployment: return DocumentDecoding.decode(FleetDeployment.self, root: root, composeProblems: composeProblems).map(Self.fleetDeployment)
-        case .applicationDescription:
-            return DocumentDecoding.decode(ApplicationDescription.self, root: root, composeProblems: composeProblems)
-                .map(Self.applicationDescription)
-        case .applicationDeployment:
-            return DocumentDecoding.decode(ApplicationDeployment.self, root: root, composeProblems: composeProblems)
-                .map(Self.applicationDeployment)
-        case .deploymentStatus:
-            return DocumentDecoding.decode(DeploymentStatusManifest.self, root: root, composeProblems: composeProblems)
-                .map(Self.deploymentStatus)
-        case .deviceCapabilities:
-            return DocumentDecoding.decode(DeviceCapabilitiesManifest.self, root: root, composeProblems: composeProblems)
-                .map(Self.deviceCapabilities)
-        case .desiredStateManifest:
-            return DocumentDecoding.decode(DesiredStateManifest.self, root: root, composeProblems: composeProblems)
-                .map(Self.desiredStateManifest)
+        case .fleetDeployment: return read(FleetDeployment.self, Self.fleetDeployment)
+        case .applicationDescription: return read(ApplicationDescription.self, Self.applicationDescription)
+        case .applicationDeployment: return read(ApplicationDeployment.self, Self.applicationDeployment)
+        case .deploymentStatus: return read(DeploymentStatusManifest.self, Self.deploymentStatus)
+        case .deviceCapabilities: return read(DeviceCapabilitiesManifest.self, Self.deviceCapabilities)
+        case .desiredStateManifest: return read(DesiredStateManifest.self, Self.desiredStateManifest)
         default: return nil
         }
     }

@@ -24,15 +24,12 @@ extension EOSDocument {
     ///
     /// - Throws: `DocumentError` with every problem found, each with its path and line:column.
     public init(yaml text: String) throws(DocumentError) {
-        var first: ParsedDocument?
-        var extra: ParsedDocument?
-        ParsedDocument.forEach(in: text) { document in
-            if first == nil { first = document } else if extra == nil { extra = document }
-        }
-        guard let document = first else {
+        let composer = YAMLComposer(Substring(text))
+        guard let document = composer.next() else {
             throw DocumentError(problems: [ValidationProblem(path: .root, message: "no document found")])
         }
-        if let extra, document.root != nil {
+        // One more document is read, to say there is one; the rest of the stream is not.
+        if document.root != nil, let extra = composer.next() {
             throw DocumentError(
                 problems: [
                     ValidationProblem(
@@ -78,7 +75,7 @@ extension EOSDocument {
         if !problems.isEmpty { throw DocumentError(problems: problems) }
     }
 
-    /// The document as YAML, keys in a stable order.
+    /// The document as YAML: fields in the model's order, maps sorted by key, so the text is stable.
     public func yamlString() throws -> String {
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = false
