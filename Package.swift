@@ -15,11 +15,21 @@ let package = Package(
     products: [
         .library(name: "EOSKit", targets: ["EOSKit"]),
         .library(name: "EOSModel", targets: ["EOSModel"]),
+        .library(name: "EOSSecurity", targets: ["EOSSecurity"]),
+        .library(name: "EOSMargo", targets: ["EOSMargo"]),
         .executable(name: "eosctl", targets: ["eosctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -29,8 +39,35 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSSecurity",
+            dependencies: [
+                "EOSModel",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Sources/EOSKit/Security",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "EOSMargo",
+            dependencies: [
+                "EOSModel",
+                "EOSSecurity",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Sources/EOSKit/Margo",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSKit",
-            dependencies: ["EOSModel"],
+            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo"],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -48,6 +85,23 @@ let package = Package(
             dependencies: ["EOSModel"],
             path: "Tests/EOSModelTests",
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSSecurityTests",
+            dependencies: ["EOSSecurity"],
+            path: "Tests/EOSSecurityTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSMargoTests",
+            dependencies: [
+                "EOSMargo", "EOSSecurity", "EOSModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/EOSMargoTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ struct EOSCtl: AsyncParsableCommand {
         commandName: "eosctl",
         abstract: "Operate an EOS fleet: validate and deploy fleet specs, watch rollouts, inspect sites and nodes.",
         version: EOSCtlVersion.current,
-        subcommands: [ValidateCommand.self]
+        subcommands: [ValidateCommand.self, PKICommand.self]
     )
 
     /// Runs the command line, mapping ArgumentParser's usage errors to exit code 2.

@@ -1,2 +1,4 @@
 /// EOSKit: the edge orchestration library. Importing it imports every EOS module.
+@_exported public import EOSMargo
 @_exported public import EOSModel
+@_exported public import EOSSecurity

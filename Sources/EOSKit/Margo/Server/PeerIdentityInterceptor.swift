@@ -1,0 +1,98 @@
+public import EOSSecurity
+public import GRPCCore
+internal import GRPCNIOTransportHTTP2
+internal import Synchronization
+
+/// Refuses, before any handler runs, every call whose caller may not make it, and hands the verified caller to
+/// the handler.
+///
+/// The caller's identity is the `spiffe://` URI SAN of the client certificate the mTLS transport verified against
+/// the fleet's CA. The method decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`,
+/// only a node's parent calls `EdgeNode`, only sites and nodes call `Upstream`. Rules about what a request claims
+/// (a node registering as itself) are checked by the service with ``VerifiedPeer/authorization``, since they
+/// need the message. Refusals are `PERMISSION_DENIED` with the reason; they are logged through `onDenial` and
+/// counted in ``denials``.
+public struct PeerIdentityInterceptor: ServerInterceptor {
+    /// Where the caller's identity comes from.
+    public enum IdentitySource: Sendable {
+        /// The verified client certificate of an mTLS connection.
+        case clientCertificate
+        /// A fixed identity, for in-process transports, which have no certificates (tests and single-process fleets).
+        case assumed(SPIFFEIdentity)
+    }
+
+    /// The serving peer's policy.
+    public let authorization: PeerAuthorization
+    /// Where the caller's identity comes from.
+    public let source: IdentitySource
+    private let denialCount = DenialCounter()
+    private let onDenial: @Sendable (MargoRPC?, String) -> Void
+
+    /// Creates the interceptor for a peer with `authorization`.
+    ///
+    /// - Parameter onDenial: called with the method and the reason for each refusal, for logs.
+    public init(
+        authorization: PeerAuthorization, source: IdentitySource = .clientCertificate,
+        onDenial: @escaping @Sendable (MargoRPC?, String) -> Void = { _, _ in }
+    ) {
+        self.authorization = authorization
+        self.source = source
+        self.onDenial = onDenial
+    }
+
+    /// How many calls were refused so far.
+    public var denials: Int { denialCount.value }
+
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>, context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let rpc = MargoRPC(service: context.descriptor.service.fullyQualifiedService, method: context.descriptor.method)
+        guard let rpc else {
+            throw deny(nil, "\(context.descriptor) is not an EOS method")
+        }
+        let caller: SPIFFEIdentity
+        switch source {
+        case .assumed(let identity):
+            caller = identity
+        case .clientCertificate:
+            guard let certificate = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
+            else {
+                throw deny(rpc, "\(rpc) needs a client certificate carrying an EOS identity, and the caller has none")
+            }
+            do {
+                caller = try PeerAuthorization.identity(of: certificate)
+            } catch {
+                throw deny(rpc, "the caller's certificate carries no usable EOS identity: \(error.message)")
+            }
+        }
+        // Subject rules need the message; here only who may call the method at all. For Upstream the caller's
+        // own identity stands in as the subject, which every role-level rule accepts when the caller is a child.
+        let subject: AuthorizationSubject? =
+            switch (rpc.service, caller.role) {
+            case (.upstream, .site): .site(caller.id ?? "")
+            case (.upstream, .node): .node(caller.id ?? "")
+            default: nil
+            }
+        if case .deny(let reason) = authorization.decide(rpc, caller: caller, subject: subject) {
+            throw deny(rpc, reason)
+        }
+        var verified = context
+        verified.transportSpecific = VerifiedPeer(
+            identity: caller, authorization: authorization, transportContext: context.transportSpecific)
+        return try await next(request, verified)
+    }
+
+    private func deny(_ rpc: MargoRPC?, _ reason: String) -> RPCError {
+        denialCount.increment()
+        onDenial(rpc, reason)
+        return RPCError(code: .permissionDenied, message: "permission denied: \(reason)")
+    }
+}
+
+/// A thread-safe count of refusals.
+private final class DenialCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,95 @@
+internal import EOSModel
+internal import EOSSecurity
+public import GRPCCore
+
+/// Serves an ``UpstreamHandler`` as the gRPC `Upstream` service.
+///
+/// Beyond decoding, it enforces what a child may claim (DESIGN §5): a node registers, heartbeats, syncs and reports
+/// only as itself; a site as itself and for nodes attached to it. A status report about any other node is refused
+/// `PERMISSION_DENIED` and ends the stream.
+public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.SimpleServiceProtocol {
+    /// The parent's implementation.
+    public let handler: Handler
+
+    /// Serves `handler`.
+    public init(handler: Handler) { self.handler = handler }
+
+    public func register(
+        request: Eos_Margo_V1_RegisterRequest, context: ServerContext
+    ) async throws -> Eos_Margo_V1_RegisterResponse {
+        let registration = try decoded { () throws(MargoError) in try ChildRegistration(wire: request) }
+        let caller = try await authorize(.register, about: registration.kind, registration.id, context)
+        return try await answeringMargoErrors { try await handler.register(registration, caller: caller).wire }
+    }
+
+    public func heartbeat(
+        request: Eos_Margo_V1_HeartbeatRequest, context: ServerContext
+    ) async throws -> Eos_Margo_V1_HeartbeatResponse {
+        let heartbeat = try decoded { () throws(MargoError) in try Heartbeat(wire: request) }
+        let caller = try await authorize(.heartbeat, about: heartbeat.kind, heartbeat.id, context)
+        return try await answeringMargoErrors { try await handler.heartbeat(heartbeat, caller: caller).wire }
+    }
+
+    public func sync(
+        request: Eos_Margo_V1_SyncRequest, context: ServerContext
+    ) async throws -> Eos_Margo_V1_SyncResponse {
+        let sync = try decoded { () throws(MargoError) in try SyncRequest(wire: request) }
+        let caller = try await authorize(.sync, about: sync.kind, sync.id, context)
+        return try await answeringMargoErrors { try await handler.sync(sync, caller: caller).wire }
+    }
+
+    public func reportStatus(
+        request: RPCAsyncSequence<Eos_Margo_V1_StatusReport, any Error>, context: ServerContext
+    ) async throws -> Eos_Margo_V1_ReportStatusResponse {
+        let peer = try context.requireVerifiedPeer()
+        let attached = peer.identity.role == .site ? await handler.nodesAttached(toSite: peer.identity.id ?? "") : []
+        let reports = request.map { wire throws -> StatusReport in
+            let report = try decoded { () throws(MargoError) in try StatusReport(wire: wire) }
+            for status in report.statuses {
+                try Self.check(.reportStatus, subject: .node(status.nodeID), peer: peer, attached: attached)
+            }
+            return report
+        }
+        return try await answeringMargoErrors {
+            Eos_Margo_V1_ReportStatusResponse(try await handler.reportStatus(reports, caller: peer.identity))
+        }
+    }
+
+    public func reportTelemetry(
+        request: RPCAsyncSequence<Eos_Margo_V1_TelemetryBatch, any Error>, context: ServerContext
+    ) async throws -> Eos_Margo_V1_ReportTelemetryResponse {
+        let peer = try context.requireVerifiedPeer()
+        let attached = peer.identity.role == .site ? await handler.nodesAttached(toSite: peer.identity.id ?? "") : []
+        let batches = request.map { wire throws -> TelemetryBatch in
+            let batch = try decoded { () throws(MargoError) in try TelemetryBatch(wire: wire) }
+            let subject: AuthorizationSubject =
+                batch.sourceID == peer.identity.id && peer.identity.role == .site
+                ? .site(batch.sourceID) : .node(batch.sourceID)
+            try Self.check(.reportTelemetry, subject: subject, peer: peer, attached: attached)
+            return batch
+        }
+        return try await answeringMargoErrors {
+            Eos_Margo_V1_ReportTelemetryResponse(try await handler.reportTelemetry(batches, caller: peer.identity))
+        }
+    }
+
+    /// Checks that the verified caller may make `rpc` about the child `kind`/`id`, and returns the caller.
+    private func authorize(
+        _ rpc: MargoRPC, about kind: ChildKind, _ id: String, _ context: ServerContext
+    ) async throws -> SPIFFEIdentity {
+        let peer = try context.requireVerifiedPeer()
+        let attached = peer.identity.role == .site ? await handler.nodesAttached(toSite: peer.identity.id ?? "") : []
+        try Self.check(rpc, subject: kind == .site ? .site(id) : .node(id), peer: peer, attached: attached)
+        return peer.identity
+    }
+
+    private static func check(
+        _ rpc: MargoRPC, subject: AuthorizationSubject, peer: VerifiedPeer, attached: Set<String>
+    ) throws(RPCError) {
+        if case .deny(let reason) = peer.authorization.decide(
+            rpc, caller: peer.identity, subject: subject, nodesAttachedToCaller: attached)
+        {
+            throw RPCError(code: .permissionDenied, message: "permission denied: \(reason)")
+        }
+    }
+}

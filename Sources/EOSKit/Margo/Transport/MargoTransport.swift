@@ -1,0 +1,67 @@
+public import EOSSecurity
+public import GRPCNIOTransportHTTP2
+
+/// The mutual-TLS HTTP/2 transports every EOS tier talks over.
+///
+/// Both sides present their certificate and verify the other's against the fleet's CA (`ca.pem` of the
+/// ``TLSMaterial``). Host names are not what identifies a peer: its SPIFFE identity is, so the server checks the
+/// client's identity in ``PeerIdentityInterceptor`` and a client may pin the server's expected identity. TLS 1.3
+/// is negotiated between EOS peers (both sides offer it); keepalive pings detect dead links; a client reconnects by
+/// itself with jittered exponential backoff when the peer restarts.
+public enum MargoTransport {
+    /// How often an idle connection is pinged, and how long a ping may go unanswered.
+    public static let keepalive = (interval: Duration.seconds(30), timeout: Duration.seconds(10))
+
+    /// A server transport listening on `endpoint` with `tls`, requiring a client certificate from the same CA.
+    public static func server(listeningOn endpoint: MargoEndpoint, tls: TLSMaterial) -> HTTP2ServerTransport.Posix {
+        let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
+            certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
+            privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
+        ) { config in
+            config.trustRoots = .certificates([.bytes(Array(tls.caCertificatePEM.utf8), format: .pem)])
+            config.clientCertificateVerification = .noHostnameVerification
+        }
+        var config = HTTP2ServerTransport.Posix.Config.defaults
+        config.connection.keepalive.time = keepalive.interval
+        config.connection.keepalive.timeout = keepalive.timeout
+        config.connection.keepalive.clientBehavior.allowWithoutCalls = true
+        config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(10)
+        return HTTP2ServerTransport.Posix(
+            address: address(of: endpoint), transportSecurity: security, config: config)
+    }
+
+    /// A client transport to `endpoint` with `tls`, verifying the server's certificate against the same CA.
+    public static func client(
+        connectingTo endpoint: MargoEndpoint, tls: TLSMaterial
+    ) throws(MargoError) -> HTTP2ClientTransport.Posix {
+        let security = HTTP2ClientTransport.Posix.TransportSecurity.mTLS(
+            certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
+            privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
+        ) { config in
+            config.trustRoots = .certificates([.bytes(Array(tls.caCertificatePEM.utf8), format: .pem)])
+            config.serverCertificateVerification = .noHostnameVerification
+        }
+        var config = HTTP2ClientTransport.Posix.Config.defaults
+        config.connection.keepalive = .init(time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
+        config.backoff = .init(initial: .milliseconds(250), max: .seconds(30), multiplier: 1.6, jitter: 0.2)
+        do {
+            return try HTTP2ClientTransport.Posix(
+                target: target(of: endpoint), transportSecurity: security, config: config)
+        } catch {
+            throw MargoError(code: .unavailable, message: "cannot set up a connection to \(endpoint)", cause: error)
+        }
+    }
+
+    private static func address(of endpoint: MargoEndpoint) -> GRPCNIOTransportCore.SocketAddress {
+        endpoint.host.contains(":")
+            ? .ipv6(host: endpoint.host, port: endpoint.port) : .ipv4(host: endpoint.host, port: endpoint.port)
+    }
+
+    private static func target(of endpoint: MargoEndpoint) -> any ResolvableTarget {
+        if endpoint.host.contains(":") { return .ipv6(address: endpoint.host, port: endpoint.port) }
+        if endpoint.host.split(separator: ".").count == 4, endpoint.host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            return .ipv4(address: endpoint.host, port: endpoint.port)
+        }
+        return .dns(host: endpoint.host, port: endpoint.port)
+    }
+}
