@@ -1,5 +1,5 @@
-import ArgumentParser
-import EOSKit
+public import ArgumentParser
+public import EOSKit
 import Foundation
 
 /// `eosctl pki issue --dir DIR --role ROLE [--id ID] --out OUTDIR`: issues a peer's certificate.
@@ -16,16 +16,11 @@ struct PKIIssueCommand: AsyncParsableCommand {
             """
     )
 
-    /// The roles a certificate can be issued for.
-    enum Role: String, ExpressibleByArgument, CaseIterable {
-        case central, site, node
-    }
-
     @Option(help: "The CA folder made by 'eosctl pki init'.")
     var dir: String
 
     @Option(help: "Whom the certificate is for.")
-    var role: Role
+    var role: SPIFFEIdentity.Role
 
     @Option(help: "The site or node id (not for --role central).")
     var id: String?
@@ -78,12 +73,7 @@ struct PKIIssueCommand: AsyncParsableCommand {
         let names = try parsedNames()
         do {
             let ca = try CertificateAuthority.load(from: URL(fileURLWithPath: dir))
-            let identity: SPIFFEIdentity =
-                switch role {
-                case .central: try .central(in: ca.trustDomain)
-                case .site: try .site(id ?? "", in: ca.trustDomain)
-                case .node: try .node(id ?? "", in: ca.trustDomain)
-                }
+            let identity = try SPIFFEIdentity(trustDomain: ca.trustDomain, role: role, id: id)
             let issued = try ca.issue(
                 identity: identity, subjectAlternativeNames: names, validity: PKIValidity.duration(days: validityDays))
             let written = try issued.write(to: URL(fileURLWithPath: out), replace: replace)
@@ -101,3 +91,5 @@ struct PKIIssueCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension SPIFFEIdentity.Role: ExpressibleByArgument {}

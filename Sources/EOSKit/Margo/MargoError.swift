@@ -8,8 +8,11 @@ public struct MargoError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Creates a code; EOS's own codes are the static members.
         public init(_ name: String) { self.name = name }
 
-        /// The peer could not be reached, or the call timed out.
+        /// The peer could not be reached, or the connection to it was refused or lost.
         public static let unavailable = Code("unavailable")
+        /// The call did not finish before its deadline: the peer may be reachable but slow, or the link stalled.
+        /// Like ``unavailable``, it says nothing about whether the peer acted on the call.
+        public static let deadlineExceeded = Code("deadline-exceeded")
         /// The peer refused the caller's identity.
         public static let permissionDenied = Code("permission-denied")
         /// A message did not carry what the protocol requires, or carried it malformed.

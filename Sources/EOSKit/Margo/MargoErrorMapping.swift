@@ -5,7 +5,8 @@ extension MargoError {
     init(_ error: RPCError, calling method: String) {
         let code: Code
         switch error.code {
-        case .unavailable, .deadlineExceeded, .cancelled: code = .unavailable
+        case .unavailable, .cancelled: code = .unavailable
+        case .deadlineExceeded: code = .deadlineExceeded
         case .permissionDenied, .unauthenticated: code = .permissionDenied
         case .invalidArgument: code = .invalidMessage
         case .failedPrecondition: code = .staleGeneration
@@ -19,6 +20,7 @@ extension MargoError {
         let status: RPCError.Code
         switch code {
         case .unavailable: status = .unavailable
+        case .deadlineExceeded: status = .deadlineExceeded
         case .permissionDenied: status = .permissionDenied
         case .invalidMessage: status = .invalidArgument
         case .staleGeneration: status = .failedPrecondition

@@ -1,6 +1,8 @@
 public import EOSSecurity
 public import GRPCCore
 internal import GRPCNIOTransportHTTP2
+public import Logging
+internal import Metrics
 internal import Synchronization
 
 /// Refuses, before any handler runs, every call whose caller may not make it, and hands the verified caller to
@@ -10,8 +12,8 @@ internal import Synchronization
 /// the fleet's CA. The method decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`,
 /// only a node's parent calls `EdgeNode`, only sites and nodes call `Upstream`. Rules about what a request claims
 /// (a node registering as itself) are checked by the service with ``VerifiedPeer/authorization``, since they
-/// need the message. Refusals are `PERMISSION_DENIED` with the reason; they are logged through `onDenial` and
-/// counted in ``denials``.
+/// need the message. Refusals are `PERMISSION_DENIED` with the reason; each is logged as a warning with the method
+/// and the caller, and counted in ``denials`` and in the `eos_margo_denials_total` metric (dimension `method`).
 public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public enum IdentitySource: Sendable {
@@ -26,18 +28,21 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public let source: IdentitySource
     private let denialCount = DenialCounter()
-    private let onDenial: @Sendable (MargoRPC?, String) -> Void
+    private let logger: Logger
+
+    /// The metric counting refusals.
+    public static let denialsMetric = "eos_margo_denials_total"
 
     /// Creates the interceptor for a peer with `authorization`.
     ///
-    /// - Parameter onDenial: called with the method and the reason for each refusal, for logs.
+    /// - Parameter logger: where refusals are logged, as warnings.
     public init(
         authorization: PeerAuthorization, source: IdentitySource = .clientCertificate,
-        onDenial: @escaping @Sendable (MargoRPC?, String) -> Void = { _, _ in }
+        logger: Logger = Logger(label: "eos.margo.peer-identity")
     ) {
         self.authorization = authorization
         self.source = source
-        self.onDenial = onDenial
+        self.logger = logger
     }
 
     /// How many calls were refused so far.
@@ -85,7 +90,10 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
 
     private func deny(_ rpc: MargoRPC?, _ reason: String) -> RPCError {
         denialCount.increment()
-        onDenial(rpc, reason)
+        let method = rpc.map { "\($0)" } ?? "unknown"
+        Counter(label: Self.denialsMetric, dimensions: [("method", method)]).increment()
+        logger.warning(
+            "refused a call", metadata: ["method": "\(method)", "reason": "\(reason)", "server": "\(authorization.server)"])
         return RPCError(code: .permissionDenied, message: "permission denied: \(reason)")
     }
 }

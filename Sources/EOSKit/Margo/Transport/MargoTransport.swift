@@ -5,9 +5,10 @@ public import GRPCNIOTransportHTTP2
 ///
 /// Both sides present their certificate and verify the other's against the fleet's CA (`ca.pem` of the
 /// ``TLSMaterial``). Host names are not what identifies a peer: its SPIFFE identity is, so the server checks the
-/// client's identity in ``PeerIdentityInterceptor`` and a client may pin the server's expected identity. TLS 1.3
-/// is negotiated between EOS peers (both sides offer it); keepalive pings detect dead links; a client reconnects by
-/// itself with jittered exponential backoff when the peer restarts.
+/// client's identity in ``PeerIdentityInterceptor`` and a client may pin the server's expected identity
+/// (``MargoPeerExpectation``). Both sides close a connection that negotiated anything older than TLS 1.3 right after
+/// the handshake, before any gRPC data crosses it. Keepalive pings detect dead links; a client reconnects by itself
+/// with jittered exponential backoff when the peer restarts.
 public enum MargoTransport {
     /// How often an idle connection is pinged, and how long a ping may go unanswered.
     public static let keepalive = (interval: Duration.seconds(30), timeout: Duration.seconds(10))
@@ -26,13 +27,20 @@ public enum MargoTransport {
         config.connection.keepalive.timeout = keepalive.timeout
         config.connection.keepalive.clientBehavior.allowWithoutCalls = true
         config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(10)
+        config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+            TLSSessionGuard.install(on: channel, expectedPeer: nil, endpoint: "client of \(endpoint)")
+        }
         return HTTP2ServerTransport.Posix(
             address: address(of: endpoint), transportSecurity: security, config: config)
     }
 
     /// A client transport to `endpoint` with `tls`, verifying the server's certificate against the same CA.
+    ///
+    /// - Parameter server: the identity the server must present; `nil` accepts any certificate from the fleet CA.
+    ///   A mismatch closes the connection and calls fail `UNAVAILABLE` (the client keeps trying, in case the right
+    ///   server comes back at that address).
     public static func client(
-        connectingTo endpoint: MargoEndpoint, tls: TLSMaterial
+        connectingTo endpoint: MargoEndpoint, tls: TLSMaterial, expecting server: MargoPeerExpectation? = nil
     ) throws(MargoError) -> HTTP2ClientTransport.Posix {
         let security = HTTP2ClientTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
@@ -44,6 +52,9 @@ public enum MargoTransport {
         var config = HTTP2ClientTransport.Posix.Config.defaults
         config.connection.keepalive = .init(time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
         config.backoff = .init(initial: .milliseconds(250), max: .seconds(30), multiplier: 1.6, jitter: 0.2)
+        config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+            TLSSessionGuard.install(on: channel, expectedPeer: server, endpoint: "\(endpoint)")
+        }
         do {
             return try HTTP2ClientTransport.Posix(
                 target: target(of: endpoint), transportSecurity: security, config: config)

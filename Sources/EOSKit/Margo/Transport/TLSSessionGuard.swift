@@ -1,0 +1,72 @@
+internal import EOSSecurity
+internal import NIOCore
+internal import NIOSSL
+internal import NIOTLS
+internal import X509
+
+/// Closes a connection, right after its TLS handshake and before any gRPC data crosses it, when the session is not
+/// what EOS peers speak: TLS older than 1.3, or (on a client that pins its server) a server whose SPIFFE identity
+/// is not the expected one.
+///
+/// The handshake itself has already checked the peer's chain against the fleet CA; this guard adds what the gRPC
+/// transport does not let a caller configure. It sits right behind the TLS handler, so nothing the peer sent
+/// reaches HTTP/2 once the session is refused.
+final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let expectedPeer: MargoPeerExpectation?
+    private let endpoint: String
+    private var refused = false
+
+    init(expectedPeer: MargoPeerExpectation?, endpoint: String) {
+        self.expectedPeer = expectedPeer
+        self.endpoint = endpoint
+    }
+
+    /// Installs a guard behind the channel's TLS handler; a channel without one is left alone.
+    static func install(
+        on channel: any Channel, expectedPeer: MargoPeerExpectation?, endpoint: String
+    ) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            let operations = channel.pipeline.syncOperations
+            guard let tls = try? operations.handler(type: NIOSSLHandler.self) else { return }
+            try operations.addHandler(
+                TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint), position: .after(tls))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent, let problem = sessionProblem(context) {
+            refused = true
+            context.fireErrorCaught(MargoError(code: .permissionDenied, message: "\(endpoint): \(problem)"))
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
+        context.fireChannelRead(data)
+    }
+
+    /// Why the session just negotiated is refused, or `nil` when it is fine.
+    private func sessionProblem(_ context: ChannelHandlerContext) -> String? {
+        guard let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) else {
+            return "the TLS session is gone"
+        }
+        guard tls.tlsVersion == .tlsv13 else {
+            return "the peer negotiated \(tls.tlsVersion.map { "\($0)" } ?? "an unknown TLS version"); EOS requires TLS 1.3"
+        }
+        guard let expectedPeer else { return nil }
+        guard let presented = tls.peerCertificate else { return "the peer presented no certificate" }
+        let identity: SPIFFEIdentity
+        do {
+            identity = try PeerAuthorization.identity(of: Certificate(derEncoded: presented.toDERBytes()))
+        } catch {
+            return "the peer's certificate carries no EOS identity: \(error)"
+        }
+        return expectedPeer.problem(with: identity)
+    }
+}
