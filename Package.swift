@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EOSModel", targets: ["EOSModel"]),
         .library(name: "EOSSecurity", targets: ["EOSSecurity"]),
         .library(name: "EOSMargo", targets: ["EOSMargo"]),
+        .library(name: "EOSRuntime", targets: ["EOSRuntime"]),
         .executable(name: "eosctl", targets: ["eosctl"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", exact: "1.0.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
@@ -73,8 +76,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSRuntime",
+            dependencies: [
+                "EOSModel",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EOSKit/Runtime",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSKit",
-            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo"],
+            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime"],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -112,6 +126,12 @@ let package = Package(
             ],
             path: "Tests/EOSMargoTests",
             exclude: ["Interop"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSRuntimeTests",
+            dependencies: ["EOSRuntime", "EOSModel"],
+            path: "Tests/EOSRuntimeTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 /// EOSKit: the edge orchestration library. Importing it imports every EOS module.
 @_exported public import EOSMargo
 @_exported public import EOSModel
+@_exported public import EOSRuntime
 @_exported public import EOSSecurity
