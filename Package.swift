@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "EOSSecurity", targets: ["EOSSecurity"]),
         .library(name: "EOSMargo", targets: ["EOSMargo"]),
         .library(name: "EOSRuntime", targets: ["EOSRuntime"]),
+        .library(name: "EOSEdge", targets: ["EOSEdge"]),
         .executable(name: "eosctl", targets: ["eosctl"]),
     ],
     dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", exact: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
@@ -87,8 +89,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSEdge",
+            dependencies: [
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EOSKit/Edge",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSKit",
-            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime"],
+            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge"],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -132,6 +147,18 @@ let package = Package(
             name: "EOSRuntimeTests",
             dependencies: ["EOSRuntime", "EOSModel"],
             path: "Tests/EOSRuntimeTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSEdgeTests",
+            dependencies: [
+                "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/EOSEdgeTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

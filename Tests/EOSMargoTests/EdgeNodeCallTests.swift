@@ -81,7 +81,7 @@ struct EdgeNodeCallTests {
             transport: transport.server, services: [EdgeNodeService(handler: handler)], interceptors: [interceptor]
         ) { _ in
             try await withGRPCClient(transport: transport.client) { client in
-                let edge = EdgeClient(client)
+                let edge = EdgeClient(client, policy: .patient)
                 #expect(try await edge.applyDeploy(Self.desiredState(generation: 2)).outcome == .accepted)
                 #expect(try await edge.applyDeploy(Self.desiredState(generation: 2)).outcome == .unchanged)
                 let stale = await #expect(throws: MargoError.self) {
@@ -111,7 +111,7 @@ struct EdgeNodeCallTests {
         ) { _ in
             try await withGRPCClient(transport: transport.client) { client in
                 let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client).applyDeploy(Self.desiredState(generation: 1))
+                    try await EdgeClient(client, policy: .patient).applyDeploy(Self.desiredState(generation: 1))
                 }
                 #expect(error?.code == .permissionDenied)
                 #expect(error?.message.contains("store-0099") == true)
@@ -149,7 +149,7 @@ struct EdgeNodeCallTests {
             let parentTLS = try await Self.material(site, from: authority)
             let parentTransport = try MargoTransport.client(connectingTo: endpoint, tls: parentTLS)
             let first = try await withGRPCClient(transport: parentTransport) { client in
-                try await EdgeClient(client).applyDeploy(Self.desiredState(generation: 1))
+                try await EdgeClient(client, policy: .patient).applyDeploy(Self.desiredState(generation: 1))
             }
             #expect(first.outcome == .accepted)
 
@@ -157,7 +157,7 @@ struct EdgeNodeCallTests {
             let siblingTransport = try MargoTransport.client(connectingTo: endpoint, tls: siblingTLS)
             try await withGRPCClient(transport: siblingTransport) { client in
                 let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client).applyDeploy(Self.desiredState(generation: 2))
+                    try await EdgeClient(client, policy: .patient).applyDeploy(Self.desiredState(generation: 2))
                 }
                 #expect(error?.code == .permissionDenied)
             }

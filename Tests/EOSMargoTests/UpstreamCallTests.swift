@@ -63,7 +63,7 @@ struct UpstreamCallTests {
         try await withGRPCServer(
             transport: transport.server, services: [UpstreamService(handler: handler)], interceptors: [interceptor]
         ) { _ in
-            try await withGRPCClient(transport: transport.client) { client in try await body(UpstreamClient(client)) }
+            try await withGRPCClient(transport: transport.client) { client in try await body(UpstreamClient(client, policy: .patient)) }
         }
     }
 

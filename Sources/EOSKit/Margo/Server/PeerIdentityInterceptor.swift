@@ -23,8 +23,9 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         case assumed(SPIFFEIdentity)
     }
 
-    /// The serving peer's policy.
-    public let authorization: PeerAuthorization
+    /// The serving peer's policy, as it stands now.
+    public var authorization: PeerAuthorization { currentAuthorization() }
+    private let currentAuthorization: @Sendable () -> PeerAuthorization
     /// Where the caller's identity comes from.
     public let source: IdentitySource
     private let denialCount = DenialCounter()
@@ -40,7 +41,16 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         authorization: PeerAuthorization, source: IdentitySource = .clientCertificate,
         logger: Logger = Logger(label: "eos.margo.peer-identity")
     ) {
-        self.authorization = authorization
+        self.init(currentAuthorization: { authorization }, source: source, logger: logger)
+    }
+
+    /// Creates the interceptor for a peer whose policy can change while it serves: an Edge Node that learns its
+    /// parent when it first reaches its upstream. `currentAuthorization` is asked on every call.
+    public init(
+        currentAuthorization: @escaping @Sendable () -> PeerAuthorization,
+        source: IdentitySource = .clientCertificate, logger: Logger = Logger(label: "eos.margo.peer-identity")
+    ) {
+        self.currentAuthorization = currentAuthorization
         self.source = source
         self.logger = logger
     }
@@ -79,6 +89,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
             case (.upstream, .node): .node(caller.id ?? "")
             default: nil
             }
+        let authorization = currentAuthorization()
         if case .deny(let reason) = authorization.decide(rpc, caller: caller, subject: subject) {
             throw deny(rpc, reason)
         }
@@ -93,7 +104,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         let method = rpc.map { "\($0)" } ?? "unknown"
         Counter(label: Self.denialsMetric, dimensions: [("method", method)]).increment()
         logger.warning(
-            "refused a call", metadata: ["method": "\(method)", "reason": "\(reason)", "server": "\(authorization.server)"])
+            "refused a call", metadata: ["method": "\(method)", "reason": "\(reason)"])
         return RPCError(code: .permissionDenied, message: "permission denied: \(reason)")
     }
 }

@@ -16,17 +16,21 @@ public struct MargoCallPolicy: Sendable, Hashable {
     public var maxBackoff: Duration
     /// How much the backoff grows after each attempt. Default: 2.
     public var backoffMultiplier: Double
+    /// Whether a call waits, within its deadline, for a connection to the peer instead of failing `UNAVAILABLE` at
+    /// once when there is none: for a caller that must reach a peer across its restart. Default: `false`.
+    public var waitForReady: Bool
 
     /// Creates a policy; every argument has the documented default.
     public init(
         timeout: Duration = .seconds(10), maxAttempts: Int = 5, initialBackoff: Duration = .milliseconds(200),
-        maxBackoff: Duration = .seconds(5), backoffMultiplier: Double = 2
+        maxBackoff: Duration = .seconds(5), backoffMultiplier: Double = 2, waitForReady: Bool = false
     ) {
         self.timeout = timeout
         self.maxAttempts = maxAttempts
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.backoffMultiplier = backoffMultiplier
+        self.waitForReady = waitForReady
     }
 
     /// The defaults.
@@ -36,6 +40,7 @@ public struct MargoCallPolicy: Sendable, Hashable {
     func idempotentCallOptions() -> CallOptions {
         var options = CallOptions.defaults
         options.timeout = timeout
+        options.waitForReady = waitForReady
         // gRPC traps on a policy it considers invalid, so only a sound one is handed over.
         if maxAttempts > 1, initialBackoff > .zero, maxBackoff >= initialBackoff, backoffMultiplier > 0 {
             options.executionPolicy = .retry(
@@ -50,6 +55,7 @@ public struct MargoCallPolicy: Sendable, Hashable {
     func streamingCallOptions(timeout: Duration? = nil) -> CallOptions {
         var options = CallOptions.defaults
         options.timeout = timeout ?? self.timeout
+        options.waitForReady = waitForReady
         return options
     }
 }

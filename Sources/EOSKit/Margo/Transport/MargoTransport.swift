@@ -36,11 +36,15 @@ public enum MargoTransport {
 
     /// A client transport to `endpoint` with `tls`, verifying the server's certificate against the same CA.
     ///
-    /// - Parameter server: the identity the server must present; `nil` accepts any certificate from the fleet CA.
-    ///   A mismatch closes the connection and calls fail `UNAVAILABLE` (the client keeps trying, in case the right
-    ///   server comes back at that address).
+    /// - Parameters:
+    ///   - server: the identity the server must present; `nil` accepts any certificate from the fleet CA. A
+    ///     mismatch closes the connection and calls fail `UNAVAILABLE` (the client keeps trying, in case the right
+    ///     server comes back at that address).
+    ///   - onServerIdentity: called with the server's identity on every connection that is accepted (an Edge Node
+    ///     learns its parent this way).
     public static func client(
-        connectingTo endpoint: MargoEndpoint, tls: TLSMaterial, expecting server: MargoPeerExpectation? = nil
+        connectingTo endpoint: MargoEndpoint, tls: TLSMaterial, expecting server: MargoPeerExpectation? = nil,
+        onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
     ) throws(MargoError) -> HTTP2ClientTransport.Posix {
         let security = HTTP2ClientTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
@@ -53,7 +57,8 @@ public enum MargoTransport {
         config.connection.keepalive = .init(time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
         config.backoff = .init(initial: .milliseconds(250), max: .seconds(30), multiplier: 1.6, jitter: 0.2)
         config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
-            TLSSessionGuard.install(on: channel, expectedPeer: server, endpoint: "\(endpoint)")
+            TLSSessionGuard.install(
+                on: channel, expectedPeer: server, endpoint: "\(endpoint)", onPeerIdentity: onServerIdentity)
         }
         do {
             return try HTTP2ClientTransport.Posix(

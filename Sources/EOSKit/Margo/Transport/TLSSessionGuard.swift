@@ -17,22 +17,28 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     private let expectedPeer: MargoPeerExpectation?
     private let endpoint: String
+    private let onPeerIdentity: (@Sendable (SPIFFEIdentity) -> Void)?
     private var refused = false
 
-    init(expectedPeer: MargoPeerExpectation?, endpoint: String) {
+    init(
+        expectedPeer: MargoPeerExpectation?, endpoint: String, onPeerIdentity: (@Sendable (SPIFFEIdentity) -> Void)?
+    ) {
         self.expectedPeer = expectedPeer
         self.endpoint = endpoint
+        self.onPeerIdentity = onPeerIdentity
     }
 
     /// Installs a guard behind the channel's TLS handler; a channel without one is left alone.
     static func install(
-        on channel: any Channel, expectedPeer: MargoPeerExpectation?, endpoint: String
+        on channel: any Channel, expectedPeer: MargoPeerExpectation?, endpoint: String,
+        onPeerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
     ) -> EventLoopFuture<Void> {
         channel.eventLoop.makeCompletedFuture {
             let operations = channel.pipeline.syncOperations
             guard let tls = try? operations.handler(type: NIOSSLHandler.self) else { return }
             try operations.addHandler(
-                TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint), position: .after(tls))
+                TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint, onPeerIdentity: onPeerIdentity),
+                position: .after(tls))
         }
     }
 
@@ -59,7 +65,7 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
         guard tls.tlsVersion == .tlsv13 else {
             return "the peer negotiated \(tls.tlsVersion.map { "\($0)" } ?? "an unknown TLS version"); EOS requires TLS 1.3"
         }
-        guard let expectedPeer else { return nil }
+        guard expectedPeer != nil || onPeerIdentity != nil else { return nil }
         guard let presented = tls.peerCertificate else { return "the peer presented no certificate" }
         let identity: SPIFFEIdentity
         do {
@@ -67,6 +73,8 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
         } catch {
             return "the peer's certificate carries no EOS identity: \(error)"
         }
-        return expectedPeer.problem(with: identity)
+        if let problem = expectedPeer?.problem(with: identity) { return problem }
+        onPeerIdentity?(identity)
+        return nil
     }
 }

@@ -1,0 +1,140 @@
+public import EOSMargo
+public import EOSModel
+public import EOSRuntime
+public import EOSSecurity
+internal import Foundation
+internal import GRPCCore
+internal import GRPCNIOTransportHTTP2
+public import Logging
+public import ServiceLifecycle
+
+/// The Edge Node agent: runs a host's workloads through an ``EdgeRuntime`` as its parent asks, keeps them
+/// running when the parent is unreachable, and reports every change.
+///
+/// It serves `EdgeNode` over mutual TLS to its parent only (an LO, or the CO for a node attached directly),
+/// registers with the parent's `Upstream` with its labels and the host's capabilities, heartbeats at the interval
+/// the parent asks, and streams status from its durable outbox. Applies are written to the node's SQLite store
+/// before they are acknowledged; after a restart or a reboot with no network, the node starts what it last applied
+/// by itself, and reports what happened meanwhile, in order, once the parent is back.
+///
+/// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``); a graceful shutdown stops serving and
+/// leaves the workloads running, as they must through an agent upgrade.
+public final class EdgeNode: Service {
+    /// The node's configuration.
+    public let configuration: EdgeNodeConfiguration
+    private let tls: TLSMaterial
+    private let runtime: any EdgeRuntime
+    private let logger: Logger
+    private let clock: any Clock<Duration>
+    private let store: EdgeStore
+    private let reconciler: EdgeReconciler
+    private let wake = ReconcileSignal()
+    private let outbox = ReconcileSignal()
+    private let parent: KnownParent
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private static let parentSetting = "parent"
+
+    /// Opens the node's store and prepares its server; fails with a clear message when the certificate is not
+    /// this node's or the store cannot be opened.
+    public init(
+        configuration: EdgeNodeConfiguration, tls: TLSMaterial, runtime: any EdgeRuntime,
+        logger: Logger = Logger(label: "eos.edge"), clock: any Clock<Duration> = ContinuousClock()
+    ) throws(EdgeNodeError) {
+        guard tls.identity.role == .node, tls.identity.id == configuration.nodeID else {
+            throw EdgeNodeError(
+                "the certificate is for \(tls.identity), not for node \(configuration.nodeID): issue one with "
+                    + "'eosctl pki issue --role node --id \(configuration.nodeID)'")
+        }
+        self.configuration = configuration
+        self.tls = tls
+        self.runtime = runtime
+        self.logger = logger
+        self.clock = clock
+        do {
+            store = try EdgeStore(directory: configuration.dataDirectory)
+            reconciler = try EdgeReconciler(
+                nodeID: configuration.nodeID, store: store, runtime: runtime, backoff: configuration.restartBackoff,
+                logger: logger)
+        } catch {
+            throw EdgeNodeError("node \(configuration.nodeID): \(error)")
+        }
+        var known = configuration.parent
+        if known == nil, let remembered = try? store.setting(Self.parentSetting) {
+            known = try? SPIFFEIdentity(uri: remembered)
+        }
+        let parent = KnownParent(known)
+        self.parent = parent
+        let calls = EdgeNodeCalls(store: store, reconciler: reconciler, wake: { [wake] in wake.signal() })
+        let identity = tls.identity
+        let interceptor = PeerIdentityInterceptor(
+            currentAuthorization: { PeerAuthorization(server: identity, parent: parent.current) },
+            logger: logger)
+        server = GRPCServer(
+            transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
+            services: [EdgeNodeService(handler: calls)], interceptors: [interceptor])
+    }
+
+    /// Where the node listens, once it does (useful with port 0).
+    public var listeningEndpoint: MargoEndpoint? {
+        get async {
+            guard let address = try? await server.listeningAddress else { return nil }
+            if let ipv4 = address.ipv4 { return MargoEndpoint(host: ipv4.host, port: ipv4.port) }
+            if let ipv6 = address.ipv6 { return MargoEndpoint(host: ipv6.host, port: ipv6.port) }
+            return nil
+        }
+    }
+
+    /// The identity allowed to call this node, once known.
+    public var parentIdentity: SPIFFEIdentity? { parent.current }
+
+    /// The node's latest report on every deployment it holds.
+    public func status() async -> NodeStatus { await reconciler.status(of: []) }
+
+    /// Runs the node until cancelled or shut down gracefully.
+    public func run() async throws {
+        logger.info(
+            "edge node starting",
+            metadata: [
+                "node": "\(configuration.nodeID)", "listen": "\(configuration.listen)", "runtime": "\(runtime.name)",
+                "upstream": "\(configuration.upstream.map { "\($0)" } ?? "none")",
+            ])
+        let server = self.server
+        try await cancelWhenGracefulShutdown { [self] in
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await self.runtime.run() }
+                group.addTask { try await server.serve() }
+                group.addTask { [wake, runtime] in
+                    for await _ in runtime.events() { wake.signal() }
+                }
+                group.addTask { await self.reconcileLoop() }
+                if let upstream = self.configuration.upstream {
+                    group.addTask { await self.upstreamLink(to: upstream).run() }
+                }
+            }
+        }
+    }
+
+    private func reconcileLoop() async {
+        while !Task.isCancelled {
+            let (queued, nextDue) = await reconciler.reconcile()
+            if queued > 0 { outbox.signal() }
+            let interval = configuration.reconcileInterval
+            await wake.wait(upTo: min(interval, nextDue.map { max($0, .milliseconds(10)) } ?? interval), clock: clock)
+        }
+    }
+
+    private func upstreamLink(to endpoint: MargoEndpoint) -> UpstreamLink {
+        let capabilities = HostCapabilities.read(dataDirectory: configuration.dataDirectory, runtimes: [runtime.name])
+        let calls = EdgeNodeCalls(store: store, reconciler: reconciler, wake: { [wake] in wake.signal() })
+        return UpstreamLink(
+            configuration: configuration, endpoint: endpoint, tls: tls, store: store, calls: calls, outbox: outbox,
+            capabilities: capabilities,
+            onParent: { [parent, store, logger] identity in
+                if parent.learn(identity) {
+                    try? store.setSetting(Self.parentSetting, to: identity.uri)
+                    logger.info("learned the parent", metadata: ["parent": "\(identity)"])
+                }
+            },
+            logger: logger, clock: clock)
+    }
+}

@@ -1,0 +1,48 @@
+public import EOSMargo
+public import EOSSecurity
+public import Foundation
+
+/// How an Edge Node runs: who it is, where it keeps its state, where it listens and whom it reports to.
+public struct EdgeNodeConfiguration: Sendable {
+    /// The node's id, as in its certificate's `spiffe://DOMAIN/eos/node/ID`.
+    public var nodeID: String
+    /// The node's labels, which deployments select on.
+    public var labels: [String: String]
+    /// Where the node keeps its SQLite store and its runtime's files.
+    public var dataDirectory: URL
+    /// Where the node serves `EdgeNode` for its parent.
+    public var listen: MargoEndpoint
+    /// The parent's `Upstream` service: the site's LO, or the CO for a node attached directly; `nil` runs the node
+    /// on its own (it serves calls but reports to no one).
+    public var upstream: MargoEndpoint?
+    /// The identity allowed to call `EdgeNode` on this node. `nil`: the identity of the first upstream the node
+    /// reaches (a site or the central of its trust domain), remembered in its store from then on.
+    public var parent: SPIFFEIdentity?
+    /// How often the node checks its workloads when nothing happens. Default: 10 seconds.
+    public var reconcileInterval: Duration
+    /// The backoff for restarting workloads and retrying failed installs.
+    public var restartBackoff: RestartBackoff
+    /// The longest wait between attempts to reach the upstream. Default: 30 seconds.
+    public var maximumReconnectDelay: Duration
+    /// Deadlines and retries of calls to the upstream.
+    public var callPolicy: MargoCallPolicy
+
+    /// Creates a configuration; the optional arguments have the documented defaults.
+    public init(
+        nodeID: String, labels: [String: String] = [:], dataDirectory: URL, listen: MargoEndpoint,
+        upstream: MargoEndpoint? = nil, parent: SPIFFEIdentity? = nil, reconcileInterval: Duration = .seconds(10),
+        restartBackoff: RestartBackoff = RestartBackoff(), maximumReconnectDelay: Duration = .seconds(30),
+        callPolicy: MargoCallPolicy = .standard
+    ) {
+        self.nodeID = nodeID
+        self.labels = labels
+        self.dataDirectory = dataDirectory
+        self.listen = listen
+        self.upstream = upstream
+        self.parent = parent
+        self.reconcileInterval = reconcileInterval
+        self.restartBackoff = restartBackoff
+        self.maximumReconnectDelay = maximumReconnectDelay
+        self.callPolicy = callPolicy
+    }
+}

@@ -1,0 +1,284 @@
+public import EOSModel
+public import Foundation
+internal import GRDB
+
+/// The Edge Node's durable state in one SQLite file: the desired state of every deployment it runs, the
+/// generations of deployments removed from it, its outbox of status reports the upstream has not acknowledged,
+/// and the restart count of each workload.
+///
+/// Every write is a transaction that is on disk before the call returns, so an apply acknowledged to the parent
+/// survives a crash or a power cut, and after a reboot with no network the node starts what it last applied.
+/// The file uses SQLite's write-ahead log.
+public final class EdgeStore: Sendable {
+    /// The file name inside the node's data folder.
+    public static let fileName = "edge.sqlite"
+
+    private let database: DatabasePool
+    /// The most reports the outbox holds; beyond it the oldest are dropped and counted.
+    public let outboxLimit: Int
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    /// Opens (creating if needed) the store in `directory`.
+    public init(directory: URL, outboxLimit: Int = 100_000) throws(EdgeStoreError) {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw EdgeStoreError(message: "cannot open the node store \(path)", cause: error)
+        }
+        self.outboxLimit = outboxLimit
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desired (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL,
+                                          state BLOB NOT NULL);
+                    CREATE TABLE removed (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL);
+                    CREATE TABLE outbox (sequence INTEGER PRIMARY KEY AUTOINCREMENT, status BLOB NOT NULL);
+                    CREATE TABLE workloads (id TEXT PRIMARY KEY NOT NULL, restarts INTEGER NOT NULL);
+                    CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                    CREATE TABLE reported (deployment TEXT PRIMARY KEY NOT NULL, status BLOB NOT NULL);
+                    CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Desired state
+
+    /// Records `state` if it is newer than what the node holds (a removal's generation counts), and says what
+    /// happened: accepted, unchanged (the same generation again) or stale (older).
+    public func apply(_ state: FleetDesiredState) throws(EdgeStoreError) -> ApplyResult {
+        let data: Data
+        do {
+            data = try Self.encoder.encode(state)
+        } catch {
+            throw EdgeStoreError(message: "cannot encode the desired state of \(state.deployment)", cause: error)
+        }
+        return try write("apply \(state.deployment) generation \(state.generation)") { db in
+            let held = try Self.heldGeneration(of: state.deployment, db)
+            let outcome = state.outcome(over: held)
+            guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)",
+                arguments: [state.deployment, state.generation, data])
+            try db.execute(sql: "DELETE FROM removed WHERE deployment = ?", arguments: [state.deployment])
+            return ApplyResult(outcome: .accepted, generation: state.generation)
+        }
+    }
+
+    /// Forgets a deployment's desired state, remembering the removal's generation so an older apply arriving
+    /// late is refused.
+    public func remove(_ removal: FleetRemoval) throws(EdgeStoreError) -> ApplyResult {
+        try write("remove \(removal.deployment)") { db in
+            let held = try Self.heldGeneration(of: removal.deployment, db)
+            let outcome = removal.outcome(over: held)
+            guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
+            try db.execute(sql: "DELETE FROM desired WHERE deployment = ?", arguments: [removal.deployment])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)",
+                arguments: [removal.deployment, max(removal.generation, held ?? 0)])
+            return ApplyResult(outcome: .accepted, generation: removal.generation)
+        }
+    }
+
+    /// Every deployment's desired state, by name.
+    public func desiredStates() throws(EdgeStoreError) -> [FleetDesiredState] {
+        let rows = try read("read the desired states") { db in
+            try Row.fetchAll(db, sql: "SELECT deployment, state FROM desired ORDER BY deployment")
+        }
+        var states: [FleetDesiredState] = []
+        for row in rows {
+            let deployment: String = row["deployment"]
+            do {
+                states.append(try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data))
+            } catch {
+                throw EdgeStoreError(message: "the stored desired state of \(deployment) is unreadable", cause: error)
+            }
+        }
+        return states
+    }
+
+    /// The generation of each deployment the node holds, as `Register` and `Sync` report it.
+    public func appliedGenerations() throws(EdgeStoreError) -> [String: Int64] {
+        try read("read the applied generations") { db in
+            var generations: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT deployment, generation FROM desired") {
+                generations[row["deployment"]] = row["generation"]
+            }
+            return generations
+        }
+    }
+
+    private static func heldGeneration(of deployment: String, _ db: Database) throws -> Int64? {
+        let desired = try Int64.fetchOne(
+            db, sql: "SELECT generation FROM desired WHERE deployment = ?", arguments: [deployment])
+        let removed = try Int64.fetchOne(
+            db, sql: "SELECT generation FROM removed WHERE deployment = ?", arguments: [deployment])
+        return [desired, removed].compactMap { $0 }.max()
+    }
+
+    // MARK: Outbox
+
+    /// Appends status changes to the outbox, in order, each as its own report, and remembers each deployment's
+    /// latest as the last reported (a `removed` one is forgotten); drops (and counts) the oldest reports beyond
+    /// ``outboxLimit``.
+    public func enqueue(_ statuses: [NodeDeploymentStatus]) throws(EdgeStoreError) {
+        guard !statuses.isEmpty else { return }
+        var encoded: [Data] = []
+        for status in statuses {
+            do {
+                encoded.append(try Self.encoder.encode(status))
+            } catch {
+                throw EdgeStoreError(message: "cannot encode the status of \(status.deployment)", cause: error)
+            }
+        }
+        try write("queue \(statuses.count) status reports") { db in
+            for (status, data) in zip(statuses, encoded) {
+                try db.execute(sql: "INSERT INTO outbox (status) VALUES (?)", arguments: [data])
+                if status.state == .removed {
+                    try db.execute(sql: "DELETE FROM reported WHERE deployment = ?", arguments: [status.deployment])
+                } else {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)",
+                        arguments: [status.deployment, data])
+                }
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+            if count > outboxLimit {
+                let excess = count - outboxLimit
+                try db.execute(
+                    sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
+                    arguments: [excess])
+                try db.execute(
+                    sql: """
+                        INSERT INTO counters (name, value) VALUES ('outbox.dropped', ?)
+                        ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                        """, arguments: [excess])
+            }
+        }
+    }
+
+    /// The last status queued for each deployment the node holds or is removing, by deployment: what the node
+    /// compares with to report only changes, across restarts.
+    public func lastReported() throws(EdgeStoreError) -> [String: NodeDeploymentStatus] {
+        let rows = try read("read the last reported statuses") { db in
+            try Row.fetchAll(db, sql: "SELECT deployment, status FROM reported")
+        }
+        var statuses: [String: NodeDeploymentStatus] = [:]
+        for row in rows {
+            let deployment: String = row["deployment"]
+            do {
+                statuses[deployment] = try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+            } catch {
+                throw EdgeStoreError(message: "the last reported status of \(deployment) is unreadable", cause: error)
+            }
+        }
+        return statuses
+    }
+
+    /// The oldest `limit` unacknowledged reports, in order; each report's sequence is its place in the outbox.
+    public func pendingReports(limit: Int = 500) throws(EdgeStoreError) -> [StatusReport] {
+        let rows = try read("read the outbox") { db in
+            try Row.fetchAll(db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit])
+        }
+        var reports: [StatusReport] = []
+        for row in rows {
+            let sequence: Int64 = row["sequence"]
+            do {
+                let status = try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                reports.append(StatusReport(sequence: UInt64(sequence), statuses: [status]))
+            } catch {
+                throw EdgeStoreError(message: "outbox entry \(sequence) is unreadable", cause: error)
+            }
+        }
+        return reports
+    }
+
+    /// Deletes every report up to and including `sequence`, which the upstream acknowledged.
+    public func acknowledge(through sequence: UInt64) throws(EdgeStoreError) {
+        try write("acknowledge reports through \(sequence)") { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [Int64(clamping: sequence)])
+        }
+    }
+
+    /// How many reports wait in the outbox.
+    public func pendingCount() throws(EdgeStoreError) -> Int {
+        try read("count the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    }
+
+    /// How many reports the outbox dropped because it was full, over the store's life.
+    public func droppedCount() throws(EdgeStoreError) -> Int {
+        try read("read the drop count") { db in
+            try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'outbox.dropped'") ?? 0
+        }
+    }
+
+    // MARK: Workloads
+
+    /// The restart count of every workload, by runtime id.
+    public func restartCounts() throws(EdgeStoreError) -> [String: Int] {
+        try read("read the restart counts") { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") { counts[row["id"]] = row["restarts"] }
+            return counts
+        }
+    }
+
+    /// Records a workload's restart count; `nil` forgets the workload.
+    public func setRestartCount(_ restarts: Int?, for id: String) throws(EdgeStoreError) {
+        try write("record the restarts of \(id)") { db in
+            if let restarts {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO workloads (id, restarts) VALUES (?, ?)", arguments: [id, restarts])
+            } else {
+                try db.execute(sql: "DELETE FROM workloads WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    // MARK: Settings
+
+    /// A remembered setting (such as the parent's identity), or `nil`.
+    public func setting(_ name: String) throws(EdgeStoreError) -> String? {
+        try read("read the setting \(name)") { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// Remembers a setting.
+    public func setSetting(_ name: String, to value: String) throws(EdgeStoreError) {
+        try write("record the setting \(name)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
+        }
+    }
+
+    // MARK: Access
+
+    private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(EdgeStoreError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw EdgeStoreError(message: "cannot \(what) in the node store", cause: error)
+        }
+    }
+
+    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(EdgeStoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw EdgeStoreError(message: "cannot \(what) from the node store", cause: error)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+internal import Foundation
+internal import Synchronization
+
+/// Wakes a loop that waits for work: signals arriving while it is busy collapse into one wake-up, and a wait ends
+/// at a signal, at its timeout or at cancellation, whichever comes first.
+final class ReconcileSignal: Sendable {
+    private struct State {
+        var pending = false
+        var waiter: (id: UUID, continuation: CheckedContinuation<Void, Never>)?
+        var cancelled: Set<UUID> = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Asks for a wake-up.
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.pending = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Waits for a signal, at most `timeout` on `clock`; one waiter at a time.
+    func wait(upTo timeout: Duration, clock: any Clock<Duration>) async {
+        if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(for: timeout) }
+            group.addTask { await self.nextSignal() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func nextSignal() async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending || state.cancelled.remove(id) != nil {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = (id, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let waiter = state.waiter, waiter.id == id else {
+                    state.cancelled.insert(id)
+                    return nil
+                }
+                state.waiter = nil
+                return waiter.continuation
+            }
+            waiter?.resume()
+        }
+    }
+}

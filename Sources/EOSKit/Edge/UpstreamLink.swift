@@ -1,0 +1,108 @@
+internal import EOSMargo
+internal import EOSModel
+internal import EOSSecurity
+internal import GRPCCore
+internal import GRPCNIOTransportHTTP2
+internal import Logging
+
+/// The Edge Node's side of `Upstream`: registers with the parent, resyncs desired state by generation, heartbeats
+/// at the interval the parent asks, and drains the outbox to the parent in order.
+///
+/// A session lasts until a call fails; the link then waits a jittered, growing delay and starts a new session.
+/// Nothing is lost meanwhile: reports stay in the ``EdgeStore`` outbox until the parent acknowledges them, and
+/// the node keeps running what it last applied.
+struct UpstreamLink {
+    let configuration: EdgeNodeConfiguration
+    let endpoint: MargoEndpoint
+    let tls: TLSMaterial
+    let store: EdgeStore
+    let calls: EdgeNodeCalls
+    let outbox: ReconcileSignal
+    let capabilities: NodeCapabilities
+    let onParent: @Sendable (SPIFFEIdentity) -> Void
+    let logger: Logger
+    let clock: any Clock<Duration>
+
+    /// Keeps a session with the parent up until cancelled.
+    func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await session()
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning(
+                    "lost the upstream", metadata: ["upstream": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
+            }
+            let ceiling = min(
+                configuration.maximumReconnectDelay, .milliseconds(500) * Double(1 << min(failures, 10)))
+            // Full jitter, so a site's nodes coming back together do not call in step.
+            let delay = ceiling * Double.random(in: 0.5...1)
+            try? await clock.sleep(for: delay)
+        }
+    }
+
+    private func session() async throws {
+        let transport = try MargoTransport.client(
+            connectingTo: endpoint, tls: tls,
+            expecting: configuration.parent.map { .identity($0) } ?? .parent(inTrustDomain: tls.trustDomain),
+            onServerIdentity: onParent)
+        try await withGRPCClient(transport: transport) { client in
+            let upstream = UpstreamClient(client, policy: configuration.callPolicy)
+            let registration = ChildRegistration(
+                kind: .node, id: configuration.nodeID, labels: configuration.labels, capabilities: capabilities,
+                appliedGenerations: try store.appliedGenerations())
+            let acceptance = try await upstream.register(registration)
+            logger.info(
+                "registered with the upstream",
+                metadata: ["upstream": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
+            try await sync(upstream)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await heartbeats(upstream, every: acceptance.heartbeatInterval) }
+                group.addTask { try await drainOutbox(upstream) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func sync(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+        let response = try await upstream.sync(
+            SyncRequest(kind: .node, id: configuration.nodeID, appliedGenerations: try store.appliedGenerations()))
+        for state in response.desiredStates { _ = try? calls.apply(state) }
+        for removal in response.removals { _ = try? calls.remove(removal) }
+    }
+
+    private func heartbeats(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration) async throws {
+        var interval = interval
+        while true {
+            try await clock.sleep(for: max(interval, .milliseconds(100)))
+            let acknowledgement = try await upstream.heartbeat(
+                Heartbeat(kind: .node, id: configuration.nodeID, sentAt: Timestamp(.now)))
+            interval = acknowledgement.heartbeatInterval
+            if acknowledgement.syncRequired { try await sync(upstream) }
+        }
+    }
+
+    private func drainOutbox(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+        while true {
+            let pending = try store.pendingReports()
+            guard !pending.isEmpty else {
+                await outbox.wait(upTo: .seconds(5), clock: clock)
+                try Task.checkCancellation()
+                continue
+            }
+            let reports = AsyncStream<StatusReport> { continuation in
+                for report in pending { continuation.yield(report) }
+                continuation.finish()
+            }
+            let acknowledgement = try await upstream.reportStatus(reports)
+            try store.acknowledge(through: acknowledgement.lastSequence)
+            if acknowledgement.lastSequence < pending[pending.count - 1].sequence {
+                // The parent took part of the batch; wait a moment before resending the rest.
+                try await clock.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+}

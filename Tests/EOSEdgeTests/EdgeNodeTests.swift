@@ -1,0 +1,277 @@
+import EOSMargo
+import EOSModel
+import EOSRuntime
+import EOSSecurity
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Synchronization
+import Testing
+
+@testable import EOSEdge
+
+/// A parent's `Upstream` that records what its node sends, acknowledging reports it has not seen before and
+/// counting any it sees twice.
+final class RecordingParent: UpstreamHandler {
+    struct State {
+        var registrations: [ChildRegistration] = []
+        var heartbeats = 0
+        var statuses: [NodeDeploymentStatus] = []
+        var sequences: [UInt64] = []
+        var duplicates = 0
+    }
+    let state = Mutex(State())
+
+    func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
+        state.withLock { $0.registrations.append(registration) }
+        return RegistrationAcceptance(heartbeatInterval: .milliseconds(300))
+    }
+
+    func heartbeat(_ heartbeat: Heartbeat, caller: SPIFFEIdentity) async throws -> HeartbeatAcknowledgement {
+        state.withLock { $0.heartbeats += 1 }
+        return HeartbeatAcknowledgement(heartbeatInterval: .milliseconds(300))
+    }
+
+    func sync(_ request: SyncRequest, caller: SPIFFEIdentity) async throws -> SyncResponse {
+        SyncResponse(desiredStates: [], removals: [])
+    }
+
+    func reportStatus(
+        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
+    ) async throws -> ReportAcknowledgement {
+        var last: UInt64 = 0
+        var accepted: UInt64 = 0
+        for try await report in reports {
+            state.withLock { state in
+                if let previous = state.sequences.last, report.sequence <= previous {
+                    state.duplicates += 1
+                } else {
+                    state.sequences.append(report.sequence)
+                    state.statuses += report.statuses
+                }
+            }
+            last = report.sequence
+            accepted += 1
+        }
+        return ReportAcknowledgement(lastSequence: last, accepted: accepted)
+    }
+
+    func reportTelemetry(
+        _ batches: any AsyncSequence<TelemetryBatch, any Error>, caller: SPIFFEIdentity
+    ) async throws -> ReportAcknowledgement {
+        ReportAcknowledgement(lastSequence: 0, accepted: 0)
+    }
+
+    func nodesAttached(toSite siteID: String) async -> Set<String> { [] }
+
+    /// The states reported for `deployment`, in order.
+    func states(of deployment: String) -> [MargoDeploymentState] {
+        state.withLock { $0.statuses.filter { $0.deployment == deployment }.map(\.state) }
+    }
+}
+
+@Suite("EdgeNode end to end")
+struct EdgeNodeTests {
+    static let domain = "fleet.example.com"
+    /// Deadlines about hung calls, not slow machines: the whole suite shares two cores.
+    static let policy = MargoCallPolicy(timeout: .seconds(120))
+
+    struct Fleet {
+        let authority: CertificateAuthority
+        let site: SPIFFEIdentity
+        let siteTLS: TLSMaterial
+        let nodeTLS: TLSMaterial
+
+        init() async throws {
+            authority = try CertificateAuthority.create(trustDomain: EdgeNodeTests.domain)
+            site = try SPIFFEIdentity.site("store-0042", in: EdgeNodeTests.domain)
+            siteTLS = try await TLSMaterial(authority.issue(identity: site))
+            nodeTLS = try await TLSMaterial(
+                authority.issue(identity: try SPIFFEIdentity.node("edge-01", in: EdgeNodeTests.domain)))
+        }
+    }
+
+    static func fleetDeployment(generation: Int64, restart: RestartPolicy = .always) -> FleetDesiredState {
+        FleetDesiredState(
+            deployment: "hello", generation: generation,
+            spec: FleetDeploymentSpec(workloads: [
+                Workload(name: "greeter", kind: .process(ProcessSpec(command: ["/bin/sh", "-c", "sleep 1000"])),
+                         restartPolicy: restart),
+                Workload(name: "cache", kind: .process(ProcessSpec(command: ["/bin/sleep", "1000"]))),
+            ]))
+    }
+
+    /// Polls `condition` until it holds, for at most `seconds`: a bound for a loaded machine, not a timing claim.
+    static func eventually(
+        _ what: String, within seconds: Double = 90, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out waiting: \(what)")
+    }
+
+    /// Serves a recording parent's `Upstream` as the site until `body` returns.
+    static func withParent<T>(
+        _ parent: RecordingParent, fleet: Fleet, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
+    ) async throws -> T {
+        let server = GRPCServer(
+            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: fleet.siteTLS),
+            services: [UpstreamService(handler: parent)],
+            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: fleet.site))])
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await server.serve() }
+            let address = try #require(try await server.listeningAddress?.ipv4)
+            let result = try await body(MargoEndpoint(host: address.host, port: address.port))
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+
+    /// Runs an Edge Node until `body` returns.
+    static func withNode<T>(
+        _ configuration: EdgeNodeConfiguration, fleet: Fleet, runtime: SimulatedRuntime,
+        _ body: (EdgeNode, MargoEndpoint) async throws -> T
+    ) async throws -> T {
+        let node = try EdgeNode(
+            configuration: configuration, tls: fleet.nodeTLS, runtime: runtime,
+            logger: Logger(label: "test.edge"))
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await node.run() }
+            let endpoint = try #require(await node.listeningEndpoint)
+            let result = try await body(node, endpoint)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    static func apply(_ state: FleetDesiredState, to endpoint: MargoEndpoint, fleet: Fleet) async throws -> ApplyResult {
+        let transport = try MargoTransport.client(connectingTo: endpoint, tls: fleet.siteTLS)
+        return try await withGRPCClient(transport: transport) { client in
+            try await EdgeClient(client, policy: Self.policy).applyDeploy(state)
+        }
+    }
+
+    static func configuration(directory: URL, upstream: MargoEndpoint?, parent: SPIFFEIdentity? = nil)
+        -> EdgeNodeConfiguration
+    {
+        EdgeNodeConfiguration(
+            nodeID: "edge-01", labels: ["zone": "north"], dataDirectory: directory,
+            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, parent: parent,
+            reconcileInterval: .seconds(1),
+            restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
+            maximumReconnectDelay: .seconds(1), callPolicy: Self.policy)
+    }
+
+    @Test("registers with its parent, runs what the parent applies, and reports installing then installed")
+    func applyAndReport() async throws {
+        let fleet = try await Fleet()
+        let parent = RecordingParent()
+        let runtime = SimulatedRuntime()
+        let directory = EdgeStoreTests.temporaryDirectory()
+        try await Self.withParent(parent, fleet: fleet) { upstream in
+            try await Self.withNode(
+                Self.configuration(directory: directory, upstream: upstream), fleet: fleet, runtime: runtime
+            ) { node, endpoint in
+                // The node learns its parent from the upstream's certificate before it accepts applies from it.
+                try await Self.eventually("registration") { parent.state.withLock { !$0.registrations.isEmpty } }
+                #expect(node.parentIdentity == fleet.site)
+                let registration = try #require(parent.state.withLock { $0.registrations.first })
+                #expect(registration.labels == ["zone": "north"])
+                #expect(registration.capabilities?.runtimes == ["simulated"])
+                #expect((registration.capabilities?.cpus ?? 0) >= 1)
+
+                #expect(try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet).outcome == .accepted)
+                try await Self.eventually("installed reported") { parent.states(of: "hello").last == .installed }
+                #expect(parent.states(of: "hello").first == .installing)
+                #expect(try await runtime.list().map(\.id) == ["hello_cache", "hello_greeter"])
+                #expect(try await runtime.list().allSatisfy { $0.state == .running })
+
+                // An exit is restarted and reported with its restart count.
+                runtime.exit("hello_greeter", code: 9)
+                try await Self.eventually("restart reported") {
+                    parent.state.withLock { state in
+                        state.statuses.last?.workloads.first { $0.name == "greeter" }?.restarts == 1
+                    }
+                }
+                let exitReport = parent.state.withLock { $0.statuses }.first {
+                    $0.workloads.contains { $0.name == "greeter" && $0.state == .exited && $0.exitCode == 9 }
+                }
+                #expect(exitReport != nil)
+                try await Self.eventually("heartbeats") { parent.state.withLock { $0.heartbeats >= 2 } }
+            }
+        }
+        #expect(parent.state.withLock { $0.duplicates } == 0)
+    }
+
+    @Test("with the upstream down, a restarted node keeps its workloads; the parent later gets every change once, in order")
+    func autonomy() async throws {
+        let fleet = try await Fleet()
+        let runtime = SimulatedRuntime()
+        let directory = EdgeStoreTests.temporaryDirectory()
+        // A port where nothing listens yet: the parent comes up there later.
+        let port = try await Self.withParent(RecordingParent(), fleet: fleet) { $0.port }
+        let upstream = MargoEndpoint(host: "127.0.0.1", port: port)
+        let configuration = Self.configuration(directory: directory, upstream: upstream, parent: fleet.site)
+
+        try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
+            #expect(try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet).outcome == .accepted)
+            try await Self.eventually("running") { try await runtime.list().filter { $0.state == .running }.count == 2 }
+        }
+        // The node is down; a workload dies meanwhile.
+        runtime.exit("hello_cache", code: 137)
+        try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { node, _ in
+            try await Self.eventually("restarted without the upstream") {
+                await node.status().deployments.first?.workloads.first { $0.name == "cache" }?.restarts == 1
+            }
+        }
+        let store = try EdgeStore(directory: directory)
+        let queued = try store.pendingReports().flatMap(\.statuses)
+        #expect(queued.first?.state == .installing)
+        #expect(queued.count >= 3)
+
+        // The parent comes back; a third run of the node delivers the outbox.
+        let parent = RecordingParent()
+        try await Self.withParent(parent, fleet: fleet, port: port) { _ in
+            try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, _ in
+                try await Self.eventually("outbox delivered") { try store.pendingCount() == 0 && !parent.states(of: "hello").isEmpty }
+            }
+        }
+        let delivered = parent.state.withLock { $0.statuses }
+        #expect(Array(delivered.prefix(queued.count)) == queued)
+        #expect(parent.state.withLock { $0.sequences } == parent.state.withLock { $0.sequences }.sorted())
+        #expect(parent.state.withLock { $0.duplicates } == 0)
+        #expect(delivered.last?.state == .installed)
+        #expect(delivered.last?.workloads.first { $0.name == "cache" }?.restarts == 1)
+    }
+
+    @Test("a caller that is not the node's parent is refused, and a certificate for another node does not start")
+    func refusals() async throws {
+        let fleet = try await Fleet()
+        let other = try await TLSMaterial(
+            fleet.authority.issue(identity: try SPIFFEIdentity.site("store-0099", in: Self.domain)))
+        let directory = EdgeStoreTests.temporaryDirectory()
+        try await Self.withNode(
+            Self.configuration(directory: directory, upstream: nil, parent: fleet.site), fleet: fleet,
+            runtime: SimulatedRuntime()
+        ) { _, endpoint in
+            let transport = try MargoTransport.client(connectingTo: endpoint, tls: other)
+            try await withGRPCClient(transport: transport) { client in
+                let error = await #expect(throws: MargoError.self) {
+                    try await EdgeClient(client, policy: Self.policy).applyDeploy(Self.fleetDeployment(generation: 1))
+                }
+                #expect(error?.code == .permissionDenied)
+            }
+        }
+        var wrong = Self.configuration(directory: directory, upstream: nil)
+        wrong.nodeID = "edge-02"
+        let error = #expect(throws: EdgeNodeError.self) {
+            _ = try EdgeNode(configuration: wrong, tls: fleet.nodeTLS, runtime: SimulatedRuntime())
+        }
+        #expect(error?.message.contains("--id edge-02") == true)
+    }
+}

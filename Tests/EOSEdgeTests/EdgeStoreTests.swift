@@ -1,0 +1,87 @@
+import EOSModel
+import Foundation
+import Testing
+
+@testable import EOSEdge
+
+@Suite("EdgeStore")
+struct EdgeStoreTests {
+    static func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("eos-edge-store-\(UUID().uuidString)")
+    }
+
+    static func state(_ deployment: String = "shop", generation: Int64) -> FleetDesiredState {
+        FleetDesiredState(
+            deployment: deployment, generation: generation,
+            spec: FleetDeploymentSpec(workloads: [
+                Workload(name: "web", kind: .process(ProcessSpec(command: ["/bin/sleep", "\(generation)"])))
+            ]))
+    }
+
+    static func status(_ deployment: String, _ state: MargoDeploymentState, generation: Int64 = 1) -> NodeDeploymentStatus {
+        NodeDeploymentStatus(
+            deployment: deployment, observedGeneration: generation, nodeID: "edge-01", state: state,
+            observedAt: Timestamp(Date(timeIntervalSince1970: 1_800_000_000)), reportedBy: "node/edge-01")
+    }
+
+    @Test("apply is idempotent by generation and refuses an older one; a removal's generation counts")
+    func generations() throws {
+        let store = try EdgeStore(directory: Self.temporaryDirectory())
+        #expect(try store.apply(Self.state(generation: 2)) == ApplyResult(outcome: .accepted, generation: 2))
+        #expect(try store.apply(Self.state(generation: 2)) == ApplyResult(outcome: .unchanged, generation: 2))
+        #expect(try store.apply(Self.state(generation: 1)) == ApplyResult(outcome: .stale, generation: 2))
+        #expect(try store.desiredStates() == [Self.state(generation: 2)])
+        #expect(try store.remove(FleetRemoval(deployment: "shop", generation: 3)).outcome == .accepted)
+        #expect(try store.desiredStates().isEmpty)
+        #expect(try store.apply(Self.state(generation: 2)).outcome == .stale)
+        #expect(try store.apply(Self.state(generation: 4)).outcome == .accepted)
+        #expect(try store.appliedGenerations() == ["shop": 4])
+        #expect(try store.remove(FleetRemoval(deployment: "other", generation: 1)).outcome == .unchanged)
+    }
+
+    @Test("everything survives closing and reopening the file")
+    func durable() throws {
+        let directory = Self.temporaryDirectory()
+        do {
+            let store = try EdgeStore(directory: directory)
+            _ = try store.apply(Self.state(generation: 5))
+            try store.enqueue([Self.status("shop", .installing, generation: 5)])
+            try store.setRestartCount(3, for: "shop_web")
+            try store.setSetting("parent", to: "spiffe://fleet.example.com/eos/site/s1")
+        }
+        let reopened = try EdgeStore(directory: directory)
+        #expect(try reopened.desiredStates() == [Self.state(generation: 5)])
+        #expect(try reopened.pendingReports().map(\.statuses) == [[Self.status("shop", .installing, generation: 5)]])
+        #expect(try reopened.lastReported()["shop"]?.state == .installing)
+        #expect(try reopened.restartCounts() == ["shop_web": 3])
+        #expect(try reopened.setting("parent") == "spiffe://fleet.example.com/eos/site/s1")
+    }
+
+    @Test("the outbox keeps order, forgets what is acknowledged, and counts what it drops when full")
+    func outbox() throws {
+        let store = try EdgeStore(directory: Self.temporaryDirectory(), outboxLimit: 3)
+        try store.enqueue([Self.status("a", .installing), Self.status("a", .installed)])
+        try store.enqueue([Self.status("b", .installing)])
+        let pending = try store.pendingReports()
+        #expect(pending.map { $0.statuses[0].deployment } == ["a", "a", "b"])
+        #expect(pending.map(\.sequence) == pending.map(\.sequence).sorted())
+        try store.acknowledge(through: pending[0].sequence)
+        #expect(try store.pendingCount() == 2)
+        try store.enqueue([Self.status("b", .installed), Self.status("c", .installing)])
+        let after = try store.pendingReports()
+        #expect(after.map { "\($0.statuses[0].deployment):\($0.statuses[0].state)" }
+            == ["b:installing", "b:installed", "c:installing"])
+        #expect(try store.droppedCount() == 1)
+        try store.enqueue([Self.status("c", .removed)])
+        #expect(try store.lastReported()["c"] == nil)
+        #expect(try store.lastReported()["b"]?.state == .installed)
+    }
+
+    @Test("a store that cannot be created says which file")
+    func unusable() throws {
+        let file = Self.temporaryDirectory()
+        try Data("not a folder".utf8).write(to: file)
+        let error = #expect(throws: EdgeStoreError.self) { try EdgeStore(directory: file) }
+        #expect(error?.message.contains(file.path) == true)
+    }
+}
