@@ -1,0 +1,129 @@
+import Benchmark
+import EOSMargo
+import EOSModel
+import EOSSecurity
+import GRPCCore
+
+/// Margo calls over mutual TLS on loopback: server, client and one HTTP/2 connection set up before measuring.
+///
+/// Targets (the wire-protocol acceptance item): at least 5,000 unary ApplyDeploy round trips a second and 50,000
+/// status-stream messages a second on the 2-core reference machine. Each iteration makes 1,000 calls or sends
+/// 1,000 statuses; `Calls / s` and `Statuses / s` are the exact rates (the built-in throughput is whole K), the
+/// wall clock is per call or status. Server and client share the machine's two cores here.
+/// The plaintext HTTP/2 and in-process variants take TLS, then the network stack, away, to show what each costs.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .cpuTotal],
+        warmupIterations: 3,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(5),
+        maxIterations: 200
+    )
+    let domain = "fleet.example.com"
+    let node = try! SPIFFEIdentity.node("edge-01", in: domain)
+    let site = try! SPIFFEIdentity.site("store-0042", in: domain)
+    let central = try! SPIFFEIdentity.central(in: domain)
+
+    // An LO rolling a wave out to its nodes bounds its fan-out; 16 in flight is that bound, 64 shows what one
+    // connection gives when pushed harder, 1 is the latency floor of a single caller.
+    let nodeAuthorization = PeerAuthorization(server: node, parent: site)
+    let edgeNode: @Sendable () -> [any RegistrableRPCService] = { [EdgeNodeService(handler: CountingEdgeNode())] }
+    for callers in [1, 16, 64] {
+        applyDeploys(
+            over: .mutualTLS(server: node, client: site, authorization: nodeAuthorization, services: edgeNode),
+            named: "mTLS", callers: callers)
+    }
+    // EdgeClient's standard policy retries UNAVAILABLE, which runs every call through gRPC's retry executor; a
+    // single attempt takes the one-shot path and shows what that costs on the success path.
+    applyDeploys(
+        over: .mutualTLS(server: node, client: site, authorization: nodeAuthorization, services: edgeNode),
+        named: "mTLS single attempt", callers: 16, policy: MargoCallPolicy(maxAttempts: 1))
+    applyDeploys(
+        over: .plaintext(client: site, authorization: nodeAuthorization, services: edgeNode),
+        named: "plaintext HTTP/2", callers: 16)
+    applyDeploys(
+        over: .inProcess(client: site, authorization: nodeAuthorization, services: edgeNode),
+        named: "in-process", callers: 16)
+
+    // An LO forwarding its nodes' reports to the CO: each iteration is one ReportStatus call carrying 1,000
+    // reports, each about one node's deployment.
+    let centralAuthorization = PeerAuthorization(server: central)
+    let parent: @Sendable () -> [any RegistrableRPCService] = { [UpstreamService(handler: CountingParent())] }
+    reportStatuses(
+        over: .mutualTLS(server: central, client: site, authorization: centralAuthorization, services: parent),
+        named: "mTLS")
+    // The same statuses, ten to a report: what an outbox that drains its backlog into fuller messages would send.
+    reportStatuses(
+        over: .mutualTLS(server: central, client: site, authorization: centralAuthorization, services: parent),
+        named: "mTLS", statusesPerReport: 10)
+    reportStatuses(
+        over: .plaintext(client: site, authorization: centralAuthorization, services: parent),
+        named: "plaintext HTTP/2")
+    reportStatuses(
+        over: .inProcess(client: site, authorization: centralAuthorization, services: parent),
+        named: "in-process")
+}
+
+/// Registers unary ApplyDeploy round trips over `connection`, `callers` of them in flight at once.
+func applyDeploys<Transport: ClientTransport>(
+    over connection: LoopbackConnection<Transport>, named transport: String, callers: Int,
+    policy: MargoCallPolicy = .standard
+) {
+    let desiredState = try! ThroughputPayloads.desiredState()
+    let rate = BenchmarkMetric.custom("Calls / s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        "ApplyDeploy unary, \(transport), \(callers) concurrent \(callers == 1 ? "caller" : "callers")",
+        // An iteration takes about a second here, so a longer run gathers enough of them to read a spread.
+        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate], maxDuration: .seconds(10)),
+        closure: { benchmark in
+            let edge = EdgeClient(connection.client, policy: policy)
+            let calls = benchmark.scaledIterations.count
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        for _ in stride(from: caller, to: calls, by: callers) {
+                            blackHole(try await edge.applyDeploy(desiredState))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            benchmark.measurement(rate, perSecond(calls, since: started))
+        },
+        setup: { try await connection.start() },
+        teardown: { try await connection.stop() })
+}
+
+/// Registers ReportStatus streams over `connection`: an iteration is one call carrying 1,000 statuses,
+/// `statusesPerReport` to a message, so throughput counts statuses (messages when there is one per report).
+func reportStatuses<Transport: ClientTransport>(
+    over connection: LoopbackConnection<Transport>, named transport: String, statusesPerReport: Int = 1
+) {
+    let status = ThroughputPayloads.nodeStatus()
+    let shape = statusesPerReport == 1 ? "1000 reports" : "1000 statuses, \(statusesPerReport) to a report,"
+    let rate = BenchmarkMetric.custom("Statuses / s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        "ReportStatus stream, \(transport), \(shape) a call",
+        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate]),
+        closure: { benchmark in
+            let statuses = benchmark.scaledIterations.count
+            let reports = statuses / statusesPerReport
+            let started = ContinuousClock.now
+            let acknowledgement = try await UpstreamClient(connection.client).reportStatus(
+                StatusReports(status: status, statusesPerReport: statusesPerReport, count: reports))
+            guard acknowledgement.accepted == reports else {
+                throw LoopbackFailure(message: "the parent accepted \(acknowledgement.accepted) of \(reports) reports")
+            }
+            benchmark.measurement(rate, perSecond(statuses, since: started))
+        },
+        setup: { try await connection.start() },
+        teardown: { try await connection.stop() })
+}
+
+/// `count` events since `start`, as a rate a second.
+func perSecond(_ count: Int, since start: ContinuousClock.Instant) -> Int {
+    let elapsed = start.duration(to: .now)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return seconds > 0 ? Int((Double(count) / seconds).rounded()) : 0
+}
