@@ -17,8 +17,9 @@ public import ServiceLifecycle
 /// before they are acknowledged; after a restart or a reboot with no network, the node starts what it last applied
 /// by itself, and reports what happened meanwhile, in order, once the parent is back.
 ///
-/// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``); a graceful shutdown stops serving and
-/// leaves the workloads running, as they must through an agent upgrade.
+/// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``). A graceful shutdown stops serving and
+/// ends the runtime's own loop: containers keep running through an agent restart or upgrade; process workloads,
+/// which are the agent's children, are stopped with it and started again when it returns.
 public final class EdgeNode: Service {
     /// The node's configuration.
     public let configuration: EdgeNodeConfiguration
