@@ -32,6 +32,7 @@ public final class EdgeNode: Service {
     private let wake = ReconcileSignal()
     private let outbox = ReconcileSignal()
     private let parent: KnownParent
+    private let calls: EdgeNodeCalls
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private static let parentSetting = "parent"
 
@@ -66,6 +67,7 @@ public final class EdgeNode: Service {
         let parent = KnownParent(known)
         self.parent = parent
         let calls = EdgeNodeCalls(store: store, reconciler: reconciler, wake: { [wake] in wake.signal() })
+        self.calls = calls
         let identity = tls.identity
         let interceptor = PeerIdentityInterceptor(
             currentAuthorization: { PeerAuthorization(server: identity, parent: parent.current) },
@@ -126,7 +128,6 @@ public final class EdgeNode: Service {
 
     private func upstreamLink(to endpoint: MargoEndpoint) -> UpstreamLink {
         let capabilities = HostCapabilities.read(dataDirectory: configuration.dataDirectory, runtimes: [runtime.name])
-        let calls = EdgeNodeCalls(store: store, reconciler: reconciler, wake: { [wake] in wake.signal() })
         return UpstreamLink(
             configuration: configuration, endpoint: endpoint, tls: tls, store: store, calls: calls, outbox: outbox,
             capabilities: capabilities,

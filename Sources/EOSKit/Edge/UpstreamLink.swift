@@ -70,8 +70,26 @@ struct UpstreamLink {
     private func sync(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
         let response = try await upstream.sync(
             SyncRequest(kind: .node, id: configuration.nodeID, appliedGenerations: try store.appliedGenerations()))
-        for state in response.desiredStates { _ = try? calls.apply(state) }
-        for removal in response.removals { _ = try? calls.remove(removal) }
+        // A stale state is the parent's older view; anything else the node cannot record is logged, and the next
+        // sync offers it again.
+        for state in response.desiredStates {
+            do {
+                _ = try calls.apply(state)
+            } catch where error.code != .staleGeneration {
+                logger.error(
+                    "cannot apply a synced state",
+                    metadata: ["deployment": "\(state.deployment)", "error": "\(error)"])
+            } catch {}
+        }
+        for removal in response.removals {
+            do {
+                _ = try calls.remove(removal)
+            } catch where error.code != .staleGeneration {
+                logger.error(
+                    "cannot apply a synced removal",
+                    metadata: ["deployment": "\(removal.deployment)", "error": "\(error)"])
+            } catch {}
+        }
     }
 
     private func heartbeats(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration) async throws {
