@@ -19,7 +19,9 @@ let package = Package(
         .library(name: "EOSMargo", targets: ["EOSMargo"]),
         .library(name: "EOSRuntime", targets: ["EOSRuntime"]),
         .library(name: "EOSEdge", targets: ["EOSEdge"]),
+        .library(name: "EOSTesting", targets: ["EOSTesting"]),
         .executable(name: "eosctl", targets: ["eosctl"]),
+        .executable(name: "eosd", targets: ["eosd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -107,6 +109,12 @@ let package = Package(
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "EOSTesting",
+            dependencies: ["EOSKit"],
+            path: "Sources/EOSKit/Testing",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "eosctl",
             dependencies: [
@@ -114,6 +122,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/eosctl",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "eosd",
+            dependencies: [
+                "EOSKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/EOSDaemons",
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -145,14 +165,14 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSRuntimeTests",
-            dependencies: ["EOSRuntime", "EOSModel"],
+            dependencies: ["EOSRuntime", "EOSModel", "EOSTesting"],
             path: "Tests/EOSRuntimeTests",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EOSEdgeTests",
             dependencies: [
-                "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel",
+                "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel", "EOSTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -165,6 +185,16 @@ let package = Package(
             name: "eosctlTests",
             dependencies: ["eosctl"],
             path: "Tests/eosctlTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "eosdTests",
+            dependencies: [
+                "eosd", "EOSKit", "EOSTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/eosdTests",
             swiftSettings: strictSettings
         ),
     ],

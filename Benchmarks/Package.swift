@@ -37,6 +37,18 @@ let package = Package(
             path: "Benchmarks/MargoThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Not an ordo-one benchmark: it measures another process, `eosd node`, over a minute. Run it through
+        // Benchmarks/edge-footprint.sh.
+        .executableTarget(
+            name: "EdgeFootprint",
+            dependencies: [
+                .product(name: "EOSKit", package: "main"),
+                .product(name: "EOSTesting", package: "main"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Footprint/EdgeFootprint"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -134,7 +134,7 @@ struct EdgeNodeTests {
 
     /// Runs an Edge Node until `body` returns.
     static func withNode<T>(
-        _ configuration: EdgeNodeConfiguration, fleet: Fleet, runtime: SimulatedRuntime,
+        _ configuration: EdgeNodeConfiguration, fleet: Fleet, runtime: any EdgeRuntime,
         _ body: (EdgeNode, MargoEndpoint) async throws -> T
     ) async throws -> T {
         let node = try EdgeNode(

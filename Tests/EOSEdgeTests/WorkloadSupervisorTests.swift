@@ -56,6 +56,24 @@ struct WorkloadSupervisorTests {
             == [.replace(new, stopTimeout: .seconds(10))])
     }
 
+    @Test("until the replace is done, the previous generation's running workload is not reported as the new one's")
+    func statusDuringReplace() {
+        var supervisor = WorkloadSupervisor()
+        let old = Self.instance(Self.workload(), generation: 1)
+        let new = Self.instance(Self.workload(), generation: 2)
+        let replace = supervisor.plan(desired: [new], observed: [Self.running(old)], now: .zero)
+        let replacing = supervisor.status(
+            of: Self.desired([new.workload], generation: 2), nodeID: "edge-01", at: Date(), reportedBy: "node/edge-01")
+        #expect(replacing.observedGeneration == 2 && replacing.state == .installing)
+        #expect(replacing.workloads.first?.state == .pending)
+
+        supervisor.record(replace[0], outcome: .success(()), now: .seconds(1))
+        supervisor.observe([Self.running(new)])
+        let replaced = supervisor.status(
+            of: Self.desired([new.workload], generation: 2), nodeID: "edge-01", at: Date(), reportedBy: "node/edge-01")
+        #expect(replaced.state == .installed && replaced.workloads.first?.state == .running)
+    }
+
     @Test("an exit under Always is restarted after a growing backoff, and the restarts are counted")
     func restartAlways() {
         var supervisor = WorkloadSupervisor(backoff: RestartBackoff(initial: .seconds(1), maximum: .seconds(8)))

@@ -102,19 +102,31 @@ public final class EdgeNode: Service {
                 "upstream": "\(configuration.upstream.map { "\($0)" } ?? "none")",
             ])
         let server = self.server
-        try await cancelWhenGracefulShutdown { [self] in
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await self.runtime.run() }
-                group.addTask { try await server.serve() }
-                group.addTask { [wake, runtime] in
-                    for await _ in runtime.events() { wake.signal() }
-                }
-                group.addTask { await self.reconcileLoop() }
-                if let upstream = self.configuration.upstream {
-                    group.addTask { await self.upstreamLink(to: upstream).run() }
+        do {
+            try await cancelWhenGracefulShutdown { [self] in
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await self.runtime.run() }
+                    group.addTask { try await server.serve() }
+                    group.addTask { [logger] in
+                        // With port 0 the address is known only now; operators and scripts read it from here.
+                        if let endpoint = await self.listeningEndpoint {
+                            logger.info("serving EdgeNode", metadata: ["listening": "\(endpoint)"])
+                        }
+                    }
+                    group.addTask { [wake, runtime] in
+                        for await _ in runtime.events() { wake.signal() }
+                    }
+                    group.addTask { await self.reconcileLoop() }
+                    if let upstream = self.configuration.upstream {
+                        group.addTask { await self.upstreamLink(to: upstream).run() }
+                    }
                 }
             }
+        } catch where Task.isShuttingDownGracefully {
+            // The server and the runtime end by throwing when cancelled; after a graceful shutdown that is the end
+            // asked for, not a failure.
         }
+        logger.info("edge node stopped", metadata: ["node": "\(configuration.nodeID)"])
     }
 
     private func reconcileLoop() async {

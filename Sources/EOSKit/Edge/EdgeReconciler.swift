@@ -64,7 +64,9 @@ public actor EdgeReconciler {
         do {
             observed = try await runtime.list()
         } catch {
-            logger.error("the runtime cannot list its workloads", metadata: ["error": "\(error)"])
+            if error.code != .cancelled {
+                logger.error("the runtime cannot list its workloads", metadata: ["error": "\(error)"])
+            }
             return (0, .seconds(5))
         }
         var queued = 0
@@ -78,6 +80,12 @@ public actor EdgeReconciler {
             }
         }
         await probe()
+        if Task.isCancelled {
+            // The node is stopping and cut this pass short: what the runtime said meanwhile (calls ended by the
+            // cancellation) is not the workloads' state, so nothing is reported; the next start looks again.
+            persistRestarts()
+            return (queued, nil)
+        }
         queued += queueChanges(desired: desired, observed: observed)
         persistRestarts()
         let after = now
@@ -106,6 +114,8 @@ public actor EdgeReconciler {
         }
         for (action, outcome) in results {
             if case .failure(let error) = outcome {
+                // Stopped by the node's shutdown, not failed: neither a backoff nor a `failed` report.
+                if error.code == .cancelled && Task.isCancelled { continue }
                 logger.warning(
                     "runtime action failed", metadata: ["workload": "\(action.id)", "error": "\(error)"])
             }

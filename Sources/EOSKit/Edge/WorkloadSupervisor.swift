@@ -232,7 +232,11 @@ public struct WorkloadSupervisor: Sendable {
         for workload in state.spec.workloads {
             let id = WorkloadInstance.id(deployment: state.deployment, workload: workload.name)
             let entry = tracked[id]
-            let observed = entry?.instance.generation == state.generation ? entry?.observed : nil
+            // Only a workload of this generation counts: until a replace is done the runtime holds the previous
+            // one, whose running is not this generation's.
+            let observed =
+                entry?.instance.generation == state.generation && entry?.observed?.generation == state.generation
+                ? entry?.observed : nil
             let runState: WorkloadStatus.RunState =
                 switch observed?.state {
                 case .running?: .running

@@ -1,19 +1,22 @@
-internal import Foundation
+public import Foundation
 
 /// Reads what `ctr` (containerd 1.6/1.7) prints: tables, JSON documents, event lines and log warnings.
 ///
 /// Pure functions only, so every format is unit-tested from output captured on a real host. Tables are split on
 /// runs of blanks: `ctr` pads columns with spaces and tabs and none of the values EOS reads (ids, refs, digests, pids,
 /// states) contain blanks.
-enum CtrOutputParser {
+///
+/// The table and container readers are public so that test support (`EOSTesting`'s containerd sandbox) and
+/// embedders' own checks read `ctr` the way the runtime does; the rest serves ``ContainerdRuntime`` only.
+public enum CtrOutputParser {
     /// One row of `ctr tasks ls`.
-    struct Task: Sendable, Hashable {
+    public struct Task: Sendable, Hashable {
         /// The container id the task belongs to.
-        var id: String
+        public var id: String
         /// The init process id (kept by containerd after it exits, until the task is deleted).
-        var pid: Int32
+        public var pid: Int32
         /// `RUNNING`, `STOPPED`, `CREATED`, `PAUSED`, `PAUSING` or `UNKNOWN`.
-        var status: String
+        public var status: String
     }
 
     /// One row of `ctr images ls`.
@@ -27,17 +30,23 @@ enum CtrOutputParser {
     }
 
     /// What EOS reads from `ctr containers info`.
-    struct ContainerInfo: Sendable, Hashable {
-        var id: String
-        var labels: [String: String]
-        var image: String
-        var snapshotKey: String?
-        var snapshotter: String?
-        var createdAt: Date?
+    public struct ContainerInfo: Sendable, Hashable {
+        /// The container id.
+        public var id: String
+        /// The container's labels (EOS's `eos.deployment`, `eos.generation`, `eos.workload`, and the image's).
+        public var labels: [String: String]
+        /// The image reference the container was created from.
+        public var image: String
+        /// The key of the container's root filesystem snapshot, if it has one.
+        public var snapshotKey: String?
+        /// The snapshotter holding that snapshot (`overlayfs`, `native`, …).
+        public var snapshotter: String?
+        /// When containerd created the container.
+        public var createdAt: Date?
         /// The process' arguments in the container's OCI spec.
-        var arguments: [String]
+        public var arguments: [String]
         /// The process' environment in the container's OCI spec, `KEY=value`.
-        var environment: [String]
+        public var environment: [String]
     }
 
     /// A task event from `ctr events`.
@@ -57,19 +66,19 @@ enum CtrOutputParser {
     // MARK: - Tables
 
     /// The rows of a `ctr` table, header dropped, each split into its columns.
-    static func tableRows(_ output: String) -> [[Substring]] {
+    public static func tableRows(_ output: String) -> [[Substring]] {
         output.split(whereSeparator: \.isNewline).dropFirst()
             .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
             .filter { !$0.isEmpty }
     }
 
     /// The lines of `ctr … ls -q`, one id or reference each.
-    static func quietList(_ output: String) -> [String] {
+    public static func quietList(_ output: String) -> [String] {
         output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `ctr tasks ls`, by container id.
-    static func tasks(_ output: String) -> [String: Task] {
+    public static func tasks(_ output: String) -> [String: Task] {
         var tasks: [String: Task] = [:]
         for row in tableRows(output) where row.count >= 3 {
             guard let pid = Int32(row[1]) else { continue }
@@ -105,7 +114,7 @@ enum CtrOutputParser {
     }
 
     /// `ctr containers info`; `nil` when it is not that document.
-    static func containerInfo(_ output: String) -> ContainerInfo? {
+    public static func containerInfo(_ output: String) -> ContainerInfo? {
         guard let document = try? JSONDecoder().decode(ContainerDocument.self, from: Data(output.utf8)) else {
             return nil
         }

@@ -1,0 +1,73 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Samples one process's resident memory and CPU time from `/proc`.
+struct ProcessSampler {
+    let pid: Int32
+
+    /// What the samples showed.
+    struct Sample {
+        var seconds: Double
+        var cpuSeconds: Double
+        var meanRSSKiB: Int
+        var peakRSSKiB: Int
+        /// The last sample's split of the RSS: the process's own memory (heap, stacks) and mapped files (its code
+        /// and the shared libraries' pages it touched, which the kernel can reclaim and other processes share).
+        var anonymousKiB: Int
+        var fileKiB: Int
+
+        /// A share of one core, in percent.
+        var cpuPercent: Double { cpuSeconds / seconds * 100 }
+
+        func report(workloads: Int) -> String {
+            let mebibytes = { (kib: Int) in String(format: "%.1f MiB", Double(kib) / 1024) }
+            return """
+                idle Edge Node with \(workloads) process workloads, over \(Int(seconds.rounded())) s:
+                  RSS   mean \(mebibytes(meanRSSKiB)), peak \(mebibytes(peakRSSKiB))
+                        at the end: \(mebibytes(anonymousKiB)) anonymous (heap, stacks), \(mebibytes(fileKiB)) mapped files (code)
+                  CPU   \(String(format: "%.3f", cpuSeconds)) s used = \(String(format: "%.3f", cpuPercent))% of one core
+                """
+        }
+    }
+
+    /// Samples RSS once a second for `seconds`, and the CPU time used between the first and the last sample.
+    func sample(seconds: Int) async throws -> Sample {
+        let start = Date()
+        let startTicks = try cpuTicks()
+        var rss: [Int] = []
+        for _ in 0..<seconds {
+            rss.append(try memory("VmRSS"))
+            try await Task.sleep(for: .seconds(1))
+        }
+        let ticks = try cpuTicks() - startTicks
+        rss.append(try memory("VmRSS"))
+        return Sample(
+            seconds: Date().timeIntervalSince(start), cpuSeconds: Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK))),
+            meanRSSKiB: rss.reduce(0, +) / rss.count, peakRSSKiB: rss.max() ?? 0,
+            anonymousKiB: try memory("RssAnon"), fileKiB: try memory("RssFile"))
+    }
+
+    /// `utime + stime` of `/proc/PID/stat`, in clock ticks.
+    private func cpuTicks() throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        guard let close = stat.lastIndex(of: ")") else { throw FootprintError("unreadable /proc/\(pid)/stat") }
+        // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else {
+            throw FootprintError("unreadable /proc/\(pid)/stat")
+        }
+        return user + system
+    }
+
+    /// A field of `/proc/PID/status` (`VmRSS`, `RssAnon`, `RssFile`), in KiB.
+    private func memory(_ field: String) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { throw FootprintError("no \(field) in /proc/\(pid)/status: has eosd node ended?") }
+        return value
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The built `eosd` binary, run as an operator or a service manager would.
+final class EOSDProcess: @unchecked Sendable {
+    /// The `eosd` built beside this test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("eosd")
+    }
+
+    /// What a finished `eosd` printed and its exit status.
+    struct Outcome {
+        let status: Int32
+        let stderr: String
+    }
+
+    private let process = Process()
+    private let log: URL
+
+    /// Starts `eosd ARGUMENTS` with `environment` added to the test's own; its standard error goes to a file.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
+
+    /// What the process has written to standard error so far.
+    var stderr: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` to the process.
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to end, for at most `seconds`; kills it if it does not.
+    func wait(seconds: Double = 60) async -> Outcome {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            signal(SIGKILL)
+            process.waitUntilExit()
+        }
+        return Outcome(status: process.terminationStatus, stderr: stderr)
+    }
+
+    /// Runs `eosd ARGUMENTS` to its end, for commands that should fail at once.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        try await EOSDProcess(arguments, environment: environment).wait()
+    }
+}
