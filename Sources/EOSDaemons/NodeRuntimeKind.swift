@@ -19,7 +19,7 @@ enum NodeRuntimeKind: String, CaseIterable {
             return ContainerdRuntime(
                 configuration: ContainerdConfiguration(
                     namespace: settings.containerdNamespace, address: settings.containerdAddress,
-                    stateDirectory: data.appendingPathComponent("containerd").path,
+                    stateDirectory: data.appendingPathComponent("containerd"),
                     imageArchives: settings.imageArchives),
                 logger: logger)
         case .process:

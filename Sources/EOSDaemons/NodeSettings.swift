@@ -19,7 +19,7 @@ struct NodeSettings {
     /// The containerd namespace, socket and archive folder, for the containerd runtime.
     var containerdNamespace: String
     var containerdAddress: String
-    var imageArchives: String?
+    var imageArchives: URL?
     /// How much the daemon logs.
     var logLevel: Logger.Level
 
@@ -49,7 +49,7 @@ struct NodeSettings {
         containerdAddress =
             try settings.value("containerd-address", flag: command.containerdAddress, Self.nonEmpty)
             ?? "/run/containerd/containerd.sock"
-        imageArchives = try settings.value("image-archives", flag: command.imageArchives, Self.directory)?.path
+        imageArchives = try settings.value("image-archives", flag: command.imageArchives, Self.directory)
         logLevel = try settings.value("log-level", flag: command.logLevel) { text throws(SettingError) in
             guard let level = Logger.Level(rawValue: text) else {
                 throw SettingError("\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")

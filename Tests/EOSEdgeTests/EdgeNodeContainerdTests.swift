@@ -7,7 +7,6 @@ import EOSTesting
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import Synchronization
 import Testing
 
 extension ContainerdTestEnvironment {
@@ -16,13 +15,6 @@ extension ContainerdTestEnvironment {
         Comment(
             rawValue: "containerd integration tests skipped: \(unavailableReason ?? "") "
                 + "(EOS_REQUIRE_INTEGRATION=1 makes this a failure)")
-    }
-}
-
-extension RecordingParent {
-    /// The last status reported for `deployment`.
-    func latest(of deployment: String) -> NodeDeploymentStatus? {
-        state.withLock { $0.statuses.last { $0.deployment == deployment } }
     }
 }
 
@@ -57,10 +49,10 @@ struct EdgeNodeContainerdTests {
     /// Runs an Edge Node (`edge-01`) over a sandbox's containerd, with a recording parent upstream, until `body`
     /// returns; the sandbox is then emptied and deleted.
     static func withContainerdNode(
-        _ body: (ContainerdSandbox, RecordingParent, MargoEndpoint, EdgeNodeTests.Fleet) async throws -> Void
+        _ body: (ContainerdSandbox, RecordingUpstream, MargoEndpoint, EdgeNodeTests.Fleet) async throws -> Void
     ) async throws {
         let fleet = try await EdgeNodeTests.Fleet()
-        let parent = RecordingParent()
+        let parent = RecordingUpstream()
         try await ContainerdSandbox.with { sandbox, runtime in
             try await EdgeNodeTests.withParent(parent, fleet: fleet) { upstream in
                 let configuration = EdgeNodeTests.configuration(
@@ -70,7 +62,7 @@ struct EdgeNodeContainerdTests {
                 }
             }
         }
-        #expect(parent.state.withLock { $0.duplicates } == 0)
+        #expect(parent.recorded.duplicates == 0)
     }
 
     /// Applies `state` to the node and expects it accepted.
@@ -86,7 +78,7 @@ struct EdgeNodeContainerdTests {
     /// Waits until containerd runs the workload's task and the parent was told generation `generation` is installed
     /// and running.
     static func waitUntilRunning(
-        generation: Int64, _ sandbox: ContainerdSandbox, _ parent: RecordingParent
+        generation: Int64, _ sandbox: ContainerdSandbox, _ parent: RecordingUpstream
     ) async throws {
         try await EdgeNodeTests.eventually("ctr tasks ls shows \(web) RUNNING") {
             sandbox.tasks[web]?.status == "RUNNING"
@@ -129,11 +121,11 @@ struct EdgeNodeContainerdTests {
                 return status.state == .installed && status.workloads.first?.state == .running
                     && status.workloads.first?.restarts == 1
             }
-            let exit = parent.state.withLock { $0.statuses }.first { status in
+            let exit = parent.recorded.statuses.first { status in
                 status.deployment == "shop"
                     && status.workloads.contains { $0.name == "web" && $0.state == .exited && $0.exitCode == 137 }
             }
-            #expect(exit != nil, "no report of the exit with code 137: \(parent.state.withLock { $0.statuses })")
+            #expect(exit != nil, "no report of the exit with code 137: \(parent.recorded.statuses)")
             #expect(exit?.state == .installing)
             #expect(sandbox.containers == [Self.web])
         }

@@ -2,74 +2,14 @@ import EOSMargo
 import EOSModel
 import EOSRuntime
 import EOSSecurity
+import EOSTesting
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
-import Synchronization
 import Testing
 
 @testable import EOSEdge
-
-/// A parent's `Upstream` that records what its node sends, acknowledging reports it has not seen before and
-/// counting any it sees twice.
-final class RecordingParent: UpstreamHandler {
-    struct State {
-        var registrations: [ChildRegistration] = []
-        var heartbeats = 0
-        var statuses: [NodeDeploymentStatus] = []
-        var sequences: [UInt64] = []
-        var duplicates = 0
-    }
-    let state = Mutex(State())
-
-    func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
-        state.withLock { $0.registrations.append(registration) }
-        return RegistrationAcceptance(heartbeatInterval: .milliseconds(300))
-    }
-
-    func heartbeat(_ heartbeat: Heartbeat, caller: SPIFFEIdentity) async throws -> HeartbeatAcknowledgement {
-        state.withLock { $0.heartbeats += 1 }
-        return HeartbeatAcknowledgement(heartbeatInterval: .milliseconds(300))
-    }
-
-    func sync(_ request: SyncRequest, caller: SPIFFEIdentity) async throws -> SyncResponse {
-        SyncResponse(desiredStates: [], removals: [])
-    }
-
-    func reportStatus(
-        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
-    ) async throws -> ReportAcknowledgement {
-        var last: UInt64 = 0
-        var accepted: UInt64 = 0
-        for try await report in reports {
-            state.withLock { state in
-                if let previous = state.sequences.last, report.sequence <= previous {
-                    state.duplicates += 1
-                } else {
-                    state.sequences.append(report.sequence)
-                    state.statuses += report.statuses
-                }
-            }
-            last = report.sequence
-            accepted += 1
-        }
-        return ReportAcknowledgement(lastSequence: last, accepted: accepted)
-    }
-
-    func reportTelemetry(
-        _ batches: any AsyncSequence<TelemetryBatch, any Error>, caller: SPIFFEIdentity
-    ) async throws -> ReportAcknowledgement {
-        ReportAcknowledgement(lastSequence: 0, accepted: 0)
-    }
-
-    func nodesAttached(toSite siteID: String) async -> Set<String> { [] }
-
-    /// The states reported for `deployment`, in order.
-    func states(of deployment: String) -> [MargoDeploymentState] {
-        state.withLock { $0.statuses.filter { $0.deployment == deployment }.map(\.state) }
-    }
-}
 
 @Suite("EdgeNode end to end")
 struct EdgeNodeTests {
@@ -116,7 +56,7 @@ struct EdgeNodeTests {
 
     /// Serves a recording parent's `Upstream` as the site until `body` returns.
     static func withParent<T>(
-        _ parent: RecordingParent, fleet: Fleet, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
+        _ parent: RecordingUpstream, fleet: Fleet, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
         let server = GRPCServer(
             transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: fleet.siteTLS),
@@ -170,7 +110,7 @@ struct EdgeNodeTests {
     @Test("registers with its parent, runs what the parent applies, and reports installing then installed")
     func applyAndReport() async throws {
         let fleet = try await Fleet()
-        let parent = RecordingParent()
+        let parent = RecordingUpstream()
         let runtime = SimulatedRuntime()
         let directory = EdgeStoreTests.temporaryDirectory()
         try await Self.withParent(parent, fleet: fleet) { upstream in
@@ -178,9 +118,9 @@ struct EdgeNodeTests {
                 Self.configuration(directory: directory, upstream: upstream), fleet: fleet, runtime: runtime
             ) { node, endpoint in
                 // The node learns its parent from the upstream's certificate before it accepts applies from it.
-                try await Self.eventually("registration") { parent.state.withLock { !$0.registrations.isEmpty } }
+                try await Self.eventually("registration") { !parent.recorded.registrations.isEmpty }
                 #expect(node.parentIdentity == fleet.site)
-                let registration = try #require(parent.state.withLock { $0.registrations.first })
+                let registration = try #require(parent.recorded.registrations.first)
                 #expect(registration.labels == ["zone": "north"])
                 #expect(registration.capabilities?.runtimes == ["simulated"])
                 #expect((registration.capabilities?.cpus ?? 0) >= 1)
@@ -194,18 +134,16 @@ struct EdgeNodeTests {
                 // An exit is restarted and reported with its restart count.
                 runtime.exit("hello_greeter", code: 9)
                 try await Self.eventually("restart reported") {
-                    parent.state.withLock { state in
-                        state.statuses.last?.workloads.first { $0.name == "greeter" }?.restarts == 1
-                    }
+                    parent.recorded.statuses.last?.workloads.first { $0.name == "greeter" }?.restarts == 1
                 }
-                let exitReport = parent.state.withLock { $0.statuses }.first {
+                let exitReport = parent.recorded.statuses.first {
                     $0.workloads.contains { $0.name == "greeter" && $0.state == .exited && $0.exitCode == 9 }
                 }
                 #expect(exitReport != nil)
-                try await Self.eventually("heartbeats") { parent.state.withLock { $0.heartbeats >= 2 } }
+                try await Self.eventually("heartbeats") { parent.recorded.heartbeats >= 2 }
             }
         }
-        #expect(parent.state.withLock { $0.duplicates } == 0)
+        #expect(parent.recorded.duplicates == 0)
     }
 
     @Test("with the upstream down, a restarted node keeps its workloads; the parent later gets every change once, in order")
@@ -214,7 +152,7 @@ struct EdgeNodeTests {
         let runtime = SimulatedRuntime()
         let directory = EdgeStoreTests.temporaryDirectory()
         // A port where nothing listens yet: the parent comes up there later.
-        let port = try await Self.withParent(RecordingParent(), fleet: fleet) { $0.port }
+        let port = try await Self.withParent(RecordingUpstream(), fleet: fleet) { $0.port }
         let upstream = MargoEndpoint(host: "127.0.0.1", port: port)
         let configuration = Self.configuration(directory: directory, upstream: upstream, parent: fleet.site)
 
@@ -235,16 +173,16 @@ struct EdgeNodeTests {
         #expect(queued.count >= 3)
 
         // The parent comes back; a third run of the node delivers the outbox.
-        let parent = RecordingParent()
+        let parent = RecordingUpstream()
         try await Self.withParent(parent, fleet: fleet, port: port) { _ in
             try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, _ in
                 try await Self.eventually("outbox delivered") { try store.pendingCount() == 0 && !parent.states(of: "hello").isEmpty }
             }
         }
-        let delivered = parent.state.withLock { $0.statuses }
+        let delivered = parent.recorded.statuses
         #expect(Array(delivered.prefix(queued.count)) == queued)
-        #expect(parent.state.withLock { $0.sequences } == parent.state.withLock { $0.sequences }.sorted())
-        #expect(parent.state.withLock { $0.duplicates } == 0)
+        #expect(parent.recorded.sequences == parent.recorded.sequences.sorted())
+        #expect(parent.recorded.duplicates == 0)
         #expect(delivered.last?.state == .installed)
         #expect(delivered.last?.workloads.first { $0.name == "cache" }?.restarts == 1)
     }

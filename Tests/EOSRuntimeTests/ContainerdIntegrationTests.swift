@@ -232,7 +232,7 @@ struct ContainerdIntegrationTests {
             #expect(try await runtime.list().isEmpty)
             let gone = await #expect(throws: RuntimeError.self) { try await runtime.inspect(web.id) }
             #expect(gone?.code == .notFound)
-            let state = URL(fileURLWithPath: space.configuration.stateDirectory).appendingPathComponent(space.namespace)
+            let state = space.configuration.stateDirectory.appendingPathComponent(space.namespace)
             let left = (try? FileManager.default.subpathsOfDirectory(atPath: state.path)) ?? []
             #expect(left.filter { $0.contains(web.id) }.isEmpty, "\(left)")
             try await runtime.remove(web.id)
@@ -258,7 +258,7 @@ struct ContainerdIntegrationTests {
                 deployment: "shop", generation: 1,
                 workload: Workload(name: "other", kind: .container(ContainerSpec(image: "local/other:1"))))
             try FileManager.default.createSymbolicLink(
-                atPath: URL(fileURLWithPath: try #require(space.configuration.imageArchives))
+                atPath: try #require(space.configuration.imageArchives)
                     .appendingPathComponent(ContainerdConfiguration.archiveFileName(for: "local/other:1")).path,
                 withDestinationPath: try #require(ContainerdTestEnvironment.archive))
             let mismatched = await #expect(throws: RuntimeError.self) { try await runtime.ensureImage(for: other) }
@@ -440,7 +440,7 @@ struct ContainerdUnavailableTests {
     func missingCtr() async throws {
         let runtime = ContainerdRuntime(
             configuration: ContainerdConfiguration(
-                ctrPath: "/nonexistent/bin/ctr", stateDirectory: FileManager.default.temporaryDirectory.path))
+                ctrPath: "/nonexistent/bin/ctr", stateDirectory: FileManager.default.temporaryDirectory))
         let error = await #expect(throws: RuntimeError.self) { try await runtime.list() }
         #expect(error?.code == .runtimeUnavailable, "\(String(describing: error))")
         let image = await #expect(throws: RuntimeError.self) { try await runtime.ensureImage(for: Self.instance()) }
@@ -454,7 +454,7 @@ struct ContainerdUnavailableTests {
         let runtime = ContainerdRuntime(
             configuration: ContainerdConfiguration(
                 address: "/nonexistent/containerd.sock", ctrPath: try #require(ContainerdTestEnvironment.ctr),
-                stateDirectory: FileManager.default.temporaryDirectory.path, commandTimeout: .seconds(120),
+                stateDirectory: FileManager.default.temporaryDirectory, commandTimeout: .seconds(120),
                 connectTimeout: .milliseconds(300)))
         let started = ContinuousClock.now
         let error = await #expect(throws: RuntimeError.self) { try await runtime.list() }
@@ -469,7 +469,7 @@ struct ContainerdUnavailableTests {
     func processWorkload() async throws {
         let runtime = ContainerdRuntime(
             configuration: ContainerdConfiguration(
-                ctrPath: "/nonexistent/bin/ctr", stateDirectory: FileManager.default.temporaryDirectory.path))
+                ctrPath: "/nonexistent/bin/ctr", stateDirectory: FileManager.default.temporaryDirectory))
         let process = WorkloadInstance(
             deployment: "d", generation: 1, workload: Workload(name: "p", kind: .process(ProcessSpec(command: ["/x"]))))
         let error = await #expect(throws: RuntimeError.self) { try await runtime.create(process) }
@@ -481,7 +481,7 @@ struct ContainerdUnavailableTests {
         let runtime = ContainerdRuntime(
             configuration: ContainerdConfiguration(
                 address: "/nonexistent/containerd.sock", ctrPath: ContainerdTestEnvironment.ctr ?? "/nonexistent/ctr",
-                stateDirectory: FileManager.default.temporaryDirectory.path, connectTimeout: .milliseconds(100),
+                stateDirectory: FileManager.default.temporaryDirectory, connectTimeout: .milliseconds(100),
                 eventsMaxBackoff: .milliseconds(200)))
         let events = runtime.events()
         let task = Task { try await runtime.run() }

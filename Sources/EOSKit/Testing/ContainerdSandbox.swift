@@ -32,9 +32,9 @@ public struct ContainerdSandbox: Sendable {
     public var configuration: ContainerdConfiguration {
         ContainerdConfiguration(
             namespace: namespace, address: ContainerdTestEnvironment.address, ctrPath: ctrPath,
-            stateDirectory: root.appendingPathComponent("state").path,
-            imageArchives: root.appendingPathComponent("archives").path, commandTimeout: .seconds(20),
-            pullTimeout: .seconds(60), connectTimeout: .seconds(2), logMaxBytes: 64 << 10,
+            stateDirectory: root.appendingPathComponent("state"),
+            imageArchives: root.appendingPathComponent("archives"), commandTimeout: .seconds(20),
+            pullTimeout: .seconds(60), connectTimeout: .seconds(2), logSizeLimit: 64 << 10,
             logCheckInterval: .seconds(1), eventsMaxBackoff: .seconds(1))
     }
 

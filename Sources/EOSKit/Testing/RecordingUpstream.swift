@@ -37,6 +37,11 @@ public final class RecordingUpstream: UpstreamHandler {
         record.withLock { $0.statuses.filter { $0.deployment == deployment }.map(\.state) }
     }
 
+    /// The last status reported for `deployment`.
+    public func latest(of deployment: String) -> NodeDeploymentStatus? {
+        record.withLock { $0.statuses.last { $0.deployment == deployment } }
+    }
+
     /// The statuses reported for `deployment`, in order.
     public func statuses(of deployment: String) -> [NodeDeploymentStatus] {
         record.withLock { $0.statuses.filter { $0.deployment == deployment } }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// How a ``ContainerdRuntime`` reaches containerd and where it keeps what containerd does not keep for it.
 ///
 /// The defaults fit a host where containerd runs as a system service and the Edge Node runs as root.
@@ -15,7 +17,7 @@ public struct ContainerdConfiguration: Sendable, Hashable {
     ///
     /// The runtime keeps `<stateDirectory>/<namespace>/logs/<id>.log` (plus `<id>.log.1`, the previous part) and
     /// `<stateDirectory>/<namespace>/tasks/<id>.json`.
-    public var stateDirectory: String
+    public var stateDirectory: URL
     /// A folder of OCI image archives for sites with no registry, or `nil` to always pull. Default: `nil`.
     ///
     /// The archive for image `R` is the file named after `R` with every `/`, `:` and `@` replaced by `_`, plus
@@ -23,7 +25,7 @@ public struct ContainerdConfiguration: Sendable, Hashable {
     /// `registry.local_5000_vision_detector_1.4.2.tar`. It is imported with `R`'s name (without tag or digest) as
     /// base name, so it may name its image in full (`ctr images export`, `skopeo copy … oci-archive:`) or by tag
     /// only (an OCI layout built with umoci or buildah). When the folder has no such file, the image is pulled.
-    public var imageArchives: String?
+    public var imageArchives: URL?
     /// The containerd snapshotter for images and containers, or `nil` for containerd's default (`overlayfs`).
     public var snapshotter: String?
     /// The longest a `ctr` call may take before it is stopped and the operation fails with `timedOut`, except pulls
@@ -36,7 +38,7 @@ public struct ContainerdConfiguration: Sendable, Hashable {
     public var connectTimeout: Duration
     /// The size at which a workload's log file is rotated: it becomes `<id>.log.1` (replacing the previous one) and
     /// a new `<id>.log` starts, so a workload keeps at most about twice this on disk. Default: 1 MiB.
-    public var logMaxBytes: Int
+    public var logSizeLimit: Int
     /// How often ``ContainerdRuntime/run()`` checks the log files' sizes. Default: 30 seconds.
     public var logCheckInterval: Duration
     /// The longest ``ContainerdRuntime/run()`` waits before following containerd's events again after `ctr events`
@@ -46,9 +48,10 @@ public struct ContainerdConfiguration: Sendable, Hashable {
     /// Creates a configuration.
     public init(
         namespace: String = "eos", address: String = "/run/containerd/containerd.sock", ctrPath: String = "ctr",
-        stateDirectory: String = "/var/lib/eos/containerd", imageArchives: String? = nil, snapshotter: String? = nil,
+        stateDirectory: URL = URL(fileURLWithPath: "/var/lib/eos/containerd", isDirectory: true),
+        imageArchives: URL? = nil, snapshotter: String? = nil,
         commandTimeout: Duration = .seconds(30), pullTimeout: Duration = .seconds(600),
-        connectTimeout: Duration = .seconds(3), logMaxBytes: Int = 1 << 20, logCheckInterval: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(3), logSizeLimit: Int = 1 << 20, logCheckInterval: Duration = .seconds(30),
         eventsMaxBackoff: Duration = .seconds(30)
     ) {
         self.namespace = namespace
@@ -60,7 +63,7 @@ public struct ContainerdConfiguration: Sendable, Hashable {
         self.commandTimeout = commandTimeout
         self.pullTimeout = pullTimeout
         self.connectTimeout = connectTimeout
-        self.logMaxBytes = logMaxBytes
+        self.logSizeLimit = logSizeLimit
         self.logCheckInterval = logCheckInterval
         self.eventsMaxBackoff = eventsMaxBackoff
     }

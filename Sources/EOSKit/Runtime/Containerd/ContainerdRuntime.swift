@@ -50,12 +50,11 @@ public final class ContainerdRuntime: EdgeRuntime {
         self.clock = clock
         self.logger = logger
         ctr = CtrCommand(configuration: configuration, clock: clock)
-        let state = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
-            .appendingPathComponent(configuration.namespace, isDirectory: true)
+        let state = configuration.stateDirectory.appendingPathComponent(configuration.namespace, isDirectory: true)
         records = TaskRecordStore(directory: state.appendingPathComponent("tasks", isDirectory: true))
         logFiles = WorkloadLogFiles(
             directory: state.appendingPathComponent("logs", isDirectory: true),
-            maxBytes: max(4096, configuration.logMaxBytes))
+            maxBytes: max(4096, configuration.logSizeLimit))
     }
 
     // MARK: - Images
@@ -68,8 +67,7 @@ public final class ContainerdRuntime: EdgeRuntime {
         try await locks.withLock("image:" + image) { () throws(RuntimeError) in
             if try await imagePresent(image) { return }
             if let folder = configuration.imageArchives {
-                let archive = URL(fileURLWithPath: folder, isDirectory: true)
-                    .appendingPathComponent(ContainerdConfiguration.archiveFileName(for: image))
+                let archive = folder.appendingPathComponent(ContainerdConfiguration.archiveFileName(for: image))
                 if FileManager.default.fileExists(atPath: archive.path) {
                     try await importArchive(archive, as: image)
                     return
@@ -390,7 +388,7 @@ public final class ContainerdRuntime: EdgeRuntime {
     }
 
     /// The last `lines` lines the workload printed on stdout and stderr (interleaved as the shim wrote them),
-    /// across its restarts, up to about twice ``ContainerdConfiguration/logMaxBytes``.
+    /// across its restarts, up to about twice ``ContainerdConfiguration/logSizeLimit``.
     public func logs(_ id: String, lines: Int) async throws(RuntimeError) -> [String] {
         if let tail = logFiles.tail(id, lines: lines) { return tail }
         _ = try await containerInfo(id)  // notFound when there is no such workload
