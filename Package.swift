@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "EOSMargo", targets: ["EOSMargo"]),
         .library(name: "EOSRuntime", targets: ["EOSRuntime"]),
         .library(name: "EOSEdge", targets: ["EOSEdge"]),
+        .library(name: "EOSSite", targets: ["EOSSite"]),
         .library(name: "EOSTesting", targets: ["EOSTesting"]),
         .executable(name: "eosctl", targets: ["eosctl"]),
         .executable(name: "eosd", targets: ["eosd"]),
@@ -104,8 +105,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSSite",
+            dependencies: [
+                "EOSModel", "EOSSecurity", "EOSMargo",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EOSKit/Site",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSKit",
-            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge"],
+            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite"],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -179,6 +193,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/EOSEdgeTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSSiteTests",
+            dependencies: [
+                "EOSSite", "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel", "EOSTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/EOSSiteTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -35,6 +35,12 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to serve EdgeNode for the parent.", valueName: "host:port"))
     var grpcListen: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the parent reaches the node, if not --grpc-listen (a wildcard host: where it connects from).",
+            valueName: "host:port"))
+    var advertise: String?
+
     @Option(help: ArgumentHelp("The parent's Upstream: the site's LO, or the CO.", valueName: "host:port"))
     var upstream: String?
 

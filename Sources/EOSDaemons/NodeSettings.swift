@@ -6,7 +6,7 @@ import Logging
 struct NodeSettings {
     /// The settings `eosd node` knows, as keys of its configuration file.
     static let keys: Set<String> = [
-        "id", "data-dir", "tls-dir", "grpc-listen", "upstream", "runtime", "containerd-namespace",
+        "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "upstream", "runtime", "containerd-namespace",
         "containerd-address", "image-archives", "label", "log-level",
     ]
 
@@ -33,6 +33,7 @@ struct NodeSettings {
         let dataDirectory = try settings.required("data-dir", flag: command.dataDir, Self.directory)
         tlsDirectory = try settings.required("tls-dir", flag: command.tlsDir, Self.directory)
         let listen = try settings.required("grpc-listen", flag: command.grpcListen, Self.endpoint)
+        let advertise = try settings.value("advertise", flag: command.advertise, Self.endpoint)
         let upstream = try settings.required("upstream", flag: command.upstream, Self.endpoint)
         runtime = try settings.value("runtime", flag: command.runtime) { text throws(SettingError) in
             guard let kind = NodeRuntimeKind(rawValue: text) else {
@@ -64,7 +65,8 @@ struct NodeSettings {
             labels[key] = value
         }
         node = EdgeNodeConfiguration(
-            nodeID: id, labels: labels, dataDirectory: dataDirectory, listen: listen, upstream: upstream)
+            nodeID: id, labels: labels, dataDirectory: dataDirectory, listen: listen, advertise: advertise,
+            upstream: upstream)
     }
 
     private static func directory(_ text: String) throws(SettingError) -> URL {

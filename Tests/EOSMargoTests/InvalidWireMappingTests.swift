@@ -276,6 +276,9 @@ struct InvalidWireMappingTests {
             wire, decodeRegistration,
             message: "registration.appliedGenerations[\"vision\"]: must not be negative, found -1")
         wire = registration.wire
+        wire.endpoint = "edge-01"
+        expectInvalid(wire, decodeRegistration, message: "registration.endpoint: \"edge-01\" is not HOST:PORT")
+        wire = registration.wire
         wire.capabilities.memoryBytes = -1
         expectInvalid(
             wire, decodeRegistration,

@@ -14,7 +14,8 @@ struct RegistryMappingTests {
         let registration = ChildRegistration(
             kind: kind, id: kind == .site ? "store-0042" : "edge-0042-01",
             labels: ["region": "eu-west", "gpu": "true"], capabilities: Self.capabilities,
-            appliedGenerations: ["vision-pipeline": 7, "mqtt-bridge": 2, "never-applied": 0])
+            appliedGenerations: ["vision-pipeline": 7, "mqtt-bridge": 2, "never-applied": 0],
+            endpoint: kind == .site ? "lo-0042.example.com:7443" : "[fd00::17]:7443")
         try expectRoundTrip(registration, encode: { $0.wire }) { (wire) throws(MargoError) in
             try ChildRegistration(wire: wire)
         }
@@ -23,6 +24,19 @@ struct RegistryMappingTests {
             try ChildRegistration(wire: wire)
         }
         #expect(!bare.wire.hasCapabilities)
+        #expect(bare.wire.endpoint.isEmpty)
+    }
+
+    @Test(
+        "a wildcard endpoint is where the child called from; any other is kept",
+        arguments: [
+            ("0.0.0.0:7443", "ipv4:10.0.4.17:51234", "10.0.4.17:7443"),
+            ("[::]:7443", "ipv6:[fd00::17]:51234", "[fd00::17]:7443"),
+            ("edge-01.example.com:7443", "ipv4:10.0.4.17:51234", "edge-01.example.com:7443"),
+            ("0.0.0.0:7443", "in-process:1", "0.0.0.0:7443"),
+        ])
+    func resolvedEndpoint(endpoint: String, remotePeer: String, expected: String) {
+        #expect(UpstreamService<RecordingParent>.resolve(endpoint, remotePeer: remotePeer) == expected)
     }
 
     @Test("an acceptance survives the wire and says what to sync and remove")

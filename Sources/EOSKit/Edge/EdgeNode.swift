@@ -143,6 +143,10 @@ public final class EdgeNode: Service {
         return UpstreamLink(
             configuration: configuration, endpoint: endpoint, tls: tls, store: store, calls: calls, outbox: outbox,
             capabilities: capabilities,
+            advertised: { [self] in
+                if let advertise = configuration.advertise { return advertise }
+                return await listeningEndpoint
+            },
             onParent: { [parent, store, logger] identity in
                 if parent.learn(identity) {
                     try? store.setSetting(Self.parentSetting, to: identity.uri)

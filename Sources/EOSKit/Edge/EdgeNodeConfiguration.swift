@@ -12,6 +12,10 @@ public struct EdgeNodeConfiguration: Sendable {
     public var dataDirectory: URL
     /// Where the node serves `EdgeNode` for its parent.
     public var listen: MargoEndpoint
+    /// Where the parent reaches the node, told in its registration, when not where it listens (behind NAT, or a
+    /// name the parent resolves). `nil`: the listening address and port; a wildcard host (`0.0.0.0`) there is
+    /// replaced by the parent with the address the node connects from.
+    public var advertise: MargoEndpoint?
     /// The parent's `Upstream` service: the site's LO, or the CO for a node attached directly; `nil` runs the node
     /// on its own (it serves calls but reports to no one).
     public var upstream: MargoEndpoint?
@@ -30,7 +34,8 @@ public struct EdgeNodeConfiguration: Sendable {
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
         nodeID: String, labels: [String: String] = [:], dataDirectory: URL, listen: MargoEndpoint,
-        upstream: MargoEndpoint? = nil, parent: SPIFFEIdentity? = nil, reconcileInterval: Duration = .seconds(10),
+        advertise: MargoEndpoint? = nil, upstream: MargoEndpoint? = nil, parent: SPIFFEIdentity? = nil,
+        reconcileInterval: Duration = .seconds(10),
         restartBackoff: RestartBackoff = RestartBackoff(), maximumReconnectDelay: Duration = .seconds(30),
         callPolicy: MargoCallPolicy = .standard
     ) {
@@ -38,6 +43,7 @@ public struct EdgeNodeConfiguration: Sendable {
         self.labels = labels
         self.dataDirectory = dataDirectory
         self.listen = listen
+        self.advertise = advertise
         self.upstream = upstream
         self.parent = parent
         self.reconcileInterval = reconcileInterval

@@ -19,6 +19,8 @@ struct UpstreamLink {
     let calls: EdgeNodeCalls
     let outbox: ReconcileSignal
     let capabilities: NodeCapabilities
+    /// Where the parent reaches this node's `EdgeNode` service, told in every registration.
+    let advertised: @Sendable () async -> MargoEndpoint?
     let onParent: @Sendable (SPIFFEIdentity) -> Void
     let logger: Logger
     let clock: any Clock<Duration>
@@ -52,7 +54,7 @@ struct UpstreamLink {
             let upstream = UpstreamClient(client, policy: configuration.callPolicy)
             let registration = ChildRegistration(
                 kind: .node, id: configuration.nodeID, labels: configuration.labels, capabilities: capabilities,
-                appliedGenerations: try store.appliedGenerations())
+                appliedGenerations: try store.appliedGenerations(), endpoint: await advertised().map { "\($0)" })
             let acceptance = try await upstream.register(registration)
             logger.info(
                 "registered with the upstream",

@@ -4,3 +4,4 @@
 @_exported public import EOSModel
 @_exported public import EOSRuntime
 @_exported public import EOSSecurity
+@_exported public import EOSSite

@@ -122,6 +122,11 @@ public nonisolated struct Eos_Margo_V1_RegisterRequest: Sendable {
   /// The generation of each deployment the child holds, by deployment name.
   public var appliedGenerations: Dictionary<String,Int64> = [:]
 
+  /// Where the parent reaches the child's own service (EdgeNode for a node, LocalOrchestrator for a site), as
+  /// HOST:PORT or [IPV6]:PORT. A wildcard host (0.0.0.0 or [::]) means "the address this registration came from".
+  /// Empty when the parent never calls the child.
+  public var endpoint: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -309,7 +314,7 @@ nonisolated extension Eos_Margo_V1_NodeCapabilities: SwiftProtobuf.Message, Swif
 
 nonisolated extension Eos_Margo_V1_RegisterRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}id\0\u{1}labels\0\u{1}capabilities\0\u{3}applied_generations\0\u{c}d\u{1}d\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}id\0\u{1}labels\0\u{1}capabilities\0\u{3}applied_generations\0\u{1}endpoint\0\u{c}d\u{1}d\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -322,6 +327,7 @@ nonisolated extension Eos_Margo_V1_RegisterRequest: SwiftProtobuf.Message, Swift
       case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.labels) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._capabilities) }()
       case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: &self.appliedGenerations) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.endpoint) }()
       default: break
       }
     }
@@ -347,6 +353,9 @@ nonisolated extension Eos_Margo_V1_RegisterRequest: SwiftProtobuf.Message, Swift
     if !self.appliedGenerations.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: self.appliedGenerations, fieldNumber: 5)
     }
+    if !self.endpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.endpoint, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -356,6 +365,7 @@ nonisolated extension Eos_Margo_V1_RegisterRequest: SwiftProtobuf.Message, Swift
     if lhs.labels != rhs.labels {return false}
     if lhs._capabilities != rhs._capabilities {return false}
     if lhs.appliedGenerations != rhs.appliedGenerations {return false}
+    if lhs.endpoint != rhs.endpoint {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -51,15 +51,23 @@ extension NodeCapabilities {
 }
 
 extension ChildRegistration {
-    /// Decodes a registration: kind and id are required, generations are never negative.
+    /// Decodes a registration: kind and id are required, generations are never negative, an endpoint is `HOST:PORT`.
     init(wire: Eos_Margo_V1_RegisterRequest, at path: WirePath = "registration") throws(MargoError) {
+        if !wire.endpoint.isEmpty {
+            do {
+                _ = try MargoEndpoint(parsing: wire.endpoint)
+            } catch {
+                throw path.appending("endpoint").invalid(error.message)
+            }
+        }
         self.init(
             kind: try ChildKind(wire: wire.kind, at: path.appending("kind")),
             id: try path.appending("id").requiredText(wire.id),
             labels: wire.labels,
             capabilities: wire.hasCapabilities
                 ? try NodeCapabilities(wire: wire.capabilities, at: path.appending("capabilities")) : nil,
-            appliedGenerations: try path.appending("appliedGenerations").generations(wire.appliedGenerations))
+            appliedGenerations: try path.appending("appliedGenerations").generations(wire.appliedGenerations),
+            endpoint: wire.endpoint.isEmpty ? nil : wire.endpoint)
     }
 
     /// The registration as a wire message.
@@ -70,6 +78,7 @@ extension ChildRegistration {
         wire.labels = labels
         if let capabilities { wire.capabilities = capabilities.wire }
         wire.appliedGenerations = appliedGenerations
+        wire.endpoint = endpoint ?? ""
         return wire
     }
 }

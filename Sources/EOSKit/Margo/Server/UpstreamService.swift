@@ -17,8 +17,9 @@ public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.S
     public func register(
         request: Eos_Margo_V1_RegisterRequest, context: ServerContext
     ) async throws -> Eos_Margo_V1_RegisterResponse {
-        let registration = try decoded { () throws(MargoError) in try ChildRegistration(wire: request) }
+        var registration = try decoded { () throws(MargoError) in try ChildRegistration(wire: request) }
         let caller = try await authorize(.register, about: registration.kind, registration.id, context)
+        registration.endpoint = registration.endpoint.map { Self.resolve($0, remotePeer: context.remotePeer) }
         return try await answeringMargoErrors { try await handler.register(registration, caller: caller).wire }
     }
 
@@ -71,6 +72,18 @@ public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.S
         return try await answeringMargoErrors {
             Eos_Margo_V1_ReportTelemetryResponse(try await handler.reportTelemetry(batches, caller: peer.identity))
         }
+    }
+
+    /// `endpoint` with a wildcard host (`0.0.0.0`, `::`) replaced by the host of `remotePeer` (the transport's
+    /// `ipv4:HOST:PORT` or `ipv6:[HOST]:PORT`): a child listening on every address is reached where it called from.
+    static func resolve(_ endpoint: String, remotePeer: String) -> String {
+        guard var parsed = try? MargoEndpoint(parsing: endpoint), ["0.0.0.0", "::", ""].contains(parsed.host) else {
+            return endpoint
+        }
+        let address = remotePeer.drop { $0 != ":" }.dropFirst()
+        guard let peer = try? MargoEndpoint(parsing: String(address)) else { return endpoint }
+        parsed.host = peer.host
+        return "\(parsed)"
     }
 
     /// Checks that the verified caller may make `rpc` about the child `kind`/`id`, and returns the caller.

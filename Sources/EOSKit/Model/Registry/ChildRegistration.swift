@@ -13,12 +13,17 @@ public struct ChildRegistration: Sendable, Hashable, Codable {
     public var capabilities: NodeCapabilities?
     /// The generation of each deployment the child holds, by deployment name.
     public var appliedGenerations: [String: Int64]
+    /// Where the parent reaches the child's own service (`EdgeNode` for a node, `LocalOrchestrator` for a site):
+    /// `HOST:PORT` or `[IPV6]:PORT`; `nil` when the parent never calls the child. A wildcard host (`0.0.0.0`,
+    /// `[::]`) stands for the address the registration came from, which the parent puts in its place.
+    public var endpoint: String?
 
     /// Creates a registration.
     public init(
         kind: ChildKind, id: String, labels: [String: String] = [:], capabilities: NodeCapabilities? = nil,
-        appliedGenerations: [String: Int64] = [:]
+        appliedGenerations: [String: Int64] = [:], endpoint: String? = nil
     ) {
+        self.endpoint = endpoint
         self.kind = kind
         self.id = id
         self.labels = labels

@@ -1,0 +1,49 @@
+public import EOSMargo
+public import Foundation
+
+/// How a Local Orchestrator runs: which site it is, where it keeps its state, where it listens and whom it reports
+/// to.
+public struct LocalOrchestratorConfiguration: Sendable {
+    /// The site's id, as in its certificate's `spiffe://DOMAIN/eos/site/ID`.
+    public var siteID: String
+    /// The site's labels, which deployments select sites on.
+    public var labels: [String: String]
+    /// Where the LO keeps its SQLite stores.
+    public var dataDirectory: URL
+    /// Where the LO serves `LocalOrchestrator` for the central and `Upstream` for its nodes.
+    public var listen: MargoEndpoint
+    /// Where the central reaches this LO, when not ``listen`` (behind NAT, or listening on a wildcard address).
+    public var advertise: MargoEndpoint?
+    /// The central's `Upstream`; `nil` runs the site on its own.
+    public var central: MargoEndpoint?
+    /// How many nodes the LO applies to at once. Default: 16.
+    public var applyConcurrency: Int
+    /// How long a node may be silent before it is `Offline` and its `Replicas` workloads move. Default: 5 minutes.
+    public var offlineAfter: Duration
+    /// How often the LO checks its site when nothing happens. Default: 5 seconds.
+    public var reconcileInterval: Duration
+    /// The longest wait between attempts to reach the central or to retry a node. Default: 30 seconds.
+    public var maximumRetryDelay: Duration
+    /// Deadlines and retries of calls to nodes and to the central.
+    public var callPolicy: MargoCallPolicy
+
+    /// Creates a configuration; the optional arguments have the documented defaults.
+    public init(
+        siteID: String, labels: [String: String] = [:], dataDirectory: URL, listen: MargoEndpoint,
+        advertise: MargoEndpoint? = nil, central: MargoEndpoint? = nil, applyConcurrency: Int = 16,
+        offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(5),
+        maximumRetryDelay: Duration = .seconds(30), callPolicy: MargoCallPolicy = .standard
+    ) {
+        self.siteID = siteID
+        self.labels = labels
+        self.dataDirectory = dataDirectory
+        self.listen = listen
+        self.advertise = advertise
+        self.central = central
+        self.applyConcurrency = applyConcurrency
+        self.offlineAfter = offlineAfter
+        self.reconcileInterval = reconcileInterval
+        self.maximumRetryDelay = maximumRetryDelay
+        self.callPolicy = callPolicy
+    }
+}
