@@ -4,38 +4,30 @@ import Logging
 
 /// `eosd node`'s settings, resolved from its flags, `EOS_*` variables and configuration file, and checked.
 struct NodeSettings {
-    /// The settings `eosd node` knows, as keys of its configuration file.
+    /// The settings only `eosd node` has, as keys of its configuration file.
     static let keys: Set<String> = [
-        "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "upstream", "runtime", "containerd-namespace",
-        "containerd-address", "image-archives", "label", "log-level",
+        "upstream", "runtime", "containerd-namespace", "containerd-address", "image-archives",
     ]
 
+    /// The settings every tier has.
+    let tier: TierSettings
     /// The Edge Node's configuration.
-    var node: EdgeNodeConfiguration
-    /// The node's certificate folder.
-    var tlsDirectory: URL
+    let node: EdgeNodeConfiguration
     /// What runs the workloads.
-    var runtime: NodeRuntimeKind
-    /// The containerd namespace, socket and archive folder, for the containerd runtime.
-    var containerdNamespace: String
-    var containerdAddress: String
-    var imageArchives: URL?
-    /// How much the daemon logs.
-    var logLevel: Logger.Level
+    let runtime: NodeRuntimeKind
+    /// The containerd namespace, for the containerd runtime.
+    let containerdNamespace: String
+    /// containerd's socket, for the containerd runtime.
+    let containerdAddress: String
+    /// A folder of OCI archives, for the containerd runtime.
+    let imageArchives: URL?
 
     /// Resolves and checks every setting; the error names the flag, variable or file line and the problem.
     init(command: NodeCommand, environment: [String: String]) throws(DaemonFailure) {
-        let settings = try DaemonSettings(configFile: command.config, environment: environment, keys: Self.keys)
-        let id = try settings.required("id", flag: command.id) { text throws(SettingError) in
-            if let problem = NameRules.dnsLabelProblem(text) { throw SettingError(problem) }
-            return text
-        }
-        let dataDirectory = try settings.required("data-dir", flag: command.dataDir, Self.directory)
-        tlsDirectory = try settings.required("tls-dir", flag: command.tlsDir, Self.directory)
-        let listen = try settings.required("grpc-listen", flag: command.grpcListen, Self.endpoint)
-        let advertise = try settings.value("advertise", flag: command.advertise, Self.endpoint)
-        let upstream = try settings.required("upstream", flag: command.upstream, Self.endpoint)
-        runtime = try settings.value("runtime", flag: command.runtime) { text throws(SettingError) in
+        tier = try TierSettings(command.tier, keys: Self.keys, environment: environment)
+        let sources = tier.sources
+        let upstream = try sources.required("upstream", flag: command.upstream, SettingParsers.endpoint)
+        runtime = try sources.value("runtime", flag: command.runtime) { text throws(SettingError) in
             guard let kind = NodeRuntimeKind(rawValue: text) else {
                 throw SettingError(
                     "\"\(text)\" is not a runtime; use \(NodeRuntimeKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -43,47 +35,13 @@ struct NodeSettings {
             return kind
         } ?? .containerd
         containerdNamespace =
-            try settings.value("containerd-namespace", flag: command.containerdNamespace) { text throws(SettingError) in
-                if let problem = NameRules.dnsLabelProblem(text) { throw SettingError(problem) }
-                return text
-            } ?? "eos"
+            try sources.value("containerd-namespace", flag: command.containerdNamespace, SettingParsers.dnsLabel) ?? "eos"
         containerdAddress =
-            try settings.value("containerd-address", flag: command.containerdAddress, Self.nonEmpty)
+            try sources.value("containerd-address", flag: command.containerdAddress, SettingParsers.nonEmpty)
             ?? "/run/containerd/containerd.sock"
-        imageArchives = try settings.value("image-archives", flag: command.imageArchives, Self.directory)
-        logLevel = try settings.value("log-level", flag: command.logLevel) { text throws(SettingError) in
-            guard let level = Logger.Level(rawValue: text) else {
-                throw SettingError("\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")
-            }
-            return level
-        } ?? .info
-        var labels: [String: String] = [:]
-        for (key, value, source) in try settings.pairs("label", flags: command.labels) {
-            if let problem = NameRules.labelKeyProblem(key) ?? NameRules.labelValueProblem(value) {
-                throw .configuration("\(source): \(key)=\(value): \(problem)")
-            }
-            labels[key] = value
-        }
+        imageArchives = try sources.value("image-archives", flag: command.imageArchives, SettingParsers.directory)
         node = EdgeNodeConfiguration(
-            nodeID: id, labels: labels, dataDirectory: dataDirectory, listen: listen, advertise: advertise,
-            upstream: upstream)
-    }
-
-    private static func directory(_ text: String) throws(SettingError) -> URL {
-        guard !text.isEmpty else { throw SettingError("is empty; name a folder") }
-        return URL(fileURLWithPath: text, isDirectory: true).standardizedFileURL
-    }
-
-    private static func nonEmpty(_ text: String) throws(SettingError) -> String {
-        guard !text.isEmpty else { throw SettingError("is empty") }
-        return text
-    }
-
-    private static func endpoint(_ text: String) throws(SettingError) -> MargoEndpoint {
-        do {
-            return try MargoEndpoint(parsing: text)
-        } catch {
-            throw SettingError(error.message)
-        }
+            nodeID: tier.id, labels: tier.labels, dataDirectory: tier.dataDirectory, listen: tier.listen,
+            advertise: tier.advertise, upstream: upstream)
     }
 }

@@ -52,6 +52,16 @@ public final class EdgeStore: Sendable {
                     CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2: outbox sequences start at the store's creation") { db in
+            // The parent drops a report whose sequence is not above the last it took from this node. A node whose
+            // store is lost (a reimaged host) starts a new one: its sequences start at the creation time in
+            // microseconds, above anything an earlier store sent.
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES ('outbox', MAX(?,
+                        COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)))
+                    """, arguments: [Int64(Date().timeIntervalSince1970 * 1_000_000)])
+        }
         return migrator
     }
 

@@ -18,6 +18,9 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public var central: MargoEndpoint?
     /// How many nodes the LO applies to at once. Default: 16.
     public var applyConcurrency: Int
+    /// The heartbeat interval asked of nodes while the site is small; it grows with the number of nodes so the LO
+    /// receives at most 100 heartbeats a second. A node silent for three intervals is `Unknown`. Default: 5 seconds.
+    public var heartbeatInterval: Duration
     /// How long a node may be silent before it is `Offline` and its `Replicas` workloads move. Default: 5 minutes.
     public var offlineAfter: Duration
     /// How often the LO checks its site when nothing happens. Default: 5 seconds.
@@ -31,7 +34,7 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public init(
         siteID: String, labels: [String: String] = [:], dataDirectory: URL, listen: MargoEndpoint,
         advertise: MargoEndpoint? = nil, central: MargoEndpoint? = nil, applyConcurrency: Int = 16,
-        offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(5),
+        heartbeatInterval: Duration = .seconds(5), offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(5),
         maximumRetryDelay: Duration = .seconds(30), callPolicy: MargoCallPolicy = .standard
     ) {
         self.siteID = siteID
@@ -41,6 +44,7 @@ public struct LocalOrchestratorConfiguration: Sendable {
         self.advertise = advertise
         self.central = central
         self.applyConcurrency = applyConcurrency
+        self.heartbeatInterval = heartbeatInterval
         self.offlineAfter = offlineAfter
         self.reconcileInterval = reconcileInterval
         self.maximumRetryDelay = maximumRetryDelay

@@ -23,10 +23,16 @@ public final class RecordingUpstream: UpstreamHandler {
 
     private let record = Mutex(Record())
     private let interval: Duration
+    private let attached: @Sendable (String) -> Set<String>
 
-    /// Creates an upstream that asks its children to heartbeat every `heartbeatInterval`.
-    public init(heartbeatInterval: Duration = .milliseconds(300)) {
+    /// Creates an upstream that asks its children to heartbeat every `heartbeatInterval`; as the central, it lets
+    /// a site speak for the nodes `nodesAttached` names.
+    public init(
+        heartbeatInterval: Duration = .milliseconds(300),
+        nodesAttached: @escaping @Sendable (_ siteID: String) -> Set<String> = { _ in [] }
+    ) {
         interval = heartbeatInterval
+        attached = nodesAttached
     }
 
     /// What has been recorded so far.
@@ -93,5 +99,5 @@ public final class RecordingUpstream: UpstreamHandler {
         return ReportAcknowledgement(lastSequence: last, accepted: accepted)
     }
 
-    public func nodesAttached(toSite siteID: String) async -> Set<String> { [] }
+    public func nodesAttached(toSite siteID: String) async -> Set<String> { attached(siteID) }
 }

@@ -2,8 +2,9 @@ internal import Foundation
 internal import Synchronization
 
 /// Wakes a loop that waits for work: signals arriving while it is busy collapse into one wake-up, and a wait ends
-/// at a signal, at its timeout or at cancellation, whichever comes first.
-final class ReconcileSignal: Sendable {
+/// at a signal, at its timeout or at cancellation, whichever comes first. The Edge Node's and the Local
+/// Orchestrator's reconcile loops and outboxes wait on one each.
+public final class ReconcileSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: (id: UUID, continuation: CheckedContinuation<Void, Never>)?
@@ -12,8 +13,11 @@ final class ReconcileSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a signal with no wake-up pending.
+    public init() {}
+
     /// Asks for a wake-up.
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -26,7 +30,7 @@ final class ReconcileSignal: Sendable {
     }
 
     /// Waits for a signal, at most `timeout` on `clock`; one waiter at a time.
-    func wait(upTo timeout: Duration, clock: any Clock<Duration>) async {
+    public func wait(upTo timeout: Duration, clock: any Clock<Duration>) async {
         if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(for: timeout) }

@@ -1,0 +1,34 @@
+import EOSKit
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// What every `eosd` tier does around its service: make its data folder, load its certificates, and run it in a
+/// `ServiceGroup` that SIGTERM and SIGINT shut down gracefully.
+enum DaemonRunner {
+    /// Creates the data folder (mode 0700) and loads the TLS folder; a problem is a start-up failure naming both.
+    static func prepare(_ tier: TierSettings) async throws(DaemonFailure) -> TLSMaterial {
+        do {
+            try FileManager.default.createDirectory(
+                at: tier.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .runtime("--data-dir \(tier.dataDirectory.path): \(error.localizedDescription)")
+        }
+        do {
+            return try await TLSMaterial.load(from: tier.tlsDirectory)
+        } catch {
+            throw .runtime("--tls-dir \(tier.tlsDirectory.path): \(error)")
+        }
+    }
+
+    /// Runs `service` until a signal shuts it down; a failure ends the daemon with status 1.
+    static func run(_ service: some Service, what: String, logger: Logger) async throws(DaemonFailure) {
+        let group = ServiceGroup(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            throw .runtime("\(what) stopped: \(error)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import EOSKit
+import Foundation
+import Logging
+
+/// How a setting's text becomes a value, or says what is wrong with it.
+enum SettingParsers {
+    /// A folder; relative to the working directory.
+    static func directory(_ text: String) throws(SettingError) -> URL {
+        guard !text.isEmpty else { throw SettingError("is empty; name a folder") }
+        return URL(fileURLWithPath: text, isDirectory: true).standardizedFileURL
+    }
+
+    /// Any text but the empty one.
+    static func nonEmpty(_ text: String) throws(SettingError) -> String {
+        guard !text.isEmpty else { throw SettingError("is empty") }
+        return text
+    }
+
+    /// `HOST:PORT` or `[IPV6]:PORT`.
+    static func endpoint(_ text: String) throws(SettingError) -> MargoEndpoint {
+        do {
+            return try MargoEndpoint(parsing: text)
+        } catch {
+            throw SettingError(error.message)
+        }
+    }
+
+    /// An id or a namespace: a DNS-1123 label.
+    static func dnsLabel(_ text: String) throws(SettingError) -> String {
+        if let problem = NameRules.dnsLabelProblem(text) { throw SettingError(problem) }
+        return text
+    }
+
+    /// A swift-log level.
+    static func logLevel(_ text: String) throws(SettingError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text) else {
+            throw SettingError("\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+}

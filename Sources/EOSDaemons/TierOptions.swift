@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// The flags every `eosd` tier takes: who it is, where it keeps its state and certificates, where it listens.
+struct TierOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A YAML file of settings, keyed by the flags' names.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The id, as in the certificate (spiffe://DOMAIN/eos/ROLE/ID).", valueName: "id"))
+    var id: String?
+
+    @Option(help: ArgumentHelp("The folder for the stores and the workloads' files.", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("The folder with ca.pem, cert.pem and key.pem ('eosctl pki issue').", valueName: "dir"))
+    var tlsDir: String?
+
+    @Option(help: ArgumentHelp("Where to serve gRPC for the parent.", valueName: "host:port"))
+    var grpcListen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the parent reaches this tier, if not --grpc-listen (a wildcard host: where it connects from).",
+            valueName: "host:port"))
+    var advertise: String?
+
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp("A label deployments select by (repeatable).", valueName: "key=value"))
+    var labels: [String] = []
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
+    var logLevel: String?
+}

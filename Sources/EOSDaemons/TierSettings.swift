@@ -1,0 +1,40 @@
+import EOSKit
+import Foundation
+import Logging
+
+/// The settings every tier shares, resolved from ``TierOptions``, `EOS_*` variables and the configuration file.
+struct TierSettings {
+    /// The keys of ``TierOptions`` in a configuration file.
+    static let keys: Set<String> = ["id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level"]
+
+    /// All sources, for the tier's own settings.
+    let sources: DaemonSettings
+    let id: String
+    let dataDirectory: URL
+    let tlsDirectory: URL
+    let listen: MargoEndpoint
+    let advertise: MargoEndpoint?
+    let labels: [String: String]
+    let logLevel: Logger.Level
+
+    /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file.
+    init(_ options: TierOptions, keys: Set<String>, environment: [String: String]) throws(DaemonFailure) {
+        let sources = try DaemonSettings(
+            configFile: options.config, environment: environment, keys: Self.keys.union(keys))
+        self.sources = sources
+        id = try sources.required("id", flag: options.id, SettingParsers.dnsLabel)
+        dataDirectory = try sources.required("data-dir", flag: options.dataDir, SettingParsers.directory)
+        tlsDirectory = try sources.required("tls-dir", flag: options.tlsDir, SettingParsers.directory)
+        listen = try sources.required("grpc-listen", flag: options.grpcListen, SettingParsers.endpoint)
+        advertise = try sources.value("advertise", flag: options.advertise, SettingParsers.endpoint)
+        logLevel = try sources.value("log-level", flag: options.logLevel, SettingParsers.logLevel) ?? .info
+        var labels: [String: String] = [:]
+        for (key, value, source) in try sources.pairs("label", flags: options.labels) {
+            if let problem = NameRules.labelKeyProblem(key) ?? NameRules.labelValueProblem(value) {
+                throw .configuration("\(source): \(key)=\(value): \(problem)")
+            }
+            labels[key] = value
+        }
+        self.labels = labels
+    }
+}

@@ -1,0 +1,131 @@
+internal import EOSMargo
+internal import EOSModel
+internal import EOSSecurity
+internal import Foundation
+internal import GRPCCore
+internal import GRPCNIOTransportHTTP2
+internal import Logging
+
+/// The Local Orchestrator's side of the central's `Upstream`: registers the site, resyncs desired state by
+/// generation (the central's newer generation wins), heartbeats at the interval the central asks, and drains the
+/// site's coalescing outbox to it in order.
+///
+/// A session lasts until a call fails; the link then waits a jittered, growing delay and starts a new one. Nothing
+/// is lost meanwhile: statuses stay in the ``SiteStore`` outbox until the central acknowledges them, and the site
+/// keeps converging on what it holds.
+struct CentralLink {
+    let configuration: LocalOrchestratorConfiguration
+    let endpoint: MargoEndpoint
+    let tls: TLSMaterial
+    let calls: LocalOrchestratorCalls
+    let outbox: ReconcileSignal
+    let advertised: @Sendable () async -> MargoEndpoint?
+    let logger: Logger
+    let clock: any Clock<Duration>
+
+    /// Keeps a session with the central up until cancelled.
+    func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await session()
+                failures = 0
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning(
+                    "lost the central", metadata: ["central": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
+            }
+            let ceiling = min(
+                configuration.maximumRetryDelay, .milliseconds(200) * (1 << min(failures, 10)))
+            // Full jitter, so the sites of a region coming back together do not call in step.
+            try? await clock.sleep(for: ceiling * Double.random(in: 0.5...1))
+        }
+    }
+
+    private func session() async throws {
+        let transport = try MargoTransport.client(
+            connectingTo: endpoint, tls: tls, expecting: .identity(try SPIFFEIdentity.central(in: tls.trustDomain)))
+        try await withGRPCClient(transport: transport) { client in
+            let central = UpstreamClient(client, policy: configuration.callPolicy)
+            let acceptance = try await central.register(try registration())
+            logger.info(
+                "registered with the central",
+                metadata: ["central": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
+            try await sync(central)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await heartbeats(central, every: acceptance.heartbeatInterval) }
+                group.addTask { try await drainOutbox(central) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// The site as the central sees it: its labels, the sum of its nodes' capabilities, and what it holds.
+    private func registration() async throws -> ChildRegistration {
+        let nodes = calls.registry.children(of: .node).compactMap(\.capabilities)
+        let capabilities = NodeCapabilities(
+            cpus: nodes.map(\.cpus).reduce(0, +), memoryBytes: nodes.map(\.memoryBytes).reduce(0, +),
+            storageBytes: nodes.map(\.storageBytes).reduce(0, +),
+            architecture: Set(nodes.map(\.architecture)).count == 1 ? nodes[0].architecture : "",
+            runtimes: Array(Set(nodes.flatMap(\.runtimes))).sorted())
+        return ChildRegistration(
+            kind: .site, id: configuration.siteID, labels: configuration.labels, capabilities: capabilities,
+            appliedGenerations: try calls.store.desiredGenerations(), endpoint: await advertised().map { "\($0)" })
+    }
+
+    private func sync(_ central: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+        let response = try await central.sync(
+            SyncRequest(kind: .site, id: configuration.siteID, appliedGenerations: try calls.store.desiredGenerations()))
+        for state in response.desiredStates {
+            do {
+                _ = try calls.accept(state)
+            } catch where error.code != .staleGeneration {
+                logger.error(
+                    "cannot take a synced state", metadata: ["deployment": "\(state.deployment)", "error": "\(error)"])
+            } catch {}
+        }
+        for removal in response.removals {
+            do {
+                _ = try calls.remove(removal)
+            } catch where error.code != .staleGeneration {
+                logger.error(
+                    "cannot take a synced removal",
+                    metadata: ["deployment": "\(removal.deployment)", "error": "\(error)"])
+            } catch {}
+        }
+    }
+
+    private func heartbeats(_ central: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration) async throws {
+        var interval = interval
+        while true {
+            try await clock.sleep(for: max(interval, .milliseconds(100)))
+            let acknowledgement = try await central.heartbeat(
+                Heartbeat(kind: .site, id: configuration.siteID, sentAt: Timestamp(.now)))
+            interval = acknowledgement.heartbeatInterval
+            if acknowledgement.syncRequired { try await sync(central) }
+        }
+    }
+
+    private func drainOutbox(_ central: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+        while true {
+            let pending = try calls.store.pendingReports()
+            guard let last = pending.last else {
+                await outbox.wait(upTo: .seconds(5), clock: clock)
+                try Task.checkCancellation()
+                continue
+            }
+            let reports = AsyncStream<StatusReport> { continuation in
+                for report in pending { continuation.yield(report) }
+                continuation.finish()
+            }
+            let acknowledgement = try await central.reportStatus(reports)
+            try calls.store.acknowledge(through: acknowledgement.lastSequence)
+            if acknowledgement.lastSequence < last.sequence {
+                // The central took part of the batch; wait a moment before resending the rest.
+                try await clock.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+public import EOSMargo
+public import EOSModel
+public import EOSSecurity
+internal import Foundation
+internal import GRPCCore
+internal import GRPCNIOTransportHTTP2
+public import Logging
+public import ServiceLifecycle
+
+/// The Local Orchestrator: keeps one site converged on what the central asks, and keeps it so while the central is
+/// unreachable.
+///
+/// It serves `LocalOrchestrator` to the central and `Upstream` to its nodes over mutual TLS on one port. Nodes
+/// register with their labels, capabilities and the address of their `EdgeNode` service; the site's registry
+/// (``ChildRegistry``, `registry.sqlite`) tracks their liveness. Deployments from the central are written to the
+/// ``SiteStore`` (`site.sqlite`) before they are acknowledged; the site's reconcile loop then applies each to the
+/// nodes it targets (``SitePlanner``), at most ``LocalOrchestratorConfiguration/applyConcurrency`` at once, retrying
+/// failures with jittered backoff, honouring `maxUnavailable`, applying to nodes that join later, and moving
+/// `Replicas` workloads off nodes that go `Offline`. Node statuses go into a coalescing outbox that the link to the
+/// central drains in order; after an outage the site resyncs by generation and flushes it.
+///
+/// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``).
+public final class LocalOrchestrator: Service {
+    /// The LO's configuration.
+    public let configuration: LocalOrchestratorConfiguration
+    /// The site's nodes.
+    public let registry: ChildRegistry
+    /// The site's desired state, node statuses and outbox.
+    public let store: SiteStore
+    private let tls: TLSMaterial
+    private let logger: Logger
+    private let clock: any Clock<Duration>
+    private let calls: LocalOrchestratorCalls
+    private let reconciler: SiteReconciler
+    private let connections: NodeConnections
+    private let wake = ReconcileSignal()
+    private let outbox = ReconcileSignal()
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+
+    /// Opens the site's stores and prepares its server; fails with a clear message when the certificate is not
+    /// this site's or a store cannot be opened.
+    public init(
+        configuration: LocalOrchestratorConfiguration, tls: TLSMaterial, logger: Logger = Logger(label: "eos.site"),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) throws(LocalOrchestratorError) {
+        guard tls.identity.role == .site, tls.identity.id == configuration.siteID else {
+            throw LocalOrchestratorError(
+                "the certificate is for \(tls.identity), not for site \(configuration.siteID): issue one with "
+                    + "'eosctl pki issue --role site --id \(configuration.siteID)'")
+        }
+        self.configuration = configuration
+        self.tls = tls
+        self.logger = logger
+        self.clock = clock
+        do {
+            store = try SiteStore(directory: configuration.dataDirectory)
+            registry = try ChildRegistry(
+                directory: configuration.dataDirectory, baseHeartbeatInterval: configuration.heartbeatInterval,
+                offlineAfter: configuration.offlineAfter)
+        } catch {
+            throw LocalOrchestratorError("site \(configuration.siteID): \(error)")
+        }
+        let calls = LocalOrchestratorCalls(
+            siteID: configuration.siteID, store: store, registry: registry, wake: { [wake] in wake.signal() },
+            statusesQueued: { [outbox] in outbox.signal() })
+        self.calls = calls
+        connections = NodeConnections(tls: tls, policy: configuration.callPolicy)
+        reconciler = SiteReconciler(
+            calls: calls, connections: connections, concurrency: configuration.applyConcurrency,
+            maximumDelay: configuration.maximumRetryDelay, logger: logger)
+        let intake = UpstreamIntake(
+            registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls, logger: logger)
+        server = GRPCServer(
+            transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
+            services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
+            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger)])
+    }
+
+    /// Where the LO listens, once it does (useful with port 0).
+    public var listeningEndpoint: MargoEndpoint? {
+        get async {
+            guard let address = try? await server.listeningAddress else { return nil }
+            if let ipv4 = address.ipv4 { return MargoEndpoint(host: ipv4.host, port: ipv4.port) }
+            if let ipv6 = address.ipv6 { return MargoEndpoint(host: ipv6.host, port: ipv6.port) }
+            return nil
+        }
+    }
+
+    /// The site's view of `deployments` (all when empty): each node's liveness and latest report.
+    public func status(of deployments: [String] = []) async throws -> SiteStatus {
+        try await calls.siteStatus(deployments: deployments, caller: tls.identity)
+    }
+
+    /// Runs the LO until cancelled or shut down gracefully.
+    public func run() async throws {
+        logger.info(
+            "local orchestrator starting",
+            metadata: [
+                "site": "\(configuration.siteID)", "listen": "\(configuration.listen)",
+                "central": "\(configuration.central.map { "\($0)" } ?? "none")",
+            ])
+        let server = self.server
+        do {
+            try await cancelWhenGracefulShutdown { [self] in
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await server.serve() }
+                    group.addTask { [logger] in
+                        if let endpoint = await self.listeningEndpoint {
+                            logger.info("serving LocalOrchestrator and Upstream", metadata: ["listening": "\(endpoint)"])
+                        }
+                    }
+                    group.addTask { [wake, registry, store, logger] in
+                        for await event in registry.events() {
+                            switch event {
+                            case .registered(let child), .reregistered(let child):
+                                // What a node says it holds when it (re)joins beats what the site last applied: a
+                                // node that restarted empty is applied to again.
+                                do {
+                                    try store.replaceApplied(child.appliedGenerations, on: child.id)
+                                } catch {
+                                    logger.error("cannot record what a node holds", metadata: ["error": "\(error)"])
+                                }
+                            case .livenessChanged, .forgotten:
+                                break
+                            }
+                            wake.signal()
+                        }
+                    }
+                    group.addTask { await self.reconcileLoop() }
+                    if let central = self.configuration.central {
+                        group.addTask { await self.centralLink(to: central).run() }
+                    }
+                }
+            }
+        } catch where Task.isShuttingDownGracefully {
+            // The server ends by throwing when cancelled; after a graceful shutdown that is the end asked for.
+        }
+        await connections.closeAll()
+        logger.info("local orchestrator stopped", metadata: ["site": "\(configuration.siteID)"])
+    }
+
+    private func reconcileLoop() async {
+        while !Task.isCancelled {
+            let retryDue = await reconciler.reconcile()
+            let interval = configuration.reconcileInterval
+            await wake.wait(upTo: min(interval, retryDue.map { max($0, .milliseconds(10)) } ?? interval), clock: clock)
+        }
+    }
+
+    private func centralLink(to endpoint: MargoEndpoint) -> CentralLink {
+        CentralLink(
+            configuration: configuration, endpoint: endpoint, tls: tls, calls: calls, outbox: outbox,
+            advertised: { [self] in
+                if let advertise = configuration.advertise { return advertise }
+                return await listeningEndpoint
+            },
+            logger: logger, clock: clock)
+    }
+}

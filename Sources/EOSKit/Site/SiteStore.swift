@@ -1,0 +1,320 @@
+public import EOSModel
+public import Foundation
+internal import GRDB
+
+/// The Local Orchestrator's durable state in one SQLite file: the desired state of every deployment the central
+/// gave the site, what each node has acknowledged, where `Replicas` workloads are placed, each node's latest status,
+/// and the outbox of statuses the central has not acknowledged.
+///
+/// The outbox coalesces: a newer status for the same node and deployment replaces the queued one (latest wins) and
+/// moves to the end, so a long outage costs one entry per node and deployment, not one per change. Beyond
+/// ``outboxLimit`` the oldest are dropped and counted. Every write is on disk before the call returns.
+public final class SiteStore: Sendable {
+    /// The file name inside the LO's data folder.
+    public static let fileName = "site.sqlite"
+
+    private let database: DatabasePool
+    /// The most statuses the outbox holds.
+    public let outboxLimit: Int
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    /// Opens (creating if needed) the store in `directory`.
+    public init(directory: URL, outboxLimit: Int = 100_000) throws(SiteStoreError) {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw SiteStoreError(message: "cannot open the site store \(path)", cause: error)
+        }
+        self.outboxLimit = outboxLimit
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE desired (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL,
+                                          state BLOB NOT NULL);
+                    CREATE TABLE removed (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL);
+                    CREATE TABLE applied (node TEXT NOT NULL, deployment TEXT NOT NULL, generation INTEGER NOT NULL,
+                                          PRIMARY KEY (node, deployment));
+                    CREATE TABLE placements (deployment TEXT NOT NULL, node TEXT NOT NULL,
+                                             PRIMARY KEY (deployment, node));
+                    CREATE TABLE statuses (node TEXT NOT NULL, deployment TEXT NOT NULL, status BLOB NOT NULL,
+                                           PRIMARY KEY (node, deployment));
+                    CREATE TABLE outbox (sequence INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+                                         status BLOB NOT NULL);
+                    CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                    """)
+            // The central drops a report whose sequence is not above the last it took from this site. A site whose
+            // store is lost starts a new one: its sequences start at the creation time in microseconds, above
+            // anything an earlier store sent.
+            try db.execute(
+                sql: "INSERT INTO counters (name, value) VALUES ('outbox.sequence', ?)",
+                arguments: [Int64(Date().timeIntervalSince1970 * 1_000_000)])
+        }
+        return migrator
+    }
+
+    // MARK: Desired state
+
+    /// Records `state` if it is newer than what the site holds (a removal's generation counts). The same
+    /// generation for other nodes (the next wave of a rollout) adds them to the wave; it is otherwise unchanged.
+    public func accept(_ state: FleetDesiredState) throws(SiteStoreError) -> ApplyResult {
+        try write("accept \(state.deployment) generation \(state.generation)") { db in
+            let held = try Self.heldGeneration(of: state.deployment, db)
+            var stored = state
+            switch state.outcome(over: held) {
+            case .stale:
+                return ApplyResult(outcome: .stale, generation: held ?? 0)
+            case .unchanged:
+                guard let current = try Self.desired(state.deployment, db), !current.nodeIDs.isEmpty,
+                    state.nodeIDs.isEmpty || !Set(state.nodeIDs).isSubset(of: current.nodeIDs)
+                else { return ApplyResult(outcome: .unchanged, generation: state.generation) }
+                // A wider wave: the nodes of the earlier waves stay in it. An empty list means every node.
+                stored.nodeIDs = state.nodeIDs.isEmpty ? [] : Array(Set(current.nodeIDs + state.nodeIDs)).sorted()
+            case .accepted:
+                break
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)",
+                arguments: [state.deployment, state.generation, try Self.encoder.encode(stored)])
+            try db.execute(sql: "DELETE FROM removed WHERE deployment = ?", arguments: [state.deployment])
+            return ApplyResult(outcome: .accepted, generation: state.generation)
+        }
+    }
+
+    /// Forgets a deployment's desired state, remembering the removal so an older generation arriving late is
+    /// refused; the nodes are then told to remove it.
+    public func remove(_ removal: FleetRemoval) throws(SiteStoreError) -> ApplyResult {
+        try write("remove \(removal.deployment)") { db in
+            let held = try Self.heldGeneration(of: removal.deployment, db)
+            let outcome = removal.outcome(over: held)
+            guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
+            try db.execute(sql: "DELETE FROM desired WHERE deployment = ?", arguments: [removal.deployment])
+            try db.execute(sql: "DELETE FROM placements WHERE deployment = ?", arguments: [removal.deployment])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)",
+                arguments: [removal.deployment, max(removal.generation, held ?? 0)])
+            return ApplyResult(outcome: .accepted, generation: removal.generation)
+        }
+    }
+
+    /// Every deployment's desired state, by name.
+    public func desiredStates() throws(SiteStoreError) -> [FleetDesiredState] {
+        try read("read the desired states") { db in
+            try Row.fetchAll(db, sql: "SELECT state FROM desired ORDER BY deployment").map { row in
+                try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data)
+            }
+        }
+    }
+
+    /// Every removal the site remembers, by name.
+    public func removals() throws(SiteStoreError) -> [FleetRemoval] {
+        try read("read the removals") { db in
+            try Row.fetchAll(db, sql: "SELECT deployment, generation FROM removed ORDER BY deployment").map { row in
+                FleetRemoval(deployment: row["deployment"], generation: row["generation"])
+            }
+        }
+    }
+
+    /// The generation of each deployment the site holds: what it tells the central when it registers.
+    public func desiredGenerations() throws(SiteStoreError) -> [String: Int64] {
+        try read("read the desired generations") { db in
+            var generations: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT deployment, generation FROM desired") {
+                generations[row["deployment"]] = row["generation"]
+            }
+            return generations
+        }
+    }
+
+    private static func desired(_ deployment: String, _ db: Database) throws -> FleetDesiredState? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM desired WHERE deployment = ?", arguments: [deployment])
+        else { return nil }
+        return try JSONDecoder().decode(FleetDesiredState.self, from: data)
+    }
+
+    private static func heldGeneration(of deployment: String, _ db: Database) throws -> Int64? {
+        let desired = try Int64.fetchOne(
+            db, sql: "SELECT generation FROM desired WHERE deployment = ?", arguments: [deployment])
+        let removed = try Int64.fetchOne(
+            db, sql: "SELECT generation FROM removed WHERE deployment = ?", arguments: [deployment])
+        return [desired, removed].compactMap { $0 }.max()
+    }
+
+    // MARK: Nodes
+
+    /// Records that `node` holds `generation` of `deployment` (`nil`: holds none of it).
+    public func setApplied(_ generation: Int64?, of deployment: String, on node: String) throws(SiteStoreError) {
+        try write("record what \(node) holds of \(deployment)") { db in
+            if let generation {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
+                    arguments: [node, deployment, generation])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM applied WHERE node = ? AND deployment = ?", arguments: [node, deployment])
+            }
+        }
+    }
+
+    /// Replaces what `node` holds with what it reported when it registered.
+    public func replaceApplied(_ generations: [String: Int64], on node: String) throws(SiteStoreError) {
+        try write("record what \(node) holds") { db in
+            try db.execute(sql: "DELETE FROM applied WHERE node = ?", arguments: [node])
+            for (deployment, generation) in generations {
+                try db.execute(
+                    sql: "INSERT INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
+                    arguments: [node, deployment, generation])
+            }
+        }
+    }
+
+    /// What each node holds: node → deployment → generation.
+    public func applied() throws(SiteStoreError) -> [String: [String: Int64]] {
+        try read("read what the nodes hold") { db in
+            var applied: [String: [String: Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT node, deployment, generation FROM applied") {
+                applied[row["node"], default: [:]][row["deployment"]] = row["generation"]
+            }
+            return applied
+        }
+    }
+
+    /// The nodes each `Replicas` deployment is placed on.
+    public func placements() throws(SiteStoreError) -> [String: Set<String>] {
+        try read("read the placements") { db in
+            var placements: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT deployment, node FROM placements") {
+                placements[row["deployment"], default: []].insert(row["node"])
+            }
+            return placements
+        }
+    }
+
+    /// Places `deployment` on `nodes`, replacing its earlier placement.
+    public func setPlacement(_ nodes: Set<String>, of deployment: String) throws(SiteStoreError) {
+        try write("place \(deployment)") { db in
+            try db.execute(sql: "DELETE FROM placements WHERE deployment = ?", arguments: [deployment])
+            for node in nodes.sorted() {
+                try db.execute(
+                    sql: "INSERT INTO placements (deployment, node) VALUES (?, ?)", arguments: [deployment, node])
+            }
+        }
+    }
+
+    // MARK: Statuses and the outbox
+
+    /// Keeps each status as its node's latest on its deployment (a `removed` one is forgotten) and queues it for
+    /// the central, replacing a queued status for the same node and deployment.
+    public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
+        guard !statuses.isEmpty else { return }
+        try write("record \(statuses.count) statuses") { db in
+            for status in statuses {
+                let data = try Self.encoder.encode(status)
+                if status.state == .removed {
+                    try db.execute(
+                        sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
+                        arguments: [status.nodeID, status.deployment])
+                } else {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
+                        arguments: [status.nodeID, status.deployment, data])
+                }
+                let next = try Self.bump("outbox.sequence", by: 1, db)
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)",
+                    arguments: [next, status.nodeID + "/" + status.deployment, data])
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+            if count > outboxLimit {
+                let excess = count - outboxLimit
+                try db.execute(
+                    sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
+                    arguments: [excess])
+                _ = try Self.bump("outbox.dropped", by: excess, db)
+            }
+        }
+    }
+
+    /// Every node's latest status on every deployment.
+    public func statuses() throws(SiteStoreError) -> [NodeDeploymentStatus] {
+        try read("read the statuses") { db in
+            try Row.fetchAll(db, sql: "SELECT status FROM statuses ORDER BY node, deployment").map { row in
+                try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+            }
+        }
+    }
+
+    /// The oldest unacknowledged statuses, in order, `perReport` to a report; a report's sequence is that of its
+    /// last status.
+    public func pendingReports(limit: Int = 1000, perReport: Int = 50) throws(SiteStoreError) -> [StatusReport] {
+        let rows = try read("read the outbox") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit]
+            ).map { row in
+                (UInt64(row["sequence"] as Int64), try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data))
+            }
+        }
+        return stride(from: 0, to: rows.count, by: max(1, perReport)).map { start in
+            let chunk = rows[start..<min(rows.count, start + max(1, perReport))]
+            return StatusReport(sequence: chunk.last!.0, statuses: chunk.map(\.1))
+        }
+    }
+
+    /// Deletes every queued status up to and including `sequence`, which the central acknowledged.
+    public func acknowledge(through sequence: UInt64) throws(SiteStoreError) {
+        try write("acknowledge statuses through \(sequence)") { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [Int64(clamping: sequence)])
+        }
+    }
+
+    /// How many statuses wait in the outbox.
+    public func pendingCount() throws(SiteStoreError) -> Int {
+        try read("count the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    }
+
+    /// How many statuses the outbox dropped because it was full, over the store's life.
+    public func droppedCount() throws(SiteStoreError) -> Int {
+        try read("read the drop count") { db in
+            try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'outbox.dropped'") ?? 0
+        }
+    }
+
+    private static func bump(_ counter: String, by amount: Int, _ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO counters (name, value) VALUES (?, ?)
+                ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                """, arguments: [counter, amount])
+        return try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [counter]) ?? 0
+    }
+
+    // MARK: Access
+
+    private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(SiteStoreError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw SiteStoreError(message: "cannot \(what) in the site store", cause: error)
+        }
+    }
+
+    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(SiteStoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw SiteStoreError(message: "cannot \(what) from the site store", cause: error)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import EOSMargo
+import EOSModel
+import EOSRuntime
+import EOSSecurity
+import EOSSite
+import EOSTesting
+import Foundation
+import Testing
+
+@Suite("LocalOrchestrator end to end", .timeLimit(.minutes(5)))
+struct LocalOrchestratorTests {
+    static func deployment(
+        _ name: String, generation: Int64, placement: Placement = .everyNode, nodes: LabelSelector? = nil
+    ) -> FleetDesiredState {
+        FleetDesiredState(
+            deployment: name, generation: generation,
+            spec: FleetDeploymentSpec(
+                target: FleetTarget(nodes: nodes), placement: placement,
+                workloads: [
+                    Workload(
+                        name: "worker", kind: .process(ProcessSpec(command: ["/bin/sleep", "\(1000 + generation)"])))
+                ]))
+    }
+
+    /// The latest state the central heard for `deployment` on each node.
+    static func latest(_ central: RecordingUpstream, _ deployment: String) -> [String: NodeDeploymentStatus] {
+        var latest: [String: NodeDeploymentStatus] = [:]
+        for status in central.statuses(of: deployment) { latest[status.nodeID] = status }
+        return latest
+    }
+
+    @Test("a deployment reaches every matching node; the central hears each node installed, from the site")
+    func deployToEveryNode() async throws {
+        let fleet = try await SiteTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let central = SiteTestFleet.centralStandIn()
+        let runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
+        try await fleet.servingCentral(central) { centralEndpoint in
+            try await fleet.withSite(fleet.siteConfiguration(central: centralEndpoint)) { site, siteEndpoint in
+                let nodes = try SiteTestFleet.nodeIDs.map { id in
+                    try fleet.startNode(
+                        id, upstream: siteEndpoint, runtime: runtimes[id]!, labels: ["line": id == "edge-03" ? "2" : "1"])
+                }
+                defer { nodes.forEach { $0.cancel() } }
+                try await SiteTestFleet.eventually("the site registered with the central") {
+                    central.recorded.registrations.contains { $0.kind == .site && $0.id == "store-0042" }
+                }
+                try await SiteTestFleet.eventually("three nodes registered") { site.registry.children(of: .node).count == 3 }
+
+                let everywhere = Self.deployment("hello", generation: 1)
+                let lineOne = Self.deployment(
+                    "line-one", generation: 1, nodes: LabelSelector(matchLabels: ["line": "1"]))
+                for state in [everywhere, lineOne] {
+                    let result = try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }
+                    #expect(result.outcome == .accepted)
+                }
+                try await SiteTestFleet.eventually("hello installed on three nodes, line-one on two") {
+                    Self.latest(central, "hello").values.filter { $0.state == .installed }.count == 3
+                        && Self.latest(central, "line-one").values.filter { $0.state == .installed }.count == 2
+                }
+                #expect(Set(Self.latest(central, "line-one").keys) == ["edge-01", "edge-02"])
+                #expect(central.recorded.statuses.allSatisfy { $0.siteID == "store-0042" })
+                #expect(try await runtimes["edge-03"]!.list().map(\.id) == ["hello_worker"])
+                #expect(central.recorded.duplicates == 0)
+
+                // The central asks again: nothing changes. Generation 2 replaces generation 1 on every node; the
+                // older generation is then refused.
+                let again = try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(everywhere) }
+                #expect(again.outcome == .unchanged)
+                let second = try await fleet.asCentral(of: siteEndpoint) {
+                    try await $0.deployFleet(Self.deployment("hello", generation: 2))
+                }
+                #expect(second.outcome == .accepted)
+                try await SiteTestFleet.eventually("generation 2 installed on three nodes") {
+                    Self.latest(central, "hello").values.filter { $0.observedGeneration == 2 && $0.state == .installed }
+                        .count == 3
+                }
+                let stale = await #expect(throws: MargoError.self) {
+                    try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(everywhere) }
+                }
+                #expect(stale?.code == .staleGeneration)
+
+                let status = try await site.status(of: ["hello"])
+                #expect(status.nodes.count == 3)
+                #expect(status.nodes.allSatisfy { $0.liveness?.liveness == .ready })
+                #expect(status.nodes.allSatisfy { $0.deployments.first?.state == .installed })
+            }
+        }
+    }
+
+    /// With the central gone, the site moves a replica off a dead node and re-applies to a node that returns
+    /// empty; the central, back, receives the final state of every node.
+    @Test("cut off from the central, the site converges by itself; the central then gets the final state")
+    func autonomy() async throws {
+        let fleet = try await SiteTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let first = SiteTestFleet.centralStandIn()
+        let port = try await fleet.servingCentral(first) { $0.port }
+        let centralEndpoint = MargoEndpoint(host: "127.0.0.1", port: port)
+        var runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
+        let configuration = fleet.siteConfiguration(central: centralEndpoint, offlineAfter: .seconds(2))
+        try await fleet.withSite(configuration) { site, siteEndpoint in
+            var nodes = try Dictionary(
+                uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { id in
+                    (id, try fleet.startNode(id, upstream: siteEndpoint, runtime: runtimes[id]!))
+                })
+            defer { nodes.values.forEach { $0.cancel() } }
+            try await SiteTestFleet.eventually("three nodes registered") { site.registry.children(of: .node).count == 3 }
+            // The central is down from the start: it deploys once, through its client, and is gone.
+            for state in [
+                Self.deployment("everywhere", generation: 1),
+                Self.deployment("single", generation: 1, placement: .replicas(count: 1, perSite: true)),
+            ] {
+                #expect(try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }.outcome == .accepted)
+            }
+            try await SiteTestFleet.eventually("everything installed, as the site sees it") {
+                let status = try await site.status()
+                let installed = status.nodes.flatMap(\.deployments).filter { $0.state == .installed }
+                return installed.count == 4
+            }
+            let host = try #require(try await site.status(of: ["single"]).nodes.first { !$0.deployments.isEmpty }?.nodeID)
+
+            // The node hosting the replica dies for good: once Offline, the replica moves.
+            nodes[host]?.cancel()
+            nodes[host] = nil
+            try await SiteTestFleet.eventually("the replica moved") {
+                let status = try await site.status(of: ["single"])
+                return status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
+            }
+            #expect(site.registry.liveness(kind: .node, id: host, at: .now)?.liveness == .offline)
+
+            // Another node restarts with an empty runtime and an empty store: the site applies to it again.
+            let other = try #require(SiteTestFleet.nodeIDs.first { $0 != host && nodes[$0] != nil })
+            nodes[other]?.cancel()
+            try await Task.sleep(for: .milliseconds(300))
+            try? FileManager.default.removeItem(at: fleet.root.appendingPathComponent(other))
+            runtimes[other] = SimulatedRuntime()
+            nodes[other] = try fleet.startNode(other, upstream: siteEndpoint, runtime: runtimes[other]!)
+            try await SiteTestFleet.eventually("the restarted node runs everywhere again") {
+                try await runtimes[other]!.list().contains { $0.id == "everywhere_worker" && $0.state == .running }
+            }
+            let queued = try site.store.pendingCount()
+            #expect(queued > 0)
+
+            // The central returns on its port: the site registers and flushes its outbox.
+            let second = SiteTestFleet.centralStandIn()
+            try await fleet.servingCentral(second, port: port) { _ in
+                try await SiteTestFleet.eventually("the outbox reached the central") {
+                    try site.store.pendingCount() == 0 && !second.recorded.statuses.isEmpty
+                }
+                let everywhere = Self.latest(second, "everywhere")
+                #expect(everywhere[other]?.state == .installed)
+                // The dead node's last word stands (the central judges it by the site's liveness); the replica
+                // runs on another node.
+                let single = Self.latest(second, "single").filter { $0.value.state == .installed }
+                #expect(single.keys.contains { $0 != host })
+            }
+            #expect(second.recorded.duplicates == 0)
+            #expect(second.recorded.registrations.contains { $0.kind == .site })
+        }
+    }
+}
