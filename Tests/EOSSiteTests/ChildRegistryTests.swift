@@ -190,9 +190,21 @@ struct ChildRegistryTests {
         #expect(try reopened.admit(sequence: 10, from: .node, id: "edge-01"))
         #expect(try !reopened.admit(sequence: 9, from: .node, id: "edge-01"))
         // Registering again keeps the sequence: a reconnect is when replays happen.
-        try reopened.register(ChildRegistration(kind: .node, id: "edge-01"))
+        try reopened.register(ChildRegistration(kind: .node, id: "edge-01", appliedGenerations: ["hello": 1]))
         #expect(try !reopened.admit(sequence: 10, from: .node, id: "edge-01"))
         #expect(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01")?.lastSequence == 10)
+    }
+
+    @Test("a child that registers holding nothing (its store was wiped) numbers its reports afresh")
+    func wipedChild() throws {
+        let directory = Self.temporaryDirectory()
+        let registry = try ChildRegistry(directory: directory)
+        try registry.register(ChildRegistration(kind: .node, id: "edge-01", appliedGenerations: ["hello": 3]))
+        #expect(try registry.admit(sequence: 40, from: .node, id: "edge-01"))
+        let wiped = try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
+        #expect(wiped.lastSequence == 0)
+        #expect(try registry.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01")?.lastSequence == 1)
     }
 
     @Test("the registry announces registrations, re-registrations and removals, in order")

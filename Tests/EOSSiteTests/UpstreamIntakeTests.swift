@@ -30,15 +30,18 @@ struct UpstreamIntakeTests {
             siteTLS = try await TLSMaterial(authority.issue(identity: site))
             centralTLS = try await TLSMaterial(
                 authority.issue(identity: try SPIFFEIdentity.central(in: UpstreamIntakeTests.domain)))
-            nodeTLS = try await tls(forNode: "edge-01")
+            nodeTLS = try await TLSMaterial(
+                authority.issue(identity: try SPIFFEIdentity.node("edge-01", in: UpstreamIntakeTests.domain)))
         }
 
         func tls(forNode id: String) async throws -> TLSMaterial {
-            try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.node(id, in: UpstreamIntakeTests.domain)))
+            try await TLSMaterial(
+                authority.issue(identity: try SPIFFEIdentity.node(id, in: UpstreamIntakeTests.domain)))
         }
 
         func tls(forSite id: String) async throws -> TLSMaterial {
-            try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.site(id, in: UpstreamIntakeTests.domain)))
+            try await TLSMaterial(
+                authority.issue(identity: try SPIFFEIdentity.site(id, in: UpstreamIntakeTests.domain)))
         }
     }
 
@@ -64,8 +67,10 @@ struct UpstreamIntakeTests {
         var statuses: [NodeDeploymentStatus] { received.withLock { $0 } }
 
         func states(of deployment: String, generation: Int64? = nil) -> [MargoDeploymentState] {
-            statuses.filter { $0.deployment == deployment && (generation == nil || $0.observedGeneration == generation) }
-                .map(\.state)
+            statuses.filter {
+                $0.deployment == deployment && (generation == nil || $0.observedGeneration == generation)
+            }
+            .map(\.state)
         }
 
         func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws {
@@ -175,7 +180,7 @@ struct UpstreamIntakeTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("eos-intake-\(what)-\(UUID().uuidString)")
     }
 
-    @Test("a node registers with its labels, capabilities and endpoint, heartbeats, and its statuses reach the sink once, in order")
+    @Test("a node registers with what it is, heartbeats, and its statuses reach the sink once, in order")
     func registerHeartbeatAndReport() async throws {
         let fleet = try await Fleet()
         let registry = try ChildRegistry(baseHeartbeatInterval: .milliseconds(300))
@@ -240,6 +245,7 @@ struct UpstreamIntakeTests {
         }
         let delivered = first.statuses
         let last = try #require(before.child(kind: .node, id: "edge-01")?.lastSequence)
+        let firstRegistration = try #require(before.child(kind: .node, id: "edge-01")?.registeredAt)
         #expect(last >= 2)
 
         // The parent restarts over the same file; the node resends reports whose acknowledgement it never got.
@@ -247,7 +253,10 @@ struct UpstreamIntakeTests {
         let after = try ChildRegistry(directory: registryDirectory, baseHeartbeatInterval: .milliseconds(300))
         #expect(after.child(kind: .node, id: "edge-01")?.lastSequence == last)
         try await Self.serve(Self.intake(after, desired: desired, sink: second), fleet: fleet) { upstream in
-            let replays = [1, last].map { StatusReport(sequence: $0, statuses: [delivered[Int(min($0, UInt64(delivered.count))) - 1]]) }
+            let replays = [
+                StatusReport(sequence: 1, statuses: [try #require(delivered.first)]),
+                StatusReport(sequence: last, statuses: [try #require(delivered.last)]),
+            ]
             let acknowledgement = try await Self.asChild(fleet.nodeTLS, at: upstream) { upstream in
                 try await upstream.reportStatus(replays.async)
             }
@@ -259,7 +268,7 @@ struct UpstreamIntakeTests {
             try await Self.withNode(directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: runtime) {
                 _, endpoint in
                 try await Self.eventually("registered again") {
-                    (after.child(kind: .node, id: "edge-01")?.registeredAt ?? .now) > (before.child(kind: .node, id: "edge-01")?.registeredAt ?? .now)
+                    (after.child(kind: .node, id: "edge-01")?.registeredAt).map { $0 > firstRegistration } ?? false
                 }
                 _ = try await Self.apply(Self.deployment(generation: 2), to: endpoint, fleet: fleet, desired: desired)
                 try await Self.eventually("generation 2 installed") {
@@ -274,6 +283,37 @@ struct UpstreamIntakeTests {
         #expect((after.child(kind: .node, id: "edge-01")?.lastSequence ?? 0) > last)
     }
 
+    @Test("a node reinstalled with an empty store numbers its reports from 1 again, and they still arrive")
+    func wipedNode() async throws {
+        let fleet = try await Fleet()
+        let registry = try ChildRegistry(baseHeartbeatInterval: .milliseconds(300))
+        let desired = SiteDesiredStates()
+        let sink = RecordingSink()
+        let nodeDirectory = Self.temporaryDirectory("node")
+        try await Self.serve(Self.intake(registry, desired: desired, sink: sink), fleet: fleet) { upstream in
+            try await Self.withNode(
+                directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: SimulatedRuntime()
+            ) { _, endpoint in
+                try await Self.eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
+                _ = try await Self.apply(Self.deployment(generation: 1), to: endpoint, fleet: fleet, desired: desired)
+                try await Self.eventually("installed reported") { sink.states(of: "hello").last == .installed }
+            }
+            let before = sink.statuses.count
+            try FileManager.default.removeItem(at: nodeDirectory)
+
+            try await Self.withNode(
+                directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: SimulatedRuntime()
+            ) { _, _ in
+                // A new store: its report sequence starts over (the Edge Node starts it at the store's creation
+                // time; the registry also starts afresh for a child that registers holding nothing).
+                try await Self.eventually("installed reported again") {
+                    sink.statuses.dropFirst(before).last?.state == .installed
+                }
+            }
+            #expect(sink.statuses.dropFirst(before).first?.state == .installing)
+        }
+    }
+
     @Test("a node the registry does not know is told so on its heartbeat, and registers again")
     func unknownNodeRegistersAgain() async throws {
         let fleet = try await Fleet()
@@ -285,7 +325,11 @@ struct UpstreamIntakeTests {
                 directory: Self.temporaryDirectory("node"), upstream: upstream, fleet: fleet,
                 runtime: SimulatedRuntime()
             ) { _, _ in
-                try await Self.eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
+                // Past registration and its first sync, into the heartbeats.
+                try await Self.eventually("heartbeats") {
+                    guard let child = registry.child(kind: .node, id: "edge-01") else { return false }
+                    return child.lastSeen.date.timeIntervalSince(child.registeredAt.date) > 1
+                }
                 try registry.forget(kind: .node, id: "edge-01")
                 try await Self.eventually("registered again") { registry.child(kind: .node, id: "edge-01") != nil }
             }
@@ -297,7 +341,7 @@ struct UpstreamIntakeTests {
                     _ = try await upstream.heartbeat(Heartbeat(kind: .node, id: "edge-02", sentAt: .now))
                     return nil as MargoError?
                 } catch {
-                    return error
+                    return error as? MargoError
                 }
             }
             #expect(refusal?.message.contains("node edge-02 is not registered") == true)
@@ -306,7 +350,7 @@ struct UpstreamIntakeTests {
                     _ = try await upstream.reportStatus([StatusReport(sequence: 1, statuses: [])].async)
                     return nil as MargoError?
                 } catch {
-                    return error
+                    return error as? MargoError
                 }
             }
             #expect(report?.message.contains("not registered") == true)
@@ -323,7 +367,7 @@ struct UpstreamIntakeTests {
         #expect(seen == ["registered", "forgotten", "registered"])
     }
 
-    @Test("a site may not register with an intake that takes nodes only")
+    @Test("a site may not register with an intake that takes nodes only; a node may, and its telemetry is counted")
     func siteRefused() async throws {
         let fleet = try await Fleet()
         let otherSite = try await fleet.tls(forSite: "store-0099")
@@ -338,7 +382,7 @@ struct UpstreamIntakeTests {
                     _ = try await upstream.register(registration)
                     return nil as MargoError?
                 } catch {
-                    return error
+                    return error as? MargoError
                 }
             }
         }
@@ -355,14 +399,27 @@ struct UpstreamIntakeTests {
                     _ = try await upstream.register(registration)
                     return nil as MargoError?
                 } catch {
-                    return error
+                    return error as? MargoError
                 }
             }
             let node = try await Self.asChild(fleet.nodeTLS, at: upstream) { upstream in
                 try await upstream.register(ChildRegistration(kind: .node, id: "edge-01"))
             }
+            // What a node may send is taken: telemetry is counted.
+            let point = MetricPoint(name: "eos_node_load", value: 0.5, timestamp: .now)
+            let telemetry = try await Self.asChild(fleet.nodeTLS, at: upstream) { upstream in
+                try await upstream.reportTelemetry(
+                    [
+                        TelemetryBatch(sourceID: "edge-01", sequence: 1, points: [point, point]),
+                        TelemetryBatch(sourceID: "edge-01", sequence: 2, droppedCount: 4, points: [point]),
+                    ].async)
+            }
+            #expect(telemetry == ReportAcknowledgement(lastSequence: 2, accepted: 2))
             return (refused, node)
         }
+        #expect(strict.telemetryBatchesReceived == 2)
+        #expect(strict.telemetryPointsReceived == 3)
+        #expect(strict.telemetryPointsDroppedAtSource == 4)
         #expect(refused?.code == .permissionDenied)
         #expect(refused?.message.contains("takes nodes only") == true)
         #expect(nodesOnly.children().map(\.id) == ["edge-01"])

@@ -76,8 +76,9 @@ public final class ChildRegistry: Sendable {
             try Self.migrator.migrate(database)
             children = try database.read(Self.loadChildren)
         } catch let error as ChildRegistryError {
-            throw ChildRegistryError(path: path, message: "cannot open the child registry \(path): \(error.message)",
-                                     cause: error.cause.map(StoredCause.init))
+            throw ChildRegistryError(
+                path: path, message: "cannot open the child registry \(path): \(error.message)",
+                cause: error.cause.map(StoredCause.init))
         } catch {
             throw ChildRegistryError(path: path, message: "cannot open the child registry \(path)", cause: error)
         }
@@ -119,8 +120,15 @@ public final class ChildRegistry: Sendable {
     // MARK: Writes
 
     /// Records a child's registration: a new child is added, a known one has what it says about itself replaced.
-    /// Its ``RegisteredChild/lastSeen`` and ``RegisteredChild/registeredAt`` become now, it is asked for the
-    /// current ``heartbeatInterval`` (counting it), and its ``RegisteredChild/lastSequence`` is kept.
+    /// Its ``RegisteredChild/lastSeen`` and ``RegisteredChild/registeredAt`` become now, and it is asked for the
+    /// current ``heartbeatInterval`` (counting it).
+    ///
+    /// Its ``RegisteredChild/lastSequence`` is kept, so reports it resends after a reconnect are recognised, except
+    /// when it registers holding no deployment at all: that is a child whose store was wiped (a reinstalled host),
+    /// and its outbox numbers its reports from 1 again; keeping the old sequence would silently drop everything it
+    /// reports until it caught up. The sequence starts afresh; the price is that a child that really holds nothing
+    /// and resends reports it was never acknowledged has those passed on twice, which a sink keeping the latest
+    /// status per node and deployment does not notice.
     ///
     /// Announces ``ChildRegistryEvent/registered(_:)`` or ``ChildRegistryEvent/reregistered(_:)``.
     @discardableResult
@@ -135,7 +143,7 @@ public final class ChildRegistry: Sendable {
                 endpoint: registration.endpoint,
                 appliedGenerations: registration.appliedGenerations, registeredAt: time, lastSeen: time,
                 heartbeatInterval: heartbeatInterval(forChildren: previous == nil ? count + 1 : count),
-                lastSequence: previous?.lastSequence ?? 0)
+                lastSequence: registration.appliedGenerations.isEmpty ? 0 : previous?.lastSequence ?? 0)
             try Self.save(child, db)
             return child
         } commit: { child, state in
@@ -401,7 +409,8 @@ public final class ChildRegistry: Sendable {
                 child.kind.rawValue, child.id, String(decoding: try encoder.encode(child.labels), as: UTF8.self),
                 capabilities, child.endpoint,
                 String(decoding: try encoder.encode(child.appliedGenerations), as: UTF8.self),
-                child.registeredAt.date.timeIntervalSinceReferenceDate, child.lastSeen.date.timeIntervalSinceReferenceDate,
+                child.registeredAt.date.timeIntervalSinceReferenceDate,
+                child.lastSeen.date.timeIntervalSinceReferenceDate,
                 nanoseconds, Int64(bitPattern: child.lastSequence),
             ])
     }
@@ -412,7 +421,8 @@ public final class ChildRegistry: Sendable {
             let kindName: String = row["kind"]
             let id: String = row["id"]
             guard let kind = ChildKind(rawValue: kindName) else {
-                throw ChildRegistryError(path: "", message: "the stored child \(id) has an unknown kind \"\(kindName)\"")
+                throw ChildRegistryError(
+                    path: "", message: "the stored child \(id) has an unknown kind \"\(kindName)\"")
             }
             do {
                 let decoder = JSONDecoder()
@@ -420,16 +430,20 @@ public final class ChildRegistry: Sendable {
                 let child = RegisteredChild(
                     kind: kind, id: id,
                     labels: try decoder.decode([String: String].self, from: Data((row["labels"] as String).utf8)),
-                    capabilities: try capabilities.map { try decoder.decode(NodeCapabilities.self, from: Data($0.utf8)) },
+                    capabilities: try capabilities.map {
+                        try decoder.decode(NodeCapabilities.self, from: Data($0.utf8))
+                    },
                     endpoint: row["endpoint"],
-                    appliedGenerations: try decoder.decode([String: Int64].self, from: Data((row["applied"] as String).utf8)),
+                    appliedGenerations: try decoder.decode(
+                        [String: Int64].self, from: Data((row["applied"] as String).utf8)),
                     registeredAt: Timestamp(Date(timeIntervalSinceReferenceDate: row["registered_at"])),
                     lastSeen: Timestamp(Date(timeIntervalSinceReferenceDate: row["last_seen"])),
                     heartbeatInterval: .nanoseconds(row["heartbeat_interval_ns"] as Int64),
                     lastSequence: UInt64(bitPattern: row["last_sequence"] as Int64))
                 children[Key(kind: kind, id: id)] = child
             } catch {
-                throw ChildRegistryError(path: "", message: "the stored record of \(kind) \(id) is unreadable", cause: error)
+                throw ChildRegistryError(
+                    path: "", message: "the stored record of \(kind) \(id) is unreadable", cause: error)
             }
         }
         return children

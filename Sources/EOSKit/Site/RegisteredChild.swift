@@ -5,8 +5,9 @@ public import EOSModel
 ///
 /// The registry keeps one record per kind and id. A registration replaces everything the child says about itself
 /// (labels, capabilities, endpoint, applied generations); heartbeats, syncs and reports only move ``lastSeen``
-/// forward, and ``lastSequence`` only ever grows, so a report replayed after a reconnect or a parent restart is
-/// recognised.
+/// forward, and ``lastSequence`` only grows, so a report replayed after a reconnect or a parent restart is
+/// recognised. (It starts again from 0 when the child registers holding no deployment: see
+/// ``ChildRegistry/register(_:)``.)
 public struct RegisteredChild: Sendable, Hashable, Codable {
     /// Site or node.
     public var kind: ChildKind

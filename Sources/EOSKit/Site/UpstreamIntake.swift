@@ -71,7 +71,9 @@ public final class UpstreamIntake: UpstreamHandler {
 
     /// Records a child's registration and answers the heartbeat interval and the desired generations; refuses a
     /// kind of child this parent does not take.
-    public func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
+    public func register(
+        _ registration: ChildRegistration, caller: SPIFFEIdentity
+    ) async throws -> RegistrationAcceptance {
         try accept(registration.kind, registration.id, "register", caller: caller)
         let known = registry.child(kind: registration.kind, id: registration.id) != nil
         let child = try recording { () throws(ChildRegistryError) in try registry.register(registration) }
@@ -186,7 +188,8 @@ public final class UpstreamIntake: UpstreamHandler {
         let taken = acceptedKinds.map { "\($0.rawValue)s" }.sorted().joined(separator: " and ")
         let error = MargoError(
             code: .permissionDenied,
-            message: "\(kind) \(id) may not \(what) here: this parent takes \(taken.isEmpty ? "no children" : taken) only")
+            message:
+                "\(kind) \(id) may not \(what) here: this parent takes \(taken.isEmpty ? "no children" : taken) only")
         logger.warning("refused a child", metadata: ["caller": "\(caller)", "reason": "\(error.message)"])
         throw error
     }
