@@ -125,7 +125,11 @@ let package = Package(
         ),
         .target(
             name: "EOSTesting",
-            dependencies: ["EOSKit"],
+            dependencies: [
+                "EOSKit",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             path: "Sources/EOSKit/Testing",
             swiftSettings: strictSettings
         ),

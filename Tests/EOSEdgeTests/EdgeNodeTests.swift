@@ -58,18 +58,7 @@ struct EdgeNodeTests {
     static func withParent<T>(
         _ parent: RecordingUpstream, fleet: Fleet, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: fleet.siteTLS),
-            services: [UpstreamService(handler: parent)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: fleet.site))])
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await server.serve() }
-            let address = try #require(try await server.listeningAddress?.ipv4)
-            let result = try await body(MargoEndpoint(host: address.host, port: address.port))
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return result
-        }
+        try await parent.serving(as: fleet.siteTLS, port: port, body)
     }
 
     /// Runs an Edge Node until `body` returns.

@@ -45,18 +45,7 @@ struct SiteTestFleet {
     func servingCentral<T>(
         _ upstream: RecordingUpstream, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: centralTLS),
-            services: [UpstreamService(handler: upstream)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: central))])
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await server.serve() }
-            let address = try #require(try await server.listeningAddress?.ipv4)
-            let result = try await body(MargoEndpoint(host: address.host, port: address.port))
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return result
-        }
+        try await upstream.serving(as: centralTLS, port: port, body)
     }
 
     func siteConfiguration(central: MargoEndpoint?, offlineAfter: Duration = .seconds(300)) -> LocalOrchestratorConfiguration {

@@ -107,29 +107,17 @@ struct UpstreamIntakeTests {
             logger: Logger(label: "test.intake"))
     }
 
-    /// Serves `intake` as `Upstream` under `identity` (the site by default) until `body` returns.
+    /// Serves `intake` as `Upstream` under the identity of `tls` until `body` returns.
     static func serve<T>(
-        _ intake: UpstreamIntake, as tls: TLSMaterial, identity: SPIFFEIdentity, port: Int = 0,
-        _ body: (MargoEndpoint) async throws -> T
+        _ intake: UpstreamIntake, as tls: TLSMaterial, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: tls),
-            services: [UpstreamService(handler: intake)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: identity))])
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await server.serve() }
-            let address = try #require(try await server.listeningAddress?.ipv4)
-            let result = try await body(MargoEndpoint(host: address.host, port: address.port))
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return result
-        }
+        try await intake.serving(as: tls, port: port, body)
     }
 
     static func serve<T>(
         _ intake: UpstreamIntake, fleet: Fleet, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
-        try await serve(intake, as: fleet.siteTLS, identity: fleet.site, body)
+        try await serve(intake, as: fleet.siteTLS, body)
     }
 
     /// Runs Edge Node `edge-01` on a simulated runtime until `body` returns.
@@ -390,10 +378,9 @@ struct UpstreamIntakeTests {
         #expect(registry.count == 0)
 
         // Served under the central identity, so the peer rules let a site through: the intake itself refuses.
-        let central = try SPIFFEIdentity.central(in: Self.domain)
         let nodesOnly = try ChildRegistry()
         let strict = Self.intake(nodesOnly, accepting: [.node], desired: SiteDesiredStates(), sink: RecordingSink())
-        let (refused, node) = try await Self.serve(strict, as: fleet.centralTLS, identity: central) { upstream in
+        let (refused, node) = try await Self.serve(strict, as: fleet.centralTLS) { upstream in
             let refused = try await Self.asChild(otherSite, at: upstream) { upstream in
                 do {
                     _ = try await upstream.register(registration)

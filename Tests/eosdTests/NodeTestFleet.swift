@@ -38,18 +38,7 @@ struct NodeTestFleet {
     func serving<T>(
         _ upstream: RecordingUpstream, port: Int = 0, _ body: (MargoEndpoint) async throws -> T
     ) async throws -> T {
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: port), tls: siteTLS),
-            services: [UpstreamService(handler: upstream)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: site))])
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await server.serve() }
-            let address = try #require(try await server.listeningAddress?.ipv4)
-            let result = try await body(MargoEndpoint(host: address.host, port: address.port))
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return result
-        }
+        try await upstream.serving(as: siteTLS, port: port, body)
     }
 
     /// Calls the node at `endpoint` as its parent.

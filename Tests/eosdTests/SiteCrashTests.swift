@@ -42,13 +42,7 @@ struct SiteCrashTests {
         }
 
         let recorder = RecordingUpstream(heartbeatInterval: .milliseconds(500), nodesAttached: { _ in Set(Self.nodeIDs) })
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), tls: centralTLS),
-            services: [UpstreamService(handler: recorder)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: central))])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
-            let address = try #require(try await server.listeningAddress?.ipv4)
+        try await recorder.serving(as: centralTLS) { address in
             // The site listens on a port chosen here, so its nodes find it again after the restart.
             let sitePort = try await Self.freePort(tls: centralTLS)
             let siteArguments = [
@@ -99,8 +93,6 @@ struct SiteCrashTests {
             restarted.signal(SIGTERM)
             let stopped = await restarted.wait()
             #expect(stopped.status == 0, "\(stopped.stderr)")
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
         }
     }
 

@@ -79,12 +79,7 @@ public final class EdgeNode: Service {
 
     /// Where the node listens, once it does (useful with port 0).
     public var listeningEndpoint: MargoEndpoint? {
-        get async {
-            guard let address = try? await server.listeningAddress else { return nil }
-            if let ipv4 = address.ipv4 { return MargoEndpoint(host: ipv4.host, port: ipv4.port) }
-            if let ipv6 = address.ipv6 { return MargoEndpoint(host: ipv6.host, port: ipv6.port) }
-            return nil
-        }
+        get async { await server.listeningEndpoint }
     }
 
     /// The identity allowed to call this node, once known.
