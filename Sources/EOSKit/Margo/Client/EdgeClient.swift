@@ -19,18 +19,22 @@ public struct EdgeClient<Transport: ClientTransport>: Sendable {
 
     /// Hands the node one generation of a deployment's desired state.
     public func applyDeploy(_ desiredState: FleetDesiredState) async throws(MargoError) -> ApplyResult {
+        let request = Eos_Margo_V1_ApplyDeployRequest(desiredState)
         let response = try await withMargoErrors("EdgeNode/ApplyDeploy") {
-            try await client.applyDeploy(
-                Eos_Margo_V1_ApplyDeployRequest(desiredState), options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.applyDeploy(request, options: options) { $0 }
+            }
         }
         return try ApplyResult(wire: response)
     }
 
     /// Removes a deployment from the node.
     public func removeDeploy(_ removal: FleetRemoval) async throws(MargoError) -> ApplyResult {
+        let request = Eos_Margo_V1_RemoveDeployRequest(removal)
         let response = try await withMargoErrors("EdgeNode/RemoveDeploy") {
-            try await client.removeDeploy(
-                Eos_Margo_V1_RemoveDeployRequest(removal), options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.removeDeploy(request, options: options) { $0 }
+            }
         }
         return try ApplyResult(wire: response)
     }
@@ -40,7 +44,9 @@ public struct EdgeClient<Transport: ClientTransport>: Sendable {
         var request = Eos_Margo_V1_GetNodeStatusRequest()
         request.deployments = deployments
         let response = try await withMargoErrors("EdgeNode/GetNodeStatus") {
-            try await client.getNodeStatus(request, options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.getNodeStatus(request, options: options) { $0 }
+            }
         }
         return try NodeStatus(wire: response)
     }

@@ -19,18 +19,22 @@ public struct MargoClient<Transport: ClientTransport>: Sendable {
 
     /// Hands the site one generation of a deployment (one wave of it when `nodeIDs` are set).
     public func deployFleet(_ desiredState: FleetDesiredState) async throws(MargoError) -> ApplyResult {
+        let request = Eos_Margo_V1_DeployFleetRequest(desiredState)
         let response = try await withMargoErrors("LocalOrchestrator/DeployFleet") {
-            try await client.deployFleet(
-                Eos_Margo_V1_DeployFleetRequest(desiredState), options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.deployFleet(request, options: options) { $0 }
+            }
         }
         return try ApplyResult(wire: response)
     }
 
     /// Removes a deployment from the site.
     public func removeFleet(_ removal: FleetRemoval) async throws(MargoError) -> ApplyResult {
+        let request = Eos_Margo_V1_RemoveFleetRequest(removal)
         let response = try await withMargoErrors("LocalOrchestrator/RemoveFleet") {
-            try await client.removeFleet(
-                Eos_Margo_V1_RemoveFleetRequest(removal), options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.removeFleet(request, options: options) { $0 }
+            }
         }
         return try ApplyResult(wire: response)
     }
@@ -40,7 +44,9 @@ public struct MargoClient<Transport: ClientTransport>: Sendable {
         var request = Eos_Margo_V1_GetSiteStatusRequest()
         request.deployments = deployments
         let response = try await withMargoErrors("LocalOrchestrator/GetSiteStatus") {
-            try await client.getSiteStatus(request, options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.getSiteStatus(request, options: options) { $0 }
+            }
         }
         return try SiteStatus(wire: response)
     }

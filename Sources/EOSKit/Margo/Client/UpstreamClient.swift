@@ -20,24 +20,33 @@ public struct UpstreamClient<Transport: ClientTransport>: Sendable {
 
     /// Registers the child; the answer carries the heartbeat interval and the parent's desired generations.
     public func register(_ registration: ChildRegistration) async throws(MargoError) -> RegistrationAcceptance {
+        let request = registration.wire
         let response = try await withMargoErrors("Upstream/Register") {
-            try await client.register(registration.wire, options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.register(request, options: options) { $0 }
+            }
         }
         return try RegistrationAcceptance(wire: response)
     }
 
     /// Tells the parent the child is alive.
     public func heartbeat(_ heartbeat: Heartbeat) async throws(MargoError) -> HeartbeatAcknowledgement {
+        let request = heartbeat.wire
         let response = try await withMargoErrors("Upstream/Heartbeat") {
-            try await client.heartbeat(heartbeat.wire, options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.heartbeat(request, options: options) { $0 }
+            }
         }
         return try HeartbeatAcknowledgement(wire: response)
     }
 
     /// Asks for the desired states that differ from what the child has applied.
     public func sync(_ request: SyncRequest) async throws(MargoError) -> SyncResponse {
+        let wire = request.wire
         let response = try await withMargoErrors("Upstream/Sync") {
-            try await client.sync(request.wire, options: policy.idempotentCallOptions())
+            try await policy.retryingIdempotentCall { options in
+                try await client.sync(wire, options: options) { $0 }
+            }
         }
         return try SyncResponse(wire: response)
     }

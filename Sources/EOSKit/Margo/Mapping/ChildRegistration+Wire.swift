@@ -160,13 +160,15 @@ extension SyncRequest {
 extension SyncResponse {
     /// Decodes a sync answer, checking every desired state and removal.
     init(wire: Eos_Margo_V1_SyncResponse, at path: WirePath = "sync") throws(MargoError) {
-        self.init(
-            desiredStates: try path.each("desiredStates", wire.desiredStates) { (state, path) throws(MargoError) in
-                try FleetDesiredState(wire: state, at: path)
-            },
-            removals: try path.each("removals", wire.removals) { (removal, path) throws(MargoError) in
-                try FleetRemoval(wire: removal, at: path)
-            })
+        self = try path.decoding { path throws(MargoError) in
+            SyncResponse(
+                desiredStates: try path.each("desiredStates", wire.desiredStates) {
+                    (state, path) throws(MargoError) in try FleetDesiredState(wire: state, at: path)
+                },
+                removals: try path.each("removals", wire.removals) { (removal, path) throws(MargoError) in
+                    try FleetRemoval(wire: removal, at: path)
+                })
+        }
     }
 
     /// The answer as a wire message.

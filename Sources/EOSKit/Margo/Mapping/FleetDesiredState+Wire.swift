@@ -23,13 +23,17 @@ extension FleetDesiredState {
     /// Decodes the desired state a `DeployFleet` call carries.
     init(wire: Eos_Margo_V1_DeployFleetRequest) throws(MargoError) {
         guard wire.hasDesiredState else { throw WirePath("desiredState").required }
-        try self.init(wire: wire.desiredState)
+        self = try WirePath("desiredState").decoding { path throws(MargoError) in
+            try FleetDesiredState(wire: wire.desiredState, at: path)
+        }
     }
 
     /// Decodes the desired state an `ApplyDeploy` call carries.
     init(wire: Eos_Margo_V1_ApplyDeployRequest) throws(MargoError) {
         guard wire.hasDesiredState else { throw WirePath("desiredState").required }
-        try self.init(wire: wire.desiredState)
+        self = try WirePath("desiredState").decoding { path throws(MargoError) in
+            try FleetDesiredState(wire: wire.desiredState, at: path)
+        }
     }
 
     /// The desired state as a wire message.
@@ -129,9 +133,11 @@ extension ApplyResultMessage {
 extension ApplyResult {
     /// Decodes an answer: an outcome is required and the generation is never negative.
     init(wire: some ApplyResultMessage, at path: WirePath = "result") throws(MargoError) {
-        self.init(
-            outcome: try Outcome(wire: wire.outcome, at: path.appending("outcome")),
-            generation: try path.appending("generation").generation(wire.generation))
+        self = try path.decoding { path throws(MargoError) in
+            ApplyResult(
+                outcome: try Outcome(wire: wire.outcome, at: path.appending("outcome")),
+                generation: try path.appending("generation").generation(wire.generation))
+        }
     }
 }
 

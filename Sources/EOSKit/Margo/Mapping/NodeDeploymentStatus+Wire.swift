@@ -155,7 +155,9 @@ extension NodeStatus {
     /// Decodes the status a `GetNodeStatus` answer carries.
     init(wire: Eos_Margo_V1_GetNodeStatusResponse) throws(MargoError) {
         guard wire.hasStatus else { throw WirePath("status").required }
-        try self.init(wire: wire.status)
+        self = try WirePath("status").decoding { path throws(MargoError) in
+            try NodeStatus(wire: wire.status, at: path)
+        }
     }
 
     /// The status as a wire message.
@@ -190,7 +192,9 @@ extension SiteStatus {
     /// Decodes the status a `GetSiteStatus` answer carries.
     init(wire: Eos_Margo_V1_GetSiteStatusResponse) throws(MargoError) {
         guard wire.hasStatus else { throw WirePath("status").required }
-        try self.init(wire: wire.status)
+        self = try WirePath("status").decoding { path throws(MargoError) in
+            try SiteStatus(wire: wire.status, at: path)
+        }
     }
 
     /// The status as a wire message.
@@ -214,12 +218,16 @@ extension Eos_Margo_V1_GetSiteStatusResponse {
 extension StatusReport {
     /// Decodes a report of the status stream; its sequence is 1 or more.
     init(wire: Eos_Margo_V1_StatusReport, at path: WirePath = "report") throws(MargoError) {
-        guard wire.sequence >= 1 else { throw path.appending("sequence").invalid("required: a sequence is 1 or more") }
-        self.init(
-            sequence: wire.sequence,
-            statuses: try path.each("statuses", wire.statuses) { (status, path) throws(MargoError) in
-                try NodeDeploymentStatus(wire: status, at: path)
-            })
+        self = try path.decoding { path throws(MargoError) in
+            guard wire.sequence >= 1 else {
+                throw path.appending("sequence").invalid("required: a sequence is 1 or more")
+            }
+            return StatusReport(
+                sequence: wire.sequence,
+                statuses: try path.each("statuses", wire.statuses) { (status, path) throws(MargoError) in
+                    try NodeDeploymentStatus(wire: status, at: path)
+                })
+        }
     }
 
     /// The report as a wire message.

@@ -5,14 +5,18 @@ import EOSModel
 extension TelemetryBatch {
     /// Decodes a batch: a source and a sequence of 1 or more are required, and every point is checked.
     init(wire: Eos_Margo_V1_TelemetryBatch, at path: WirePath = "batch") throws(MargoError) {
-        guard wire.sequence >= 1 else { throw path.appending("sequence").invalid("required: a sequence is 1 or more") }
-        self.init(
-            sourceID: try path.appending("sourceId").requiredText(wire.sourceID),
-            sequence: wire.sequence,
-            droppedCount: wire.droppedCount,
-            points: try path.each("points", wire.points) { (point, path) throws(MargoError) in
-                try MetricPoint(wire: point, at: path)
-            })
+        self = try path.decoding { path throws(MargoError) in
+            guard wire.sequence >= 1 else {
+                throw path.appending("sequence").invalid("required: a sequence is 1 or more")
+            }
+            return TelemetryBatch(
+                sourceID: try path.appending("sourceId").requiredText(wire.sourceID),
+                sequence: wire.sequence,
+                droppedCount: wire.droppedCount,
+                points: try path.each("points", wire.points) { (point, path) throws(MargoError) in
+                    try MetricPoint(wire: point, at: path)
+                })
+        }
     }
 
     /// The batch as a wire message.

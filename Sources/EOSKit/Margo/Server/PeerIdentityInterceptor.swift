@@ -4,6 +4,7 @@ internal import GRPCNIOTransportHTTP2
 public import Logging
 internal import Metrics
 internal import Synchronization
+internal import X509
 
 /// Refuses, before any handler runs, every call whose caller may not make it, and hands the verified caller to
 /// the handler.
@@ -29,6 +30,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public let source: IdentitySource
     private let denialCount = DenialCounter()
+    private let identities = CertificateIdentities()
     private let logger: Logger
 
     /// The metric counting refusals.
@@ -62,8 +64,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         request: StreamingServerRequest<Input>, context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
-        let rpc = MargoRPC(service: context.descriptor.service.fullyQualifiedService, method: context.descriptor.method)
-        guard let rpc else {
+        guard let rpc = Self.rpc(context.descriptor) else {
             throw deny(nil, "\(context.descriptor) is not an EOS method")
         }
         let caller: SPIFFEIdentity
@@ -76,7 +77,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
                 throw deny(rpc, "\(rpc) needs a client certificate carrying an EOS identity, and the caller has none")
             }
             do {
-                caller = try PeerAuthorization.identity(of: certificate)
+                caller = try identities.identity(of: certificate)
             } catch {
                 throw deny(rpc, "the caller's certificate carries no usable EOS identity: \(error.message)")
             }
@@ -99,6 +100,21 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         return try await next(request, verified)
     }
 
+    /// Each EOS method by its name, with the fully qualified service that serves it: finding a call's RPC is then
+    /// one lookup and one comparison, not text built and matched on every call.
+    private static let rpcsByMethod: [String: (service: String, rpc: MargoRPC)] = Dictionary(
+        uniqueKeysWithValues: MargoRPC.allCases.map {
+            ($0.method, (service: "\(MargoRPC.protoPackage).\($0.service.rawValue)", rpc: $0))
+        })
+
+    /// The EOS RPC a call is for, or `nil` when it is not an EOS method.
+    private static func rpc(_ descriptor: MethodDescriptor) -> MargoRPC? {
+        if let known = rpcsByMethod[descriptor.method], known.service == descriptor.service.fullyQualifiedService {
+            return known.rpc
+        }
+        return MargoRPC(service: descriptor.service.fullyQualifiedService, method: descriptor.method)
+    }
+
     private func deny(_ rpc: MargoRPC?, _ reason: String) -> RPCError {
         denialCount.increment()
         let method = rpc.map { "\($0)" } ?? "unknown"
@@ -114,4 +130,28 @@ private final class DenialCounter: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
+}
+
+/// The EOS identities of the client certificates seen last, so a connection's calls read its certificate's SAN once.
+///
+/// The transport hands every call the client certificate of its connection; the identity is a function of the
+/// certificate's bytes, which are compared in full, so a cached identity is exactly what parsing would give. Only
+/// the most recent few are kept: a peer's callers are its parent, or its children, reconnecting now and then.
+private final class CertificateIdentities: Sendable {
+    private static let capacity = 16
+    private let recent = Mutex<[(certificate: Certificate, identity: SPIFFEIdentity)]>([])
+
+    /// The identity `certificate` carries, as ``PeerAuthorization/identity(of:)`` reads it.
+    func identity(of certificate: Certificate) throws(SecurityError) -> SPIFFEIdentity {
+        let known = recent.withLock { recent in
+            recent.firstIndex { $0.certificate == certificate }.map { recent[$0].identity }
+        }
+        if let known { return known }
+        let identity = try PeerAuthorization.identity(of: certificate)
+        recent.withLock { recent in
+            recent.insert((certificate, identity), at: 0)
+            if recent.count > Self.capacity { recent.removeLast() }
+        }
+        return identity
+    }
 }

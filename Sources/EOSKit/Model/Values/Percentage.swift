@@ -11,7 +11,9 @@ public struct Percentage: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     /// Parses `25%` or `2.5%`; `nil` for anything else or a value outside 0–100%.
     public init?(parsing text: String) {
-        guard text.hasSuffix("%"), let value = Double(text.dropLast()), !text.dropLast().contains(" ") else {
+        guard text.hasSuffix("%"), let value = Double(text.dropLast()),
+            !text.utf8.dropLast().contains(UInt8(ascii: " "))
+        else {
             return nil
         }
         self.init(value)
