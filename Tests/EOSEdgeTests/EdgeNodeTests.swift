@@ -140,33 +140,36 @@ struct EdgeNodeTests {
         let fleet = try await Fleet()
         let runtime = SimulatedRuntime()
         let directory = EdgeStoreTests.temporaryDirectory()
-        // A port where nothing listens yet: the parent comes up there later.
-        let port = try await Self.withParent(RecordingUpstream(), fleet: fleet) { $0.port }
-        let upstream = MargoEndpoint(host: "127.0.0.1", port: port)
-        let configuration = Self.configuration(directory: directory, upstream: upstream, parent: fleet.site)
-
-        try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
-            #expect(try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet).outcome == .accepted)
-            try await Self.eventually("running") { try await runtime.list().filter { $0.state == .running }.count == 2 }
-        }
-        // The node is down; a workload dies meanwhile.
-        runtime.exit("hello_cache", code: 137)
-        try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { node, _ in
-            try await Self.eventually("restarted without the upstream") {
-                await node.status().deployments.first?.workloads.first { $0.name == "cache" }?.restarts == 1
-            }
-        }
-        let store = try EdgeStore(directory: directory)
-        let queued = try store.pendingReports().flatMap(\.statuses)
-        #expect(queued.first?.state == .installing)
-        #expect(queued.count >= 3)
-
-        // The parent comes back; a third run of the node delivers the outbox.
+        // The parent is down (it answers UNAVAILABLE) and keeps its port for when it comes back.
         let parent = RecordingUpstream()
-        try await Self.withParent(parent, fleet: fleet, port: port) { _ in
-            try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, _ in
-                try await Self.eventually("outbox delivered") { try store.pendingCount() == 0 && !parent.states(of: "hello").isEmpty }
+        parent.setAvailable(false)
+        let queued = try await Self.withParent(parent, fleet: fleet) { upstream in
+            let configuration = Self.configuration(directory: directory, upstream: upstream, parent: fleet.site)
+            try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
+                let result = try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet)
+                #expect(result.outcome == .accepted)
+                try await Self.eventually("running") { try await runtime.list().filter { $0.state == .running }.count == 2 }
             }
+            // The node is down; a workload dies meanwhile.
+            runtime.exit("hello_cache", code: 137)
+            try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { node, _ in
+                try await Self.eventually("restarted without the upstream") {
+                    await node.status().deployments.first?.workloads.first { $0.name == "cache" }?.restarts == 1
+                }
+            }
+            let store = try EdgeStore(directory: directory)
+            let queued = try store.pendingReports().flatMap(\.statuses)
+            #expect(queued.first?.state == .installing)
+            #expect(queued.count >= 3)
+
+            // The parent comes back; a third run of the node delivers the outbox.
+            parent.setAvailable(true)
+            try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, _ in
+                try await Self.eventually("outbox delivered") {
+                    try store.pendingCount() == 0 && !parent.states(of: "hello").isEmpty
+                }
+            }
+            return queued
         }
         let delivered = parent.recorded.statuses
         #expect(Array(delivered.prefix(queued.count)) == queued)

@@ -45,7 +45,9 @@ struct LocalOrchestratorTests {
                 try await SiteTestFleet.eventually("the site registered with the central") {
                     central.recorded.registrations.contains { $0.kind == .site && $0.id == "store-0042" }
                 }
-                try await SiteTestFleet.eventually("three nodes registered") { site.registry.children(of: .node).count == 3 }
+                try await SiteTestFleet.eventually("three nodes registered") {
+                    site.registry.children(of: .node).count == 3
+                }
 
                 let everywhere = Self.deployment("hello", generation: 1)
                 let lineOne = Self.deployment(
@@ -94,69 +96,72 @@ struct LocalOrchestratorTests {
     func autonomy() async throws {
         let fleet = try await SiteTestFleet()
         defer { try? FileManager.default.removeItem(at: fleet.root) }
-        let first = SiteTestFleet.centralStandIn()
-        let port = try await fleet.servingCentral(first) { $0.port }
-        let centralEndpoint = MargoEndpoint(host: "127.0.0.1", port: port)
-        var runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
-        let configuration = fleet.siteConfiguration(central: centralEndpoint, offlineAfter: .seconds(2))
-        try await fleet.withSite(configuration) { site, siteEndpoint in
-            var nodes = try Dictionary(
-                uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { id in
-                    (id, try fleet.startNode(id, upstream: siteEndpoint, runtime: runtimes[id]!))
-                })
-            defer { nodes.values.forEach { $0.cancel() } }
-            try await SiteTestFleet.eventually("three nodes registered") { site.registry.children(of: .node).count == 3 }
-            // The central is down from the start: it deploys once, through its client, and is gone.
-            for state in [
-                Self.deployment("everywhere", generation: 1),
-                Self.deployment("single", generation: 1, placement: .replicas(count: 1, perSite: true)),
-            ] {
-                #expect(try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }.outcome == .accepted)
-            }
-            try await SiteTestFleet.eventually("everything installed, as the site sees it") {
-                let status = try await site.status()
-                let installed = status.nodes.flatMap(\.deployments).filter { $0.state == .installed }
-                return installed.count == 4
-            }
-            let host = try #require(try await site.status(of: ["single"]).nodes.first { !$0.deployments.isEmpty }?.nodeID)
-
-            // The node hosting the replica dies for good: once Offline, the replica moves.
-            nodes[host]?.cancel()
-            nodes[host] = nil
-            try await SiteTestFleet.eventually("the replica moved") {
-                let status = try await site.status(of: ["single"])
-                return status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
-            }
-            #expect(site.registry.liveness(kind: .node, id: host, at: .now)?.liveness == .offline)
-
-            // Another node restarts with an empty runtime and an empty store: the site applies to it again.
-            let other = try #require(SiteTestFleet.nodeIDs.first { $0 != host && nodes[$0] != nil })
-            nodes[other]?.cancel()
-            try await Task.sleep(for: .milliseconds(300))
-            try? FileManager.default.removeItem(at: fleet.root.appendingPathComponent(other))
-            runtimes[other] = SimulatedRuntime()
-            nodes[other] = try fleet.startNode(other, upstream: siteEndpoint, runtime: runtimes[other]!)
-            try await SiteTestFleet.eventually("the restarted node runs everywhere again") {
-                try await runtimes[other]!.list().contains { $0.id == "everywhere_worker" && $0.state == .running }
-            }
-            let queued = try site.store.pendingCount()
-            #expect(queued > 0)
-
-            // The central returns on its port: the site registers and flushes its outbox.
-            let second = SiteTestFleet.centralStandIn()
-            try await fleet.servingCentral(second, port: port) { _ in
-                try await SiteTestFleet.eventually("the outbox reached the central") {
-                    try site.store.pendingCount() == 0 && !second.recorded.statuses.isEmpty
+        // The central is down from the start, without giving up its port.
+        let central = SiteTestFleet.centralStandIn()
+        central.setAvailable(false)
+        try await fleet.servingCentral(central) { centralEndpoint in
+            var runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
+            let configuration = fleet.siteConfiguration(central: centralEndpoint, offlineAfter: .seconds(2))
+            try await fleet.withSite(configuration) { site, siteEndpoint in
+                var nodes = try Dictionary(
+                    uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { id in
+                        (id, try fleet.startNode(id, upstream: siteEndpoint, runtime: runtimes[id]!))
+                    })
+                defer { nodes.values.forEach { $0.cancel() } }
+                try await SiteTestFleet.eventually("three nodes registered") {
+                    site.registry.children(of: .node).count == 3
                 }
-                let everywhere = Self.latest(second, "everywhere")
+                    for state in [
+                    Self.deployment("everywhere", generation: 1),
+                    Self.deployment("single", generation: 1, placement: .replicas(count: 1, perSite: true)),
+                ] {
+                    let result = try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }
+                    #expect(result.outcome == .accepted)
+                }
+                try await SiteTestFleet.eventually("everything installed, as the site sees it") {
+                    let status = try await site.status()
+                    let installed = status.nodes.flatMap(\.deployments).filter { $0.state == .installed }
+                    return installed.count == 4
+                }
+                let placed = try await site.status(of: ["single"]).nodes.first { !$0.deployments.isEmpty }
+                let host = try #require(placed?.nodeID)
+
+                // The node hosting the replica dies for good: once Offline, the replica moves.
+                nodes[host]?.cancel()
+                nodes[host] = nil
+                try await SiteTestFleet.eventually("the replica moved") {
+                    let status = try await site.status(of: ["single"])
+                    return status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
+                }
+                #expect(site.registry.liveness(kind: .node, id: host, at: .now)?.liveness == .offline)
+
+                // Another node restarts with an empty runtime and an empty store: the site applies to it again.
+                let other = try #require(SiteTestFleet.nodeIDs.first { $0 != host && nodes[$0] != nil })
+                nodes[other]?.cancel()
+                try await Task.sleep(for: .milliseconds(300))
+                try? FileManager.default.removeItem(at: fleet.root.appendingPathComponent(other))
+                runtimes[other] = SimulatedRuntime()
+                nodes[other] = try fleet.startNode(other, upstream: siteEndpoint, runtime: runtimes[other]!)
+                try await SiteTestFleet.eventually("the restarted node runs everywhere again") {
+                    try await runtimes[other]!.list().contains { $0.id == "everywhere_worker" && $0.state == .running }
+                }
+                let queued = try site.store.pendingCount()
+                #expect(queued > 0)
+
+                // The central returns: the site registers and flushes its outbox.
+                central.setAvailable(true)
+                try await SiteTestFleet.eventually("the outbox reached the central") {
+                    try site.store.pendingCount() == 0 && !central.recorded.statuses.isEmpty
+                }
+                let everywhere = Self.latest(central, "everywhere")
                 #expect(everywhere[other]?.state == .installed)
-                // The dead node's last word stands (the central judges it by the site's liveness); the replica
-                // runs on another node.
-                let single = Self.latest(second, "single").filter { $0.value.state == .installed }
+                // The dead node's last word stands (the central judges it by the site's liveness); the replica runs on
+                // another node.
+                let single = Self.latest(central, "single").filter { $0.value.state == .installed }
                 #expect(single.keys.contains { $0 != host })
+                #expect(central.recorded.duplicates == 0)
+                #expect(central.recorded.registrations.contains { $0.kind == .site })
             }
-            #expect(second.recorded.duplicates == 0)
-            #expect(second.recorded.registrations.contains { $0.kind == .site })
         }
     }
 }

@@ -22,6 +22,7 @@ public final class RecordingUpstream: UpstreamHandler {
     }
 
     private let record = Mutex(Record())
+    private let available = Mutex(true)
     private let interval: Duration
     private let attached: @Sendable (String) -> Set<String>
 
@@ -33,6 +34,16 @@ public final class RecordingUpstream: UpstreamHandler {
     ) {
         interval = heartbeatInterval
         attached = nodesAttached
+    }
+
+    /// Makes the parent answer every call `UNAVAILABLE` (`false`) or serve again (`true`): a parent that is down
+    /// without giving up its port, which another test's listener could otherwise take meanwhile.
+    public func setAvailable(_ isAvailable: Bool) {
+        available.withLock { $0 = isAvailable }
+    }
+
+    private func checkAvailable() throws(MargoError) {
+        guard available.withLock({ $0 }) else { throw MargoError(code: .unavailable, message: "the parent is down") }
     }
 
     /// What has been recorded so far.
@@ -54,22 +65,26 @@ public final class RecordingUpstream: UpstreamHandler {
     }
 
     public func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
+        try checkAvailable()
         record.withLock { $0.registrations.append(registration) }
         return RegistrationAcceptance(heartbeatInterval: interval)
     }
 
     public func heartbeat(_ heartbeat: Heartbeat, caller: SPIFFEIdentity) async throws -> HeartbeatAcknowledgement {
+        try checkAvailable()
         record.withLock { $0.heartbeats += 1 }
         return HeartbeatAcknowledgement(heartbeatInterval: interval)
     }
 
     public func sync(_ request: SyncRequest, caller: SPIFFEIdentity) async throws -> SyncResponse {
-        SyncResponse(desiredStates: [], removals: [])
+        try checkAvailable()
+        return SyncResponse(desiredStates: [], removals: [])
     }
 
     public func reportStatus(
         _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement {
+        try checkAvailable()
         var last: UInt64 = 0
         var accepted: UInt64 = 0
         for try await report in reports {
