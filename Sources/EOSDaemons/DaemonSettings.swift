@@ -92,7 +92,8 @@ struct DaemonSettings {
         let source = "\(fileName ?? "config"):\(line): \(key)"
         switch value {
         case .text(let text): return [try Self.pair(text, source: source)]
-        case .list(let texts): return try texts.map { text throws(DaemonFailure) in try Self.pair(text, source: source) }
+        case .list(let texts):
+            return try texts.map { text throws(DaemonFailure) in try Self.pair(text, source: source) }
         case .mapping(let entries): return entries.map { ($0.key, $0.value, source) }
         }
     }

@@ -27,15 +27,18 @@ struct NodeSettings {
         tier = try TierSettings(command.tier, keys: Self.keys, environment: environment)
         let sources = tier.sources
         let upstream = try sources.required("upstream", flag: command.upstream, SettingParsers.endpoint)
-        runtime = try sources.value("runtime", flag: command.runtime) { text throws(SettingError) in
-            guard let kind = NodeRuntimeKind(rawValue: text) else {
-                throw SettingError(
-                    "\"\(text)\" is not a runtime; use \(NodeRuntimeKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return kind
-        } ?? .containerd
+        runtime =
+            try sources.value("runtime", flag: command.runtime) { text throws(SettingError) in
+                guard let kind = NodeRuntimeKind(rawValue: text) else {
+                    throw SettingError(
+                        "\"\(text)\" is not a runtime; use \(NodeRuntimeKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                return kind
+            } ?? .containerd
         containerdNamespace =
-            try sources.value("containerd-namespace", flag: command.containerdNamespace, SettingParsers.dnsLabel) ?? "eos"
+            try sources.value("containerd-namespace", flag: command.containerdNamespace, SettingParsers.dnsLabel)
+            ?? "eos"
         containerdAddress =
             try sources.value("containerd-address", flag: command.containerdAddress, SettingParsers.nonEmpty)
             ?? "/run/containerd/containerd.sock"

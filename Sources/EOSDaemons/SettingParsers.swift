@@ -34,7 +34,8 @@ enum SettingParsers {
     /// A swift-log level.
     static func logLevel(_ text: String) throws(SettingError) -> Logger.Level {
         guard let level = Logger.Level(rawValue: text) else {
-            throw SettingError("\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")
+            throw SettingError(
+                "\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")
         }
         return level
     }

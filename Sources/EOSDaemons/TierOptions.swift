@@ -28,6 +28,8 @@ struct TierOptions: ParsableArguments {
         help: ArgumentHelp("A label deployments select by (repeatable).", valueName: "key=value"))
     var labels: [String] = []
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level")
+    )
     var logLevel: String?
 }

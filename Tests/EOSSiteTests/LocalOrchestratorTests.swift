@@ -39,7 +39,8 @@ struct LocalOrchestratorTests {
             try await fleet.withSite(fleet.siteConfiguration(central: centralEndpoint)) { site, siteEndpoint in
                 let nodes = try SiteTestFleet.nodeIDs.map { id in
                     try fleet.startNode(
-                        id, upstream: siteEndpoint, runtime: runtimes[id]!, labels: ["line": id == "edge-03" ? "2" : "1"])
+                        id, upstream: siteEndpoint, runtime: runtimes[id]!,
+                        labels: ["line": id == "edge-03" ? "2" : "1"])
                 }
                 defer { nodes.forEach { $0.cancel() } }
                 try await SiteTestFleet.eventually("the site registered with the central") {
@@ -111,7 +112,7 @@ struct LocalOrchestratorTests {
                 try await SiteTestFleet.eventually("three nodes registered") {
                     site.registry.children(of: .node).count == 3
                 }
-                    for state in [
+                for state in [
                     Self.deployment("everywhere", generation: 1),
                     Self.deployment("single", generation: 1, placement: .replicas(count: 1, perSite: true)),
                 ] {

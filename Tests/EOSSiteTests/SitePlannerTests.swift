@@ -4,7 +4,9 @@ import Testing
 
 @Suite("SitePlanner")
 struct SitePlannerTests {
-    static func node(_ id: String, _ labels: [String: String] = [:], memory: Int64 = 1 << 30, _ liveness: NodeLiveness = .ready)
+    static func node(
+        _ id: String, _ labels: [String: String] = [:], memory: Int64 = 1 << 30, _ liveness: NodeLiveness = .ready
+    )
         -> SitePlanner.Node
     {
         SitePlanner.Node(
@@ -47,7 +49,9 @@ struct SitePlannerTests {
 
     @Test("EveryNode targets every matching node, whatever its liveness, and each apply names its node only")
     func everyNode() {
-        let nodes = [Self.node("a", ["line": "1"]), Self.node("b", ["line": "2"]), Self.node("c", ["line": "1"], .offline)]
+        let nodes = [
+            Self.node("a", ["line": "1"]), Self.node("b", ["line": "2"]), Self.node("c", ["line": "1"], .offline),
+        ]
         let plan = Self.plan([Self.state("d", nodes: LabelSelector(matchLabels: ["line": "1"]))], nodes: nodes)
         #expect(plan.targets["d"] == ["a", "c"])
         #expect(Self.applies(plan) == ["a", "c"])
@@ -111,7 +115,8 @@ struct SitePlannerTests {
         #expect(Self.removes(wave).isEmpty)
 
         let removed = Self.plan(
-            [], nodes: nodes, applied: ["a": ["d": 1], "c": ["d": 1]], removals: [FleetRemoval(deployment: "d", generation: 2)])
+            [], nodes: nodes, applied: ["a": ["d": 1], "c": ["d": 1]],
+            removals: [FleetRemoval(deployment: "d", generation: 2)])
         #expect(Self.removes(removed) == ["a", "c"])
         for case .remove(_, let removal) in removed.actions { #expect(removal.generation == 2) }
 

@@ -28,7 +28,8 @@ struct SiteTestFleet {
         let authority = try CertificateAuthority.create(trustDomain: Self.domain)
         central = try SPIFFEIdentity.central(in: Self.domain)
         centralTLS = try await TLSMaterial(authority.issue(identity: central))
-        siteTLS = try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.site("store-0042", in: Self.domain)))
+        siteTLS = try await TLSMaterial(
+            authority.issue(identity: try SPIFFEIdentity.site("store-0042", in: Self.domain)))
         var nodes: [String: TLSMaterial] = [:]
         for id in Self.nodeIDs {
             nodes[id] = try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.node(id, in: Self.domain)))
@@ -48,7 +49,9 @@ struct SiteTestFleet {
         try await upstream.serving(as: centralTLS, port: port, body)
     }
 
-    func siteConfiguration(central: MargoEndpoint?, offlineAfter: Duration = .seconds(300)) -> LocalOrchestratorConfiguration {
+    func siteConfiguration(
+        central: MargoEndpoint?, offlineAfter: Duration = .seconds(300)
+    ) -> LocalOrchestratorConfiguration {
         LocalOrchestratorConfiguration(
             siteID: "store-0042", labels: ["region": "eu-west"], dataDirectory: root.appendingPathComponent("site"),
             listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central, heartbeatInterval: .milliseconds(300),
@@ -71,7 +74,9 @@ struct SiteTestFleet {
     }
 
     /// A node attached to the site at `upstream`, on `runtime`; cancelled when the returned task is.
-    func startNode(_ id: String, upstream: MargoEndpoint, runtime: SimulatedRuntime, labels: [String: String] = [:])
+    func startNode(
+        _ id: String, upstream: MargoEndpoint, runtime: SimulatedRuntime, labels: [String: String] = [:]
+    )
         throws -> Task<Void, any Error>
     {
         let configuration = EdgeNodeConfiguration(

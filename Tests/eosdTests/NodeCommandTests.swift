@@ -26,7 +26,8 @@ struct NodeCommandTests {
             label: {zone: north, line: "3"}
             """, in: fleet)
         let node = try EOSDProcess(
-            ["node", "--config", config], environment: ["EOS_TLS_DIR": fleet.tlsDirectory.path, "EOS_LOG_LEVEL": "info"])
+            ["node", "--config", config],
+            environment: ["EOS_TLS_DIR": fleet.tlsDirectory.path, "EOS_LOG_LEVEL": "info"])
         _ = try await NodeTestFleet.endpoint(of: node)
         #expect(FileManager.default.fileExists(atPath: fleet.dataDirectory.appendingPathComponent("edge.sqlite").path))
         #expect(node.stderr.contains("runtime=simulated"))
@@ -57,7 +58,10 @@ struct NodeCommandTests {
         arguments: [
             (["--data-dir": nil], [:], "--data-dir is required"),
             (["--grpc-listen": "localhost"], [:], "--grpc-listen: \"localhost\" is not HOST:PORT"),
-            (["--upstream": nil], ["EOS_UPSTREAM": "127.0.0.1:70000"], "EOS_UPSTREAM: \"127.0.0.1:70000\" has no valid port"),
+            (
+                ["--upstream": nil], ["EOS_UPSTREAM": "127.0.0.1:70000"],
+                "EOS_UPSTREAM: \"127.0.0.1:70000\" has no valid port"
+            ),
             (["--runtime": "docker"], [:], "--runtime: \"docker\" is not a runtime"),
             (["--label": "zone"], [:], "--label: \"zone\" is not KEY=VALUE"),
             (["--id": "Edge_01"], [:], "--id: \"Edge_01\" is not a DNS-1123 label"),

@@ -55,11 +55,12 @@ struct NodeTestFleet {
     static func endpoint(of node: EOSDProcess) async throws -> MargoEndpoint {
         var found: MargoEndpoint?
         try await eventually("the node logs where it listens") {
-            found = node.stderr.split(separator: "\n").lazy.compactMap { line -> MargoEndpoint? in
-                guard let range = line.range(of: "listening=") else { return nil }
-                let text = line[range.upperBound...].prefix { $0 != " " }
-                return try? MargoEndpoint(parsing: String(text))
-            }.first
+            found =
+                node.stderr.split(separator: "\n").lazy.compactMap { line -> MargoEndpoint? in
+                    guard let range = line.range(of: "listening=") else { return nil }
+                    let text = line[range.upperBound...].prefix { $0 != " " }
+                    return try? MargoEndpoint(parsing: String(text))
+                }.first
             return found != nil || !node.isRunning
         }
         return try #require(found, "eosd node did not start: \(node.stderr)")

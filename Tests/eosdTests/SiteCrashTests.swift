@@ -35,19 +35,22 @@ struct SiteCrashTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-site-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let tlsDirectory = root.appendingPathComponent("tls")
-        _ = try authority.issue(identity: try SPIFFEIdentity.site("store-0042", in: Self.domain)).write(to: tlsDirectory)
+        _ = try authority.issue(identity: try SPIFFEIdentity.site("store-0042", in: Self.domain)).write(
+            to: tlsDirectory)
         var nodeTLS: [String: TLSMaterial] = [:]
         for id in Self.nodeIDs {
             nodeTLS[id] = try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.node(id, in: Self.domain)))
         }
 
-        let recorder = RecordingUpstream(heartbeatInterval: .milliseconds(500), nodesAttached: { _ in Set(Self.nodeIDs) })
+        let recorder = RecordingUpstream(
+            heartbeatInterval: .milliseconds(500), nodesAttached: { _ in Set(Self.nodeIDs) })
         try await recorder.serving(as: centralTLS) { address in
             // The site listens on a port chosen here, so its nodes find it again after the restart.
             let sitePort = try await Self.freePort(tls: centralTLS)
             let siteArguments = [
                 "site", "--id", "store-0042", "--data-dir", root.appendingPathComponent("site").path, "--tls-dir",
-                tlsDirectory.path, "--grpc-listen", "127.0.0.1:\(sitePort)", "--central", "\(address.host):\(address.port)",
+                tlsDirectory.path, "--grpc-listen", "127.0.0.1:\(sitePort)", "--central",
+                "\(address.host):\(address.port)",
             ]
             let site = try EOSDProcess(siteArguments)
             let siteEndpoint = try await Self.endpoint(of: site)
@@ -59,8 +62,9 @@ struct SiteCrashTests {
                     listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: siteEndpoint,
                     reconcileInterval: .seconds(1), maximumReconnectDelay: .seconds(1),
                     callPolicy: NodeTestFleet.policy)
-                let node = try EdgeNode(configuration: configuration, tls: nodeTLS[id]!, runtime: runtimes[id]!,
-                                        logger: Logger(label: "test.\(id)"))
+                let node = try EdgeNode(
+                    configuration: configuration, tls: nodeTLS[id]!, runtime: runtimes[id]!,
+                    logger: Logger(label: "test.\(id)"))
                 nodes.append(Task { try await node.run() })
             }
             defer { nodes.forEach { $0.cancel() } }
@@ -82,7 +86,9 @@ struct SiteCrashTests {
             try await NodeTestFleet.eventually("every node installed generation 1, as the central hears it") {
                 var latest: [String: NodeDeploymentStatus] = [:]
                 for status in recorder.statuses(of: "hello") { latest[status.nodeID] = status }
-                return Self.nodeIDs.allSatisfy { latest[$0]?.state == .installed && latest[$0]?.observedGeneration == 1 }
+                return Self.nodeIDs.allSatisfy {
+                    latest[$0]?.state == .installed && latest[$0]?.observedGeneration == 1
+                }
             }
             for id in Self.nodeIDs {
                 let workloads = try await runtimes[id]!.list()

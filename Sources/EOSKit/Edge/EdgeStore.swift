@@ -201,7 +201,8 @@ public final class EdgeStore: Sendable {
     /// The oldest `limit` unacknowledged reports, in order; each report's sequence is its place in the outbox.
     public func pendingReports(limit: Int = 500) throws(EdgeStoreError) -> [StatusReport] {
         let rows = try read("read the outbox") { db in
-            try Row.fetchAll(db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit])
+            try Row.fetchAll(
+                db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit])
         }
         var reports: [StatusReport] = []
         for row in rows {
@@ -241,7 +242,9 @@ public final class EdgeStore: Sendable {
     public func restartCounts() throws(EdgeStoreError) -> [String: Int] {
         try read("read the restart counts") { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") { counts[row["id"]] = row["restarts"] }
+            for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") {
+                counts[row["id"]] = row["restarts"]
+            }
             return counts
         }
     }
@@ -270,7 +273,8 @@ public final class EdgeStore: Sendable {
     /// Remembers a setting.
     public func setSetting(_ name: String, to value: String) throws(EdgeStoreError) {
         try write("record the setting \(name)") { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
         }
     }
 

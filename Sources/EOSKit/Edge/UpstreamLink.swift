@@ -35,7 +35,8 @@ struct UpstreamLink {
                 if Task.isCancelled { return }
                 failures += 1
                 logger.warning(
-                    "lost the upstream", metadata: ["upstream": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
+                    "lost the upstream",
+                    metadata: ["upstream": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
             }
             let ceiling = min(
                 configuration.maximumReconnectDelay, .milliseconds(500) * Double(1 << min(failures, 10)))
@@ -77,7 +78,7 @@ struct UpstreamLink {
         for state in response.desiredStates {
             do {
                 _ = try calls.apply(state)
-            } catch where error.code != .staleGeneration {
+            } catch  where error.code != .staleGeneration {
                 logger.error(
                     "cannot apply a synced state",
                     metadata: ["deployment": "\(state.deployment)", "error": "\(error)"])
@@ -86,7 +87,7 @@ struct UpstreamLink {
         for removal in response.removals {
             do {
                 _ = try calls.remove(removal)
-            } catch where error.code != .staleGeneration {
+            } catch  where error.code != .staleGeneration {
                 logger.error(
                     "cannot apply a synced removal",
                     metadata: ["deployment": "\(removal.deployment)", "error": "\(error)"])
@@ -94,7 +95,9 @@ struct UpstreamLink {
         }
     }
 
-    private func heartbeats(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration) async throws {
+    private func heartbeats(
+        _ upstream: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration
+    ) async throws {
         var interval = interval
         while true {
             try await clock.sleep(for: max(interval, .milliseconds(100)))

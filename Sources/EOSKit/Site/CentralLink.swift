@@ -34,7 +34,8 @@ struct CentralLink {
                 if Task.isCancelled { return }
                 failures += 1
                 logger.warning(
-                    "lost the central", metadata: ["central": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
+                    "lost the central",
+                    metadata: ["central": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
             }
             let ceiling = min(
                 configuration.maximumRetryDelay, .milliseconds(200) * (1 << min(failures, 10)))
@@ -77,11 +78,12 @@ struct CentralLink {
 
     private func sync(_ central: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
         let response = try await central.sync(
-            SyncRequest(kind: .site, id: configuration.siteID, appliedGenerations: try calls.store.desiredGenerations()))
+            SyncRequest(kind: .site, id: configuration.siteID, appliedGenerations: try calls.store.desiredGenerations())
+        )
         for state in response.desiredStates {
             do {
                 _ = try calls.accept(state)
-            } catch where error.code != .staleGeneration {
+            } catch  where error.code != .staleGeneration {
                 logger.error(
                     "cannot take a synced state", metadata: ["deployment": "\(state.deployment)", "error": "\(error)"])
             } catch {}
@@ -89,7 +91,7 @@ struct CentralLink {
         for removal in response.removals {
             do {
                 _ = try calls.remove(removal)
-            } catch where error.code != .staleGeneration {
+            } catch  where error.code != .staleGeneration {
                 logger.error(
                     "cannot take a synced removal",
                     metadata: ["deployment": "\(removal.deployment)", "error": "\(error)"])
@@ -97,7 +99,9 @@ struct CentralLink {
         }
     }
 
-    private func heartbeats(_ central: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration) async throws {
+    private func heartbeats(
+        _ central: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration
+    ) async throws {
         var interval = interval
         while true {
             try await clock.sleep(for: max(interval, .milliseconds(100)))

@@ -73,7 +73,9 @@ public final class LocalOrchestrator: Service {
         server = GRPCServer(
             transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
             services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger)])
+            interceptors: [
+                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger)
+            ])
     }
 
     /// Where the LO listens, once it does (useful with port 0).
@@ -101,7 +103,8 @@ public final class LocalOrchestrator: Service {
                     group.addTask { try await server.serve() }
                     group.addTask { [logger] in
                         if let endpoint = await self.listeningEndpoint {
-                            logger.info("serving LocalOrchestrator and Upstream", metadata: ["listening": "\(endpoint)"])
+                            logger.info(
+                                "serving LocalOrchestrator and Upstream", metadata: ["listening": "\(endpoint)"])
                         }
                     }
                     group.addTask { [wake, registry, store, logger] in
@@ -127,7 +130,7 @@ public final class LocalOrchestrator: Service {
                     }
                 }
             }
-        } catch where Task.isShuttingDownGracefully {
+        } catch  where Task.isShuttingDownGracefully {
             // The server ends by throwing when cancelled; after a graceful shutdown that is the end asked for.
         }
         await connections.closeAll()

@@ -46,7 +46,9 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
         let nodes = registry.children(of: .node).map { child in
             NodeStatus(
                 nodeID: child.id, liveness: registry.liveness(of: child, at: now),
-                deployments: statuses.filter { $0.nodeID == child.id && (wanted.isEmpty || wanted.contains($0.deployment)) })
+                deployments: statuses.filter {
+                    $0.nodeID == child.id && (wanted.isEmpty || wanted.contains($0.deployment))
+                })
         }
         return SiteStatus(siteID: siteID, nodes: nodes, observedAt: now)
     }
@@ -89,7 +91,9 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
 
     /// What `node` should hold: the targeting states, for this node only, and (as a placeholder with no
     /// workloads, never sent) the generation it holds of a deployment whose wave has not reached it.
-    private func desiredStates(for node: String, holding applied: [String: Int64]) throws(MargoError) -> [FleetDesiredState] {
+    private func desiredStates(
+        for node: String, holding applied: [String: Int64]
+    ) throws(MargoError) -> [FleetDesiredState] {
         let plan = try plan()
         let desired = try stored { () throws(SiteStoreError) in try store.desiredStates() }
         var states: [FleetDesiredState] = []
@@ -149,7 +153,8 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
         }
     }
 
-    private static func refuseStale(_ result: ApplyResult, _ deployment: String, _ generation: Int64) throws(MargoError) {
+    private static func refuseStale(_ result: ApplyResult, _ deployment: String, _ generation: Int64) throws(MargoError)
+    {
         guard result.outcome == .stale else { return }
         throw MargoError(
             code: .staleGeneration,

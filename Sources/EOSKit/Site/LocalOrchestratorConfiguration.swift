@@ -34,7 +34,8 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public init(
         siteID: String, labels: [String: String] = [:], dataDirectory: URL, listen: MargoEndpoint,
         advertise: MargoEndpoint? = nil, central: MargoEndpoint? = nil, applyConcurrency: Int = 16,
-        heartbeatInterval: Duration = .seconds(5), offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(5),
+        heartbeatInterval: Duration = .seconds(5), offlineAfter: Duration = .seconds(300),
+        reconcileInterval: Duration = .seconds(5),
         maximumRetryDelay: Duration = .seconds(30), callPolicy: MargoCallPolicy = .standard
     ) {
         self.siteID = siteID

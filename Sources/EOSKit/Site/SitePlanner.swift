@@ -104,13 +104,17 @@ public struct SitePlanner: Sendable {
                 if let state = desired.first(where: { $0.deployment == deployment }) {
                     // A wave leaves the nodes it does not name alone.
                     if !state.nodeIDs.isEmpty || targeted[deployment, default: []].contains(node) { continue }
-                    plan.actions.append(.remove(node: node, removal: FleetRemoval(deployment: deployment, generation: state.generation)))
+                    plan.actions.append(
+                        .remove(node: node, removal: FleetRemoval(deployment: deployment, generation: state.generation))
+                    )
                 } else {
                     let removal = removals.first { $0.deployment == deployment }
                     plan.actions.append(
                         .remove(
                             node: node,
-                            removal: FleetRemoval(deployment: deployment, generation: max(removal?.generation ?? generation, generation))))
+                            removal: FleetRemoval(
+                                deployment: deployment, generation: max(removal?.generation ?? generation, generation)))
+                    )
                 }
             }
         }
@@ -133,7 +137,9 @@ public struct SitePlanner: Sendable {
             let candidates = eligible.filter { !chosen.contains($0.id) }.sorted { left, right in
                 let (leftLoad, rightLoad) = (load[left.id, default: 0], load[right.id, default: 0])
                 if leftLoad != rightLoad { return leftLoad < rightLoad }
-                let (leftMemory, rightMemory) = (left.capabilities?.memoryBytes ?? 0, right.capabilities?.memoryBytes ?? 0)
+                let (leftMemory, rightMemory) = (
+                    left.capabilities?.memoryBytes ?? 0, right.capabilities?.memoryBytes ?? 0
+                )
                 if leftMemory != rightMemory { return leftMemory > rightMemory }
                 return left.id < right.id
             }
@@ -156,7 +162,8 @@ public struct SitePlanner: Sendable {
             case let held? where held < state.generation: updates.append(node)
             case let held? where held == state.generation:
                 let status = statuses.first { $0.nodeID == node && $0.deployment == state.deployment }
-                let settled = status.map { $0.observedGeneration == state.generation && $0.state != .installing } ?? false
+                let settled =
+                    status.map { $0.observedGeneration == state.generation && $0.state != .installing } ?? false
                 if !settled { midUpdate += 1 }
             default: break
             }

@@ -63,7 +63,8 @@ actor SiteReconciler {
             if let error {
                 var retry = retries[action.node] ?? Retry(failures: 0, notBefore: now)
                 retry.failures += 1
-                let ceiling = min(Double(maximumDelay.components.seconds), 0.2 * pow(2, Double(min(retry.failures, 16))))
+                let ceiling = min(
+                    Double(maximumDelay.components.seconds), 0.2 * pow(2, Double(min(retry.failures, 16))))
                 retry.notBefore = .now + .milliseconds(Int(ceiling * Double.random(in: 0.5...1) * 1000))
                 retries[action.node] = retry
                 logger.warning(
@@ -101,7 +102,8 @@ actor SiteReconciler {
         } catch let error as MargoError where error.code == .staleGeneration {
             // The node holds something newer than this site: it is the node's word that counts, and asking again
             // would only be refused again.
-            logger.warning("a node holds a newer generation", metadata: ["node": "\(action.node)", "error": "\(error)"])
+            logger.warning(
+                "a node holds a newer generation", metadata: ["node": "\(action.node)", "error": "\(error)"])
             if case .apply(let node, let state) = action {
                 try? calls.store.setApplied(state.generation, of: state.deployment, on: node)
             }

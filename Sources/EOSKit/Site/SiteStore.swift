@@ -139,7 +139,9 @@ public final class SiteStore: Sendable {
     }
 
     private static func desired(_ deployment: String, _ db: Database) throws -> FleetDesiredState? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT state FROM desired WHERE deployment = ?", arguments: [deployment])
+        guard
+            let data = try Data.fetchOne(
+                db, sql: "SELECT state FROM desired WHERE deployment = ?", arguments: [deployment])
         else { return nil }
         return try JSONDecoder().decode(FleetDesiredState.self, from: data)
     }
@@ -263,7 +265,10 @@ public final class SiteStore: Sendable {
             try Row.fetchAll(
                 db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit]
             ).map { row in
-                (UInt64(row["sequence"] as Int64), try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data))
+                (
+                    UInt64(row["sequence"] as Int64),
+                    try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                )
             }
         }
         return stride(from: 0, to: rows.count, by: max(1, perReport)).map { start in

@@ -64,7 +64,9 @@ public final class RecordingUpstream: UpstreamHandler {
         record.withLock { $0.statuses.filter { $0.deployment == deployment } }
     }
 
-    public func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
+    public func register(
+        _ registration: ChildRegistration, caller: SPIFFEIdentity
+    ) async throws -> RegistrationAcceptance {
         try checkAvailable()
         record.withLock { $0.registrations.append(registration) }
         return RegistrationAcceptance(heartbeatInterval: interval)
