@@ -27,23 +27,14 @@ struct UpstreamLink {
 
     /// Keeps a session with the parent up until cancelled.
     func run() async {
-        var failures = 0
-        while !Task.isCancelled {
-            do {
-                try await session()
-            } catch {
-                if Task.isCancelled { return }
-                failures += 1
+        await ReconnectLoop.run(
+            initialDelay: .milliseconds(500), maximumDelay: configuration.maximumReconnectDelay, clock: clock,
+            onFailure: { error, failures in
                 logger.warning(
                     "lost the upstream",
                     metadata: ["upstream": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
-            }
-            let ceiling = min(
-                configuration.maximumReconnectDelay, .milliseconds(500) * Double(1 << min(failures, 10)))
-            // Full jitter, so a site's nodes coming back together do not call in step.
-            let delay = ceiling * Double.random(in: 0.5...1)
-            try? await clock.sleep(for: delay)
-        }
+            },
+            session: session)
     }
 
     private func session() async throws {

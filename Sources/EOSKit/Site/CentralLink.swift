@@ -25,23 +25,14 @@ struct CentralLink {
 
     /// Keeps a session with the central up until cancelled.
     func run() async {
-        var failures = 0
-        while !Task.isCancelled {
-            do {
-                try await session()
-                failures = 0
-            } catch {
-                if Task.isCancelled { return }
-                failures += 1
+        await ReconnectLoop.run(
+            initialDelay: .milliseconds(200), maximumDelay: configuration.maximumRetryDelay, clock: clock,
+            onFailure: { error, failures in
                 logger.warning(
                     "lost the central",
                     metadata: ["central": "\(endpoint)", "error": "\(error)", "attempt": "\(failures)"])
-            }
-            let ceiling = min(
-                configuration.maximumRetryDelay, .milliseconds(200) * (1 << min(failures, 10)))
-            // Full jitter, so the sites of a region coming back together do not call in step.
-            try? await clock.sleep(for: ceiling * Double.random(in: 0.5...1))
-        }
+            },
+            session: session)
     }
 
     private func session() async throws {

@@ -113,24 +113,15 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
 
     // MARK: ChildStatusSink
 
-    /// Keeps each status as the node's latest, queues it for the central, and notes which generation the node
-    /// holds.
+    /// Keeps each status as the node's latest, notes which generation the node holds, and queues it for the
+    /// central (``SiteStore/record(_:)``, one transaction).
     public func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws {
         let stamped = statuses.map { status in
             var status = status
             status.siteID = siteID
             return status
         }
-        try stored { () throws(SiteStoreError) in
-            try store.record(stamped)
-            for status in stamped {
-                if status.state == .removed {
-                    try store.setApplied(nil, of: status.deployment, on: status.nodeID)
-                } else if status.state != .pending {
-                    try store.setApplied(status.observedGeneration, of: status.deployment, on: status.nodeID)
-                }
-            }
-        }
+        try stored { () throws(SiteStoreError) in try store.record(stamped) }
         statusesQueued()
         wake()
     }

@@ -217,8 +217,9 @@ public final class SiteStore: Sendable {
 
     // MARK: Statuses and the outbox
 
-    /// Keeps each status as its node's latest on its deployment (a `removed` one is forgotten) and queues it for
-    /// the central, replacing a queued status for the same node and deployment.
+    /// Keeps each status as its node's latest on its deployment (a `removed` one is forgotten), notes the
+    /// generation the node holds (none once removed), and queues the status for the central, replacing a queued
+    /// status for the same node and deployment; all in one transaction.
     public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
         try write("record \(statuses.count) statuses") { db in
@@ -228,10 +229,18 @@ public final class SiteStore: Sendable {
                     try db.execute(
                         sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
                         arguments: [status.nodeID, status.deployment])
+                    try db.execute(
+                        sql: "DELETE FROM applied WHERE node = ? AND deployment = ?",
+                        arguments: [status.nodeID, status.deployment])
                 } else {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
                         arguments: [status.nodeID, status.deployment, data])
+                    if status.state != .pending {
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
+                            arguments: [status.nodeID, status.deployment, status.observedGeneration])
+                    }
                 }
                 let next = try Self.bump("outbox.sequence", by: 1, db)
                 try db.execute(
