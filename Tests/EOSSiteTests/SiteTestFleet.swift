@@ -17,6 +17,9 @@ struct SiteTestFleet {
     /// Deadlines about hung calls, not slow machines: the whole suite shares two cores.
     static let policy = MargoCallPolicy(timeout: .seconds(120))
     static let nodeIDs = ["edge-01", "edge-02", "edge-03"]
+    /// The site's calls to its nodes and the central: a pass of the site's reconcile loop waits for its slowest
+    /// call, so a call to a node that died must give up well within the tests' waits, even on a loaded machine.
+    static let sitePolicy = MargoCallPolicy(timeout: .seconds(15))
 
     let central: SPIFFEIdentity
     let centralTLS: TLSMaterial
@@ -56,7 +59,7 @@ struct SiteTestFleet {
             siteID: "store-0042", labels: ["region": "eu-west"], dataDirectory: root.appendingPathComponent("site"),
             listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central, heartbeatInterval: .milliseconds(300),
             offlineAfter: offlineAfter, reconcileInterval: .seconds(1), maximumRetryDelay: .seconds(1),
-            callPolicy: Self.policy)
+            callPolicy: Self.sitePolicy)
     }
 
     /// Runs the LO until `body` returns.
