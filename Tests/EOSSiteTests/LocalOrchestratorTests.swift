@@ -146,16 +146,37 @@ struct LocalOrchestratorTests {
                 try await SiteTestFleet.eventually("the restarted node runs everywhere again") {
                     try await runtimes[other]!.list().contains { $0.id == "everywhere_worker" && $0.state == .running }
                 }
+                // A workload on the third node exits: the node restarts it, and the site queues the change.
+                let third = try #require(SiteTestFleet.nodeIDs.first { $0 != host && $0 != other })
+                runtimes[third]!.exit("everywhere_worker", code: 3)
+                try await SiteTestFleet.eventually("the site heard of the restart") {
+                    let status = try await site.status(of: ["everywhere"]).nodes.first { $0.nodeID == third }
+                    return (status?.deployments.first?.workloads.first?.restarts ?? 0) >= 1
+                }
                 let queued = try site.store.pendingCount()
                 #expect(queued > 0)
 
-                // The central returns: the site registers and flushes its outbox.
+                // The central returns: the site registers and flushes its outbox, and the central ends up with the
+                // site's own final view of every node, each node's reports in the order they were made.
                 central.setAvailable(true)
-                try await SiteTestFleet.eventually("the outbox reached the central") {
-                    try site.store.pendingCount() == 0 && !central.recorded.statuses.isEmpty
+                try await SiteTestFleet.eventually("the central holds the site's final state") {
+                    let final = try await site.status().nodes.flatMap(\.deployments)
+                    let heard = central.recorded.statuses
+                    return try site.store.pendingCount() == 0
+                        && final.allSatisfy { status in
+                            heard.last { $0.nodeID == status.nodeID && $0.deployment == status.deployment } == status
+                        }
+                }
+                let heard = central.recorded.statuses
+                for node in SiteTestFleet.nodeIDs {
+                    for deployment in ["everywhere", "single"] {
+                        let times = heard.filter { $0.nodeID == node && $0.deployment == deployment }.map(\.observedAt)
+                        #expect(times == times.sorted(), "\(node)/\(deployment) arrived out of order")
+                    }
                 }
                 let everywhere = Self.latest(central, "everywhere")
                 #expect(everywhere[other]?.state == .installed)
+                #expect((everywhere[third]?.workloads.first?.restarts ?? 0) >= 1)
                 // The dead node's last word stands (the central judges it by the site's liveness); the replica runs on
                 // another node.
                 let single = Self.latest(central, "single").filter { $0.value.state == .installed }

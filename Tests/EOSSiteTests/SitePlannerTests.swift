@@ -31,11 +31,12 @@ struct SitePlannerTests {
 
     static func plan(
         _ desired: [FleetDesiredState], nodes: [SitePlanner.Node], applied: [String: [String: Int64]] = [:],
-        placements: [String: Set<String>] = [:], statuses: [NodeDeploymentStatus] = [], removals: [FleetRemoval] = []
+        placements: [String: Set<String>] = [:], statuses: [NodeDeploymentStatus] = [], removals: [FleetRemoval] = [],
+        inFlight: [String: String] = [:]
     ) -> SitePlanner.Plan {
         SitePlanner(
             desired: desired, removals: removals, nodes: nodes, applied: applied, placements: placements,
-            statuses: statuses
+            statuses: statuses, inFlight: inFlight
         ).plan()
     }
 
@@ -125,5 +126,24 @@ struct SitePlannerTests {
             [Self.state("d", nodes: LabelSelector(matchLabels: ["zone": "north"]))], nodes: nodes,
             applied: ["a": ["d": 1]])
         #expect(Self.removes(unmatched) == ["a"])
+    }
+
+    @Test("a call in progress counts as mid-update and gets no second action; other deployments still plan for it")
+    func inFlight() {
+        let nodes = ["a", "b", "c"].map { Self.node($0) }
+        let held: [String: [String: Int64]] = ["a": ["d": 1], "b": ["d": 1], "c": ["d": 1, "old": 1]]
+        let desired = [Self.state("d", generation: 2, maxUnavailable: .count(1)), Self.state("e")]
+        // An update of d is on its way to a: with maxUnavailable 1, b and c wait for it.
+        let updating = Self.plan(desired, nodes: nodes, applied: held, inFlight: ["a": "d"])
+        #expect(!updating.actions.contains { $0.deployment == "d" })
+        #expect(updating.actions.filter { $0.deployment == "e" }.map(\.node).sorted() == ["a", "b", "c"])
+        // A removal on its way to c is not planned twice; a first install on its way is not planned again.
+        let removing = Self.plan(desired, nodes: nodes, applied: held, inFlight: ["c": "old", "b": "e"])
+        #expect(
+            !removing.actions.contains {
+                $0 == .remove(node: "c", removal: FleetRemoval(deployment: "old", generation: 1))
+            })
+        #expect(removing.actions.filter { $0.deployment == "e" }.map(\.node).sorted() == ["a", "c"])
+        #expect(Self.removes(Self.plan(desired, nodes: nodes, applied: held)) == ["c"])
     }
 }

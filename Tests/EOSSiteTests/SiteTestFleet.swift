@@ -17,8 +17,8 @@ struct SiteTestFleet {
     /// Deadlines about hung calls, not slow machines: the whole suite shares two cores.
     static let policy = MargoCallPolicy(timeout: .seconds(120))
     static let nodeIDs = ["edge-01", "edge-02", "edge-03"]
-    /// The site's calls to its nodes and the central: a pass of the site's reconcile loop waits for its slowest
-    /// call, so a call to a node that died must give up well within the tests' waits, even on a loaded machine.
+    /// The site's calls to its nodes and the central: a call to a node that died holds that node's next action until
+    /// it gives up, so it must give up well within the tests' waits, even on a loaded machine.
     static let sitePolicy = MargoCallPolicy(timeout: .seconds(15))
 
     let central: SPIFFEIdentity

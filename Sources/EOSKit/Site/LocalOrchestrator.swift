@@ -124,7 +124,9 @@ public final class LocalOrchestrator: Service {
                             wake.signal()
                         }
                     }
-                    group.addTask { await self.reconcileLoop() }
+                    group.addTask { [reconciler, wake, configuration, clock] in
+                        await reconciler.run(wake: wake, interval: configuration.reconcileInterval, clock: clock)
+                    }
                     if let central = self.configuration.central {
                         group.addTask { await self.centralLink(to: central).run() }
                     }
@@ -135,14 +137,6 @@ public final class LocalOrchestrator: Service {
         }
         await connections.closeAll()
         logger.info("local orchestrator stopped", metadata: ["site": "\(configuration.siteID)"])
-    }
-
-    private func reconcileLoop() async {
-        while !Task.isCancelled {
-            let retryDue = await reconciler.reconcile()
-            let interval = configuration.reconcileInterval
-            await wake.wait(upTo: min(interval, retryDue.map { max($0, .milliseconds(10)) } ?? interval), clock: clock)
-        }
     }
 
     private func centralLink(to endpoint: MargoEndpoint) -> CentralLink {

@@ -128,8 +128,8 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
 
     // MARK: Planning
 
-    /// The plan for the site as it is now.
-    func plan() throws(MargoError) -> SitePlanner.Plan {
+    /// The plan for the site as it is now, with calls in progress to the nodes in `inFlight` (node → deployment).
+    func plan(inFlight: [String: String] = [:]) throws(MargoError) -> SitePlanner.Plan {
         let now = Timestamp.now
         let nodes = registry.children(of: .node).map { child in
             SitePlanner.Node(
@@ -139,7 +139,8 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
         return try stored { () throws(SiteStoreError) in
             SitePlanner(
                 desired: try store.desiredStates(), removals: try store.removals(), nodes: nodes,
-                applied: try store.applied(), placements: try store.placements(), statuses: try store.statuses()
+                applied: try store.applied(), placements: try store.placements(), statuses: try store.statuses(),
+                inFlight: inFlight
             ).plan()
         }
     }

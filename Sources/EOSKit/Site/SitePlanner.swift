@@ -10,7 +10,9 @@ public import EOSModel
 ///   `Offline`: it keeps the nodes it has, and fills up with the nodes that host the fewest workloads and have the
 ///   most memory, so replicas spread. A node that goes `Offline` loses its replicas to another.
 /// - A node holding an older generation is updated only while fewer than `maxUnavailable` of the deployment's
-///   nodes are mid-update (applied but not yet reported installed); a first install is not limited.
+///   nodes are mid-update (applied but not yet reported installed, or being applied to right now); a first install
+///   is not limited.
+/// - A node with a call in progress (``inFlight``) gets no other action for the deployment being applied to it.
 /// - A node holding a deployment that no longer targets it, or that was removed, is told to remove it.
 public struct SitePlanner: Sendable {
     /// A node as the planner sees it.
@@ -74,11 +76,13 @@ public struct SitePlanner: Sendable {
     public var placements: [String: Set<String>]
     /// Each node's latest status on each deployment.
     public var statuses: [NodeDeploymentStatus]
+    /// The nodes a call is in progress to, with the deployment it is about.
+    public var inFlight: [String: String]
 
     /// Creates a planner over the site's state.
     public init(
         desired: [FleetDesiredState], removals: [FleetRemoval], nodes: [Node], applied: [String: [String: Int64]],
-        placements: [String: Set<String>], statuses: [NodeDeploymentStatus]
+        placements: [String: Set<String>], statuses: [NodeDeploymentStatus], inFlight: [String: String] = [:]
     ) {
         self.desired = desired
         self.removals = removals
@@ -86,6 +90,7 @@ public struct SitePlanner: Sendable {
         self.applied = applied
         self.placements = placements
         self.statuses = statuses
+        self.inFlight = inFlight
     }
 
     /// The plan.
@@ -93,14 +98,17 @@ public struct SitePlanner: Sendable {
         var plan = Plan()
         var load: [String: Int] = [:]
         for (node, deployments) in applied { load[node] = deployments.count }
+        var latest: [String: [String: NodeDeploymentStatus]] = [:]
+        for status in statuses { latest[status.deployment, default: [:]][status.nodeID] = status }
         for state in desired {
             let targets = targets(of: state, load: &load, plan: &plan)
             plan.targets[state.deployment] = targets
-            plan.actions += applies(of: state, to: targets)
+            plan.actions += applies(of: state, to: targets, statuses: latest[state.deployment, default: [:]])
         }
         let targeted = plan.targets
         for (node, deployments) in applied.sorted(by: { $0.key < $1.key }) {
-            for (deployment, generation) in deployments.sorted(by: { $0.key < $1.key }) {
+            for (deployment, generation) in deployments.sorted(by: { $0.key < $1.key })
+            where inFlight[node] != deployment {
                 if let state = desired.first(where: { $0.deployment == deployment }) {
                     // A wave leaves the nodes it does not name alone.
                     if !state.nodeIDs.isEmpty || targeted[deployment, default: []].contains(node) { continue }
@@ -152,16 +160,22 @@ public struct SitePlanner: Sendable {
         }
     }
 
-    private func applies(of state: FleetDesiredState, to targets: Set<String>) -> [Action] {
+    private func applies(
+        of state: FleetDesiredState, to targets: Set<String>, statuses: [String: NodeDeploymentStatus]
+    ) -> [Action] {
         var firstInstalls: [String] = []
         var updates: [String] = []
         var midUpdate = 0
         for node in targets.sorted() {
+            if inFlight[node] == state.deployment {
+                if applied[node]?[state.deployment] != nil { midUpdate += 1 }
+                continue
+            }
             switch applied[node]?[state.deployment] {
             case nil: firstInstalls.append(node)
             case let held? where held < state.generation: updates.append(node)
             case let held? where held == state.generation:
-                let status = statuses.first { $0.nodeID == node && $0.deployment == state.deployment }
+                let status = statuses[node]
                 let settled =
                     status.map { $0.observedGeneration == state.generation && $0.state != .installing } ?? false
                 if !settled { midUpdate += 1 }

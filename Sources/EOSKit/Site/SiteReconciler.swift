@@ -3,8 +3,12 @@ internal import EOSModel
 internal import Foundation
 internal import Logging
 
-/// Carries out the site's plan: applies and removals to nodes, at most `concurrency` at once, a node that fails
-/// retried after a jittered, growing delay. Each pass plans from the store and the registry afresh, so a node that
+/// Carries out the site's plan: applies and removals to nodes, at most `concurrency` calls at once and one per
+/// node, a node that fails retried after a jittered, growing delay.
+///
+/// Passes never wait for calls: a pass plans from the store and the registry afresh, starts the due actions of the
+/// nodes that have no call in progress, and ends. Each finished call wakes the next pass. A node that does not
+/// answer holds up only its own actions until its call's deadline, never the rest of the site. A node that
 /// registers, returns, restarts empty or goes `Offline` is handled by the next pass.
 actor SiteReconciler {
     private struct Retry {
@@ -18,6 +22,8 @@ actor SiteReconciler {
     private let maximumDelay: Duration
     private let logger: Logger
     private var retries: [String: Retry] = [:]
+    /// The nodes with a call in progress, and the deployment each call is about.
+    private var inFlight: [String: String] = [:]
 
     init(
         calls: LocalOrchestratorCalls, connections: NodeConnections, concurrency: Int, maximumDelay: Duration,
@@ -30,57 +36,73 @@ actor SiteReconciler {
         self.logger = logger
     }
 
-    /// One pass; answers how soon the next is due for a retry, if one is waiting.
-    func reconcile() async -> Duration? {
+    /// Runs passes until cancelled: one whenever `wake` is signalled (by a change, a status, a node joining or a
+    /// call finishing), when a retry falls due, and every `interval` otherwise.
+    func run(wake: ReconcileSignal, interval: Duration, clock: any Clock<Duration>) async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let (started, retryDue) = pass()
+                for action in started {
+                    group.addTask {
+                        let error = await self.perform(action)
+                        await self.finish(action, error: error)
+                        wake.signal()
+                    }
+                }
+                await wake.wait(
+                    upTo: min(interval, retryDue.map { max($0, .milliseconds(10)) } ?? interval), clock: clock)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Plans, and marks the actions it starts as in flight; answers them and how soon a waiting retry falls due.
+    private func pass() -> (started: [SitePlanner.Action], retryDue: Duration?) {
         _ = calls.registry.refreshLiveness(at: .now)
         let plan: SitePlanner.Plan
         do {
-            plan = try calls.plan()
+            plan = try calls.plan(inFlight: inFlight)
             for (deployment, nodes) in plan.placements {
                 try calls.store.setPlacement(nodes, of: deployment)
                 logger.info("placed replicas", metadata: ["deployment": "\(deployment)", "nodes": "\(nodes.sorted())"])
             }
         } catch {
             logger.error("cannot plan the site", metadata: ["error": "\(error)"])
-            return .seconds(5)
+            return ([], .seconds(5))
         }
         let now = ContinuousClock.now
-        let due = plan.actions.filter { retries[$0.node].map { $0.notBefore <= now } ?? true }
-        let outcomes = await withTaskGroup(of: (SitePlanner.Action, (any Error)?).self) { group in
-            var outcomes: [(SitePlanner.Action, (any Error)?)] = []
-            var iterator = due.makeIterator()
-            for _ in 0..<concurrency {
-                guard let action = iterator.next() else { break }
-                group.addTask { await (action, self.perform(action)) }
+        var started: [SitePlanner.Action] = []
+        for action in plan.actions where inFlight.count < concurrency {
+            guard inFlight[action.node] == nil, retries[action.node].map({ $0.notBefore <= now }) ?? true else {
+                continue
             }
-            for await outcome in group {
-                outcomes.append(outcome)
-                if let action = iterator.next() { group.addTask { await (action, self.perform(action)) } }
-            }
-            return outcomes
+            inFlight[action.node] = action.deployment
+            started.append(action)
         }
-        for (action, error) in outcomes {
-            if let error {
-                var retry = retries[action.node] ?? Retry(failures: 0, notBefore: now)
-                retry.failures += 1
-                let ceiling = min(
-                    Double(maximumDelay.components.seconds), 0.2 * pow(2, Double(min(retry.failures, 16))))
-                retry.notBefore = .now + .milliseconds(Int(ceiling * Double.random(in: 0.5...1) * 1000))
-                retries[action.node] = retry
-                logger.warning(
-                    "a node did not take its change",
-                    metadata: [
-                        "node": "\(action.node)", "deployment": "\(action.deployment)", "error": "\(error)",
-                        "attempt": "\(retry.failures)",
-                    ])
-            } else {
-                retries[action.node] = nil
-            }
-        }
-        return retries.values.map { $0.notBefore }.min().map { max(.zero, ContinuousClock.now.duration(to: $0)) }
+        let retryDue = retries.filter { inFlight[$0.key] == nil }.values.map(\.notBefore).min()
+        return (started, retryDue.map { max(.zero, now.duration(to: $0)) })
     }
 
-    private func perform(_ action: SitePlanner.Action) async -> (any Error)? {
+    private func finish(_ action: SitePlanner.Action, error: (any Error)?) {
+        inFlight[action.node] = nil
+        guard let error else {
+            retries[action.node] = nil
+            return
+        }
+        var retry = retries[action.node] ?? Retry(failures: 0, notBefore: .now)
+        retry.failures += 1
+        let ceiling = min(Double(maximumDelay.components.seconds), 0.2 * pow(2, Double(min(retry.failures, 16))))
+        retry.notBefore = .now + .milliseconds(Int(ceiling * Double.random(in: 0.5...1) * 1000))
+        retries[action.node] = retry
+        logger.warning(
+            "a node did not take its change",
+            metadata: [
+                "node": "\(action.node)", "deployment": "\(action.deployment)", "error": "\(error)",
+                "attempt": "\(retry.failures)",
+            ])
+    }
+
+    private nonisolated func perform(_ action: SitePlanner.Action) async -> (any Error)? {
         guard let child = calls.registry.child(kind: .node, id: action.node) else {
             return MargoError(code: .unavailable, message: "node \(action.node) has not registered")
         }
