@@ -12,6 +12,7 @@ let package = Package(
         // The same gRPC versions the main package pins, for the server and client types the benchmarks hold.
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -37,17 +38,35 @@ let package = Package(
             path: "Benchmarks/MargoThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // Not an ordo-one benchmark: it measures another process, `eosd node`, over a minute. Run it through
-        // Benchmarks/edge-footprint.sh.
+        // Not ordo-one benchmarks: they measure another process, an `eosd` tier. Run them through
+        // Benchmarks/edge-footprint.sh and Benchmarks/site-scale.sh.
+        .target(
+            name: "DaemonMeasurement",
+            dependencies: [.product(name: "EOSKit", package: "main")],
+            path: "Footprint/DaemonMeasurement"
+        ),
         .executableTarget(
             name: "EdgeFootprint",
             dependencies: [
+                "DaemonMeasurement",
                 .product(name: "EOSKit", package: "main"),
                 .product(name: "EOSTesting", package: "main"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Footprint/EdgeFootprint"
+        ),
+        .executableTarget(
+            name: "SiteScale",
+            dependencies: [
+                "DaemonMeasurement",
+                .product(name: "EOSKit", package: "main"),
+                .product(name: "EOSTesting", package: "main"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Footprint/SiteScale"
         ),
     ],
     swiftLanguageModes: [.v6]

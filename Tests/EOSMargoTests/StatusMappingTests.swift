@@ -43,6 +43,10 @@ struct StatusMappingTests {
         let nodes = [
             NodeStatus(
                 nodeID: "edge-0042-01", liveness: LivenessStatus(liveness: .ready, lastSeen: lastSeen),
+                labels: ["line": "2", "zone": "north"],
+                capabilities: NodeCapabilities(
+                    cpus: 4, memoryBytes: 8 << 30, storageBytes: 64 << 30, architecture: "arm64",
+                    runtimes: ["containerd"]),
                 deployments: [MappingFixtures.nodeStatus]),
             NodeStatus(
                 nodeID: "edge-0042-02",

@@ -59,6 +59,7 @@ struct SiteTestFleet {
             siteID: "store-0042", labels: ["region": "eu-west"], dataDirectory: root.appendingPathComponent("site"),
             listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central, heartbeatInterval: .milliseconds(300),
             offlineAfter: offlineAfter, reconcileInterval: .seconds(1), maximumRetryDelay: .seconds(1),
+            maximumReconnectDelay: .seconds(1),
             callPolicy: Self.sitePolicy)
     }
 

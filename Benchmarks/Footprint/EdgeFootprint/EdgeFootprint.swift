@@ -1,3 +1,4 @@
+import DaemonMeasurement
 import EOSKit
 import EOSTesting
 import Foundation
@@ -13,7 +14,12 @@ import GRPCNIOTransportHTTP2
 @main
 struct EdgeFootprint {
     static func main() async throws {
-        let options = try FootprintOptions(CommandLine.arguments.dropFirst())
+        let options = try MeasurementOptions(
+            CommandLine.arguments.dropFirst(), known: ["seconds", "workloads", "heartbeat"],
+            usage: "--eosd PATH [--seconds N] [--workloads N] [--heartbeat N]")
+        let (seconds, workloads) = (
+            try options.positive("seconds", default: 60), try options.positive("workloads", default: 5)
+        )
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-footprint-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let domain = "footprint.example.com"
@@ -23,25 +29,31 @@ struct EdgeFootprint {
         let tlsDirectory = root.appendingPathComponent("tls")
         _ = try authority.issue(identity: try SPIFFEIdentity.node("edge-01", in: domain)).write(to: tlsDirectory)
 
-        let parent = RecordingUpstream(heartbeatInterval: .seconds(options.heartbeatSeconds))
+        let parent = RecordingUpstream(heartbeatInterval: .seconds(try options.positive("heartbeat", default: 10)))
         let server = GRPCServer(
             transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), tls: siteTLS),
             services: [UpstreamService(handler: parent)],
             interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: site))])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            guard let address = try await server.listeningAddress?.ipv4 else { throw FootprintError("no parent address") }
-            let node = try NodeProcess(
-                eosd: options.eosd, root: root, tlsDirectory: tlsDirectory,
-                upstream: MargoEndpoint(host: address.host, port: address.port))
+            guard let address = try await server.listeningAddress?.ipv4 else {
+                throw MeasurementError("no parent address")
+            }
+            let node = try DaemonProcess(
+                eosd: options.eosd,
+                arguments: [
+                    "node", "--id", "edge-01", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir",
+                    tlsDirectory.path, "--grpc-listen", "127.0.0.1:0", "--upstream", "\(address.host):\(address.port)",
+                    "--runtime", "process",
+                ], log: root.appendingPathComponent("eosd.log"))
             defer { node.stop() }
             let endpoint = try await node.endpoint()
-            try await apply(workloads: options.workloads, to: endpoint, tls: siteTLS)
+            try await apply(workloads: workloads, to: endpoint, tls: siteTLS)
             try await waitUntilInstalled(parent)
-            print("eosd node pid \(node.pid): \(options.workloads) process workloads running; settling 5 s")
+            print("eosd node pid \(node.pid): \(workloads) process workloads running; settling 5 s")
             try await Task.sleep(for: .seconds(5))
-            let sample = try await ProcessSampler(pid: node.pid).sample(seconds: options.seconds)
-            print(sample.report(workloads: options.workloads))
+            let sample = try await ProcessSampler(pid: node.pid).sample(seconds: seconds)
+            print(sample.report(workloads: workloads))
             let heartbeats = parent.recorded.heartbeats
             print("heartbeats received by the parent: \(heartbeats)")
             server.beginGracefulShutdown()
@@ -60,7 +72,7 @@ struct EdgeFootprint {
         try await withGRPCClient(transport: transport) { client in
             let result = try await EdgeClient(client).applyDeploy(
                 FleetDesiredState(deployment: "footprint", generation: 1, spec: spec))
-            guard result.outcome == .accepted else { throw FootprintError("the node refused the apply: \(result)") }
+            guard result.outcome == .accepted else { throw MeasurementError("the node refused the apply: \(result)") }
         }
     }
 
@@ -69,6 +81,6 @@ struct EdgeFootprint {
             if parent.states(of: "footprint").last == .installed { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw FootprintError("the workloads were not reported installed within 60 s")
+        throw MeasurementError("the workloads were not reported installed within 60 s")
     }
 }

@@ -26,7 +26,7 @@ struct CentralLink {
     /// Keeps a session with the central up until cancelled.
     func run() async {
         await ReconnectLoop.run(
-            initialDelay: .milliseconds(200), maximumDelay: configuration.maximumRetryDelay, clock: clock,
+            initialDelay: .milliseconds(200), maximumDelay: configuration.maximumReconnectDelay, clock: clock,
             onFailure: { error, failures in
                 logger.warning(
                     "lost the central",

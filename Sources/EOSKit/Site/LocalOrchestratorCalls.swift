@@ -45,7 +45,8 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
         let now = Timestamp.now
         let nodes = registry.children(of: .node).map { child in
             NodeStatus(
-                nodeID: child.id, liveness: registry.liveness(of: child, at: now),
+                nodeID: child.id, liveness: registry.liveness(of: child, at: now), labels: child.labels,
+                capabilities: child.capabilities,
                 deployments: statuses.filter {
                     $0.nodeID == child.id && (wanted.isEmpty || wanted.contains($0.deployment))
                 })
@@ -91,14 +92,29 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
 
     /// What `node` should hold: the targeting states, for this node only, and (as a placeholder with no
     /// workloads, never sent) the generation it holds of a deployment whose wave has not reached it.
+    ///
+    /// Asked on every node's registration, heartbeat and sync, so it reads only the site's few desired states and
+    /// the stored `Replicas` placements, never the whole site: a wave targets the nodes it names, `Replicas` the
+    /// nodes the reconcile loop placed it on, and `EveryNode` every node its selector matches, as ``SitePlanner``
+    /// decides.
     private func desiredStates(
         for node: String, holding applied: [String: Int64]
     ) throws(MargoError) -> [FleetDesiredState] {
-        let plan = try plan()
-        let desired = try stored { () throws(SiteStoreError) in try store.desiredStates() }
+        let (desired, placements) = try stored { () throws(SiteStoreError) in
+            (try store.desiredStates(), try store.placements())
+        }
+        let labels = registry.child(kind: .node, id: node)?.labels ?? [:]
         var states: [FleetDesiredState] = []
         for state in desired {
-            if plan.targets[state.deployment, default: []].contains(node) {
+            let targeted: Bool
+            if !state.nodeIDs.isEmpty {
+                targeted = state.nodeIDs.contains(node)
+            } else if case .replicas = state.spec.placement {
+                targeted = placements[state.deployment, default: []].contains(node)
+            } else {
+                targeted = state.spec.target.matchesNode(labels)
+            }
+            if targeted {
                 var forNode = state
                 forNode.nodeIDs = [node]
                 states.append(forNode)

@@ -25,8 +25,12 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public var offlineAfter: Duration
     /// How often the LO checks its site when nothing happens. Default: 5 seconds.
     public var reconcileInterval: Duration
-    /// The longest wait between attempts to reach the central or to retry a node. Default: 30 seconds.
+    /// The longest wait before retrying a node that did not take its change. Default: 30 seconds.
     public var maximumRetryDelay: Duration
+    /// The longest wait between attempts to reach the central. With full jitter a site is back within this long of
+    /// the central's return, and its final state reaches the central within a second more. Attempts at a central
+    /// that is down cost a refused connection each, so hundreds of sites can keep this short. Default: 4 seconds.
+    public var maximumReconnectDelay: Duration
     /// Deadlines and retries of calls to nodes and to the central.
     public var callPolicy: MargoCallPolicy
 
@@ -36,7 +40,8 @@ public struct LocalOrchestratorConfiguration: Sendable {
         advertise: MargoEndpoint? = nil, central: MargoEndpoint? = nil, applyConcurrency: Int = 16,
         heartbeatInterval: Duration = .seconds(5), offlineAfter: Duration = .seconds(300),
         reconcileInterval: Duration = .seconds(5),
-        maximumRetryDelay: Duration = .seconds(30), callPolicy: MargoCallPolicy = .standard
+        maximumRetryDelay: Duration = .seconds(30), maximumReconnectDelay: Duration = .seconds(4),
+        callPolicy: MargoCallPolicy = .standard
     ) {
         self.siteID = siteID
         self.labels = labels
@@ -49,6 +54,7 @@ public struct LocalOrchestratorConfiguration: Sendable {
         self.offlineAfter = offlineAfter
         self.reconcileInterval = reconcileInterval
         self.maximumRetryDelay = maximumRetryDelay
+        self.maximumReconnectDelay = maximumReconnectDelay
         self.callPolicy = callPolicy
     }
 }

@@ -1,6 +1,7 @@
 public import EOSModel
 public import Foundation
 internal import GRDB
+internal import Synchronization
 
 /// The Local Orchestrator's durable state in one SQLite file: the desired state of every deployment the central
 /// gave the site, what each node has acknowledged, where `Replicas` workloads are placed, each node's latest status,
@@ -8,12 +9,20 @@ internal import GRDB
 ///
 /// The outbox coalesces: a newer status for the same node and deployment replaces the queued one (latest wins) and
 /// moves to the end, so a long outage costs one entry per node and deployment, not one per change. Beyond
-/// ``outboxLimit`` the oldest are dropped and counted. Every write is on disk before the call returns.
+/// ``outboxLimit`` the oldest are dropped and counted. Every write is on disk before the call returns. The latest
+/// statuses are also kept in memory, so planning and status queries never decode them again.
 public final class SiteStore: Sendable {
+    private struct StatusKey: Hashable {
+        var node: String
+        var deployment: String
+    }
+
     /// The file name inside the LO's data folder.
     public static let fileName = "site.sqlite"
 
     private let database: DatabasePool
+    /// Each node's latest status on each deployment, as in the `statuses` table.
+    private let latest: Mutex<[StatusKey: NodeDeploymentStatus]>
     /// The most statuses the outbox holds.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -31,6 +40,13 @@ public final class SiteStore: Sendable {
             configuration.busyMode = .timeout(10)
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
+            let stored = try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
+                    try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                }
+            }
+            latest = Mutex(
+                Dictionary(stored.map { (StatusKey(node: $0.nodeID, deployment: $0.deployment), $0) }) { $1 })
         } catch {
             throw SiteStoreError(message: "cannot open the site store \(path)", cause: error)
         }
@@ -222,9 +238,22 @@ public final class SiteStore: Sendable {
     /// status for the same node and deployment; all in one transaction.
     public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
+        // The lock spans the transaction, so the memory follows the file in the order of the writes.
+        try latest.withLock { (latest) throws(SiteStoreError) in
+            // What was written, read back: the memory holds exactly what the file and the outbox hold.
+            for status in try recordLocked(statuses) {
+                let key = StatusKey(node: status.nodeID, deployment: status.deployment)
+                latest[key] = status.state == .removed ? nil : status
+            }
+        }
+    }
+
+    private func recordLocked(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) -> [NodeDeploymentStatus] {
         try write("record \(statuses.count) statuses") { db in
+            var written: [NodeDeploymentStatus] = []
             for status in statuses {
                 let data = try Self.encoder.encode(status)
+                written.append(try JSONDecoder().decode(NodeDeploymentStatus.self, from: data))
                 if status.state == .removed {
                     try db.execute(
                         sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
@@ -255,16 +284,13 @@ public final class SiteStore: Sendable {
                     arguments: [excess])
                 _ = try Self.bump("outbox.dropped", by: excess, db)
             }
+            return written
         }
     }
 
     /// Every node's latest status on every deployment.
     public func statuses() throws(SiteStoreError) -> [NodeDeploymentStatus] {
-        try read("read the statuses") { db in
-            try Row.fetchAll(db, sql: "SELECT status FROM statuses ORDER BY node, deployment").map { row in
-                try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
-            }
-        }
+        latest.withLock { Array($0.values) }.sorted { ($0.nodeID, $0.deployment) < ($1.nodeID, $1.deployment) }
     }
 
     /// The oldest unacknowledged statuses, in order, `perReport` to a report; a report's sequence is that of its

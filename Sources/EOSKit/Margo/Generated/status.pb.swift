@@ -431,11 +431,25 @@ public nonisolated struct Eos_Margo_V1_NodeStatus: Sendable {
   /// The node's latest report on each deployment it holds.
   public var deployments: [Eos_Margo_V1_NodeDeploymentStatus] = []
 
+  /// The node's labels, as it registered them with the answering LO; what the central selects nodes by.
+  public var labels: Dictionary<String,String> = [:]
+
+  /// The node's capabilities, as it registered them; absent when unknown.
+  public var capabilities: Eos_Margo_V1_NodeCapabilities {
+    get {_capabilities ?? Eos_Margo_V1_NodeCapabilities()}
+    set {_capabilities = newValue}
+  }
+  /// Returns true if `capabilities` has been explicitly set.
+  public var hasCapabilities: Bool {self._capabilities != nil}
+  /// Clears the value of `capabilities`. Subsequent reads from it will return its default value.
+  public mutating func clearCapabilities() {self._capabilities = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _liveness: Eos_Margo_V1_LivenessStatus? = nil
+  fileprivate var _capabilities: Eos_Margo_V1_NodeCapabilities? = nil
 }
 
 /// One site's status as its LO sees it: every attached node.
@@ -689,7 +703,7 @@ nonisolated extension Eos_Margo_V1_LivenessStatus: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Eos_Margo_V1_NodeStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NodeStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}liveness\0\u{1}deployments\0\u{c}d\u{1}d\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}liveness\0\u{1}deployments\0\u{1}labels\0\u{1}capabilities\0\u{c}d\u{1}d\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -700,6 +714,8 @@ nonisolated extension Eos_Margo_V1_NodeStatus: SwiftProtobuf.Message, SwiftProto
       case 1: try { try decoder.decodeSingularStringField(value: &self.nodeID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._liveness) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.deployments) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.labels) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._capabilities) }()
       default: break
       }
     }
@@ -719,6 +735,12 @@ nonisolated extension Eos_Margo_V1_NodeStatus: SwiftProtobuf.Message, SwiftProto
     if !self.deployments.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.deployments, fieldNumber: 3)
     }
+    if !self.labels.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.labels, fieldNumber: 4)
+    }
+    try { if let v = self._capabilities {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -726,6 +748,8 @@ nonisolated extension Eos_Margo_V1_NodeStatus: SwiftProtobuf.Message, SwiftProto
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs._liveness != rhs._liveness {return false}
     if lhs.deployments != rhs.deployments {return false}
+    if lhs.labels != rhs.labels {return false}
+    if lhs._capabilities != rhs._capabilities {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

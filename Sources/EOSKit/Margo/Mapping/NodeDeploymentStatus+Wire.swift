@@ -147,6 +147,9 @@ extension NodeStatus {
         self.init(
             nodeID: try path.appending("nodeId").requiredText(wire.nodeID),
             liveness: wire.hasLiveness ? try LivenessStatus(wire: wire.liveness, at: path.appending("liveness")) : nil,
+            labels: wire.labels,
+            capabilities: wire.hasCapabilities
+                ? try NodeCapabilities(wire: wire.capabilities, at: path.appending("capabilities")) : nil,
             deployments: try path.each("deployments", wire.deployments) { (status, path) throws(MargoError) in
                 try NodeDeploymentStatus(wire: status, at: path)
             })
@@ -165,6 +168,8 @@ extension NodeStatus {
         var wire = Eos_Margo_V1_NodeStatus()
         wire.nodeID = nodeID
         if let liveness { wire.liveness = liveness.wire }
+        wire.labels = labels
+        if let capabilities { wire.capabilities = capabilities.wire }
         wire.deployments = deployments.map(\.wire)
         return wire
     }

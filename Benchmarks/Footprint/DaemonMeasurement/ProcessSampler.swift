@@ -1,40 +1,32 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Samples one process's resident memory and CPU time from `/proc`.
-struct ProcessSampler {
-    let pid: Int32
+public struct ProcessSampler {
+    public let pid: Int32
+
+    public init(pid: Int32) { self.pid = pid }
 
     /// What the samples showed.
-    struct Sample {
-        var seconds: Double
-        var cpuSeconds: Double
-        var meanRSSKiB: Int
-        var peakRSSKiB: Int
+    public struct Sample {
+        public var seconds: Double
+        public var cpuSeconds: Double
+        public var meanRSSKiB: Int
+        public var peakRSSKiB: Int
         /// The last sample's split of the RSS: the process's own memory (heap, stacks) and mapped files (its code
         /// and the shared libraries' pages it touched, which the kernel can reclaim and other processes share).
-        var anonymousKiB: Int
-        var fileKiB: Int
+        public var anonymousKiB: Int
+        public var fileKiB: Int
 
         /// A share of one core, in percent.
-        var cpuPercent: Double { cpuSeconds / seconds * 100 }
-
-        func report(workloads: Int) -> String {
-            let mebibytes = { (kib: Int) in String(format: "%.1f MiB", Double(kib) / 1024) }
-            return """
-                idle Edge Node with \(workloads) process workloads, over \(Int(seconds.rounded())) s:
-                  RSS   mean \(mebibytes(meanRSSKiB)), peak \(mebibytes(peakRSSKiB))
-                        at the end: \(mebibytes(anonymousKiB)) anonymous (heap, stacks), \(mebibytes(fileKiB)) mapped files (code)
-                  CPU   \(String(format: "%.3f", cpuSeconds)) s used = \(String(format: "%.3f", cpuPercent))% of one core
-                """
-        }
+        public var cpuPercent: Double { cpuSeconds / seconds * 100 }
     }
 
     /// Samples RSS once a second for `seconds`, and the CPU time used between the first and the last sample.
-    func sample(seconds: Int) async throws -> Sample {
+    public func sample(seconds: Int) async throws -> Sample {
         let start = Date()
         let startTicks = try cpuTicks()
         var rss: [Int] = []
@@ -53,21 +45,21 @@ struct ProcessSampler {
     /// `utime + stime` of `/proc/PID/stat`, in clock ticks.
     private func cpuTicks() throws -> Int {
         let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        guard let close = stat.lastIndex(of: ")") else { throw FootprintError("unreadable /proc/\(pid)/stat") }
+        guard let close = stat.lastIndex(of: ")") else { throw MeasurementError("unreadable /proc/\(pid)/stat") }
         // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
         guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else {
-            throw FootprintError("unreadable /proc/\(pid)/stat")
+            throw MeasurementError("unreadable /proc/\(pid)/stat")
         }
         return user + system
     }
 
-    /// A field of `/proc/PID/status` (`VmRSS`, `RssAnon`, `RssFile`), in KiB.
-    private func memory(_ field: String) throws -> Int {
+    /// A field of `/proc/PID/status` (`VmRSS`, `VmHWM`, `RssAnon`, `RssFile`), in KiB.
+    public func memory(_ field: String) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        else { throw FootprintError("no \(field) in /proc/\(pid)/status: has eosd node ended?") }
+        else { throw MeasurementError("no \(field) in /proc/\(pid)/status: has the process ended?") }
         return value
     }
 }

@@ -1,0 +1,43 @@
+import EOSKit
+import Foundation
+
+/// An `eosd` tier started for a measurement, logging to a file.
+public final class DaemonProcess {
+    private let process = Process()
+    private let log: URL
+
+    /// Starts `eosd ARGUMENTS`, its log in `log`.
+    public init(eosd: String, arguments: [String], log: URL) throws {
+        self.log = log
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: eosd)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Where the daemon serves, from its log line `... listening=HOST:PORT ...`.
+    public func endpoint() async throws -> MargoEndpoint {
+        for _ in 0..<600 {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening=") {
+                let value = text[range.upperBound...].prefix { !$0.isWhitespace }
+                return try MargoEndpoint(parsing: String(value))
+            }
+            guard process.isRunning else { throw MeasurementError("eosd ended: \(text)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw MeasurementError("eosd did not log where it listens within 60 s; see \(log.path)")
+    }
+
+    /// SIGTERM, and waits for the daemon to end.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
