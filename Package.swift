@@ -118,8 +118,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSCentral",
+            dependencies: [
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSSite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/EOSKit/Central",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSKit",
-            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite"],
+            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite", "EOSCentral"],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -159,6 +169,12 @@ let package = Package(
             dependencies: ["EOSModel"],
             path: "Tests/EOSModelTests",
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSCentralTests",
+            dependencies: ["EOSCentral", "EOSModel"],
+            path: "Tests/EOSCentralTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 /// EOSKit: the edge orchestration library. Importing it imports every EOS module.
+@_exported public import EOSCentral
 @_exported public import EOSMargo
 @_exported public import EOSEdge
 @_exported public import EOSModel
