@@ -58,15 +58,15 @@ struct SiteScale {
             defer { site.stop() }
             let siteEndpoint = try await site.endpoint()
             let memory = ProcessSampler(pid: site.pid)
+            let mebibytes = { (field: String) in
+                String(format: "%5.1f", Double((try? memory.memory(field)) ?? 0) / 1024)
+            }
             let report = { (step: String, duration: Duration?) in
-                let rss = (try? memory.memory("VmRSS")) ?? 0
-                let time =
-                    duration.map {
-                        String(
-                            format: "%8.3f s", Double($0.components.attoseconds) / 1e18 + Double($0.components.seconds))
-                    } ?? "          "
+                let seconds = duration.map { Double($0.components.attoseconds) / 1e18 + Double($0.components.seconds) }
+                let time = seconds.map { String(format: "%8.3f s", $0) } ?? "          "
+                let padded = step.padding(toLength: 60, withPad: " ", startingAt: 0)
                 say(
-                    "\(step.padding(toLength: 58, withPad: " ", startingAt: 0)) \(time)   site RSS \(String(format: "%5.1f", Double(rss) / 1024)) MiB"
+                    "\(padded) \(time)   site RSS \(mebibytes("VmRSS")) MiB (\(mebibytes("RssAnon")) MiB heap and stacks)"
                 )
             }
             report("eosd site started (pid \(site.pid)), \(count) nodes, \(concurrency) applies at once", nil)
@@ -126,8 +126,11 @@ struct SiteScale {
                 if heardDuringOutage > 0 {
                     say("  (\(heardDuringOutage) restarts reached the central before the site noticed it was down)")
                 }
+                // The site's connections to its nodes close after 30 s without a call.
+                try await Task.sleep(for: .seconds(40))
+                report("40 s later, quiet", nil)
                 say(
-                    "site peak RSS \(String(format: "%.1f", Double(try memory.memory("VmHWM")) / 1024)) MiB; duplicates at the central: \(central.recorded.duplicates)"
+                    "site peak RSS \(mebibytes("VmHWM")) MiB; duplicates at the central: \(central.recorded.duplicates)"
                 )
             }
         }

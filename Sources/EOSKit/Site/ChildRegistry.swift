@@ -239,9 +239,11 @@ public final class ChildRegistry: Sendable {
 
     /// Every child, or every child of one kind, sorted by kind then id.
     public func children(of kind: ChildKind? = nil) -> [RegisteredChild] {
-        state.withLock { state in
-            state.children.values.filter { kind == nil || $0.kind == kind }
-        }.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }
+        // Sorting the small keys, not the records, keeps this cheap for a site of hundreds of nodes.
+        let selected = state.withLock { state in state.children.filter { kind == nil || $0.key.kind == kind } }
+        return selected.keys.sorted { ($0.kind.rawValue, $0.id) < ($1.kind.rawValue, $1.id) }.compactMap {
+            selected[$0]
+        }
     }
 
     /// How many children the registry holds.

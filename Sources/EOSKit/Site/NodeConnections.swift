@@ -5,13 +5,17 @@ internal import GRPCNIOTransportHTTP2
 internal import Logging
 
 /// One mutual-TLS connection per node the LO calls, kept open between calls and pinned to the node's identity:
-/// a rollout to 500 nodes makes 500 handshakes once, not one per call.
+/// a rollout to 500 nodes makes 500 handshakes once, not one per call. A connection with no call for
+/// ``NodeConnections/idleTimeout`` closes, so a quiet site does not hold a connection to every node; the next call reconnects.
 actor NodeConnections {
     private struct Connection {
         let endpoint: MargoEndpoint
         let client: GRPCClient<HTTP2ClientTransport.Posix>
         let task: Task<Void, Never>
     }
+
+    /// How long a connection to a node stays open with no call.
+    static let idleTimeout = Duration.seconds(30)
 
     private let tls: TLSMaterial
     private let policy: MargoCallPolicy
@@ -30,7 +34,8 @@ actor NodeConnections {
         close(node)
         let identity = try SPIFFEIdentity.node(node, in: tls.trustDomain)
         let client = GRPCClient(
-            transport: try MargoTransport.client(connectingTo: endpoint, tls: tls, expecting: .identity(identity)))
+            transport: try MargoTransport.client(
+                connectingTo: endpoint, tls: tls, expecting: .identity(identity), idleTimeout: Self.idleTimeout))
         let task = Task { _ = try? await client.runConnections() }
         connections[node] = Connection(endpoint: endpoint, client: client, task: task)
         return EdgeClient(client, policy: policy)

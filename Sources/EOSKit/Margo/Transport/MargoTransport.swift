@@ -40,11 +40,13 @@ public enum MargoTransport {
     ///   - server: the identity the server must present; `nil` accepts any certificate from the fleet CA. A
     ///     mismatch closes the connection and calls fail `UNAVAILABLE` (the client keeps trying, in case the right
     ///     server comes back at that address).
+    ///   - idleTimeout: how long a connection with no call open stays up; the next call connects again. `nil` keeps
+    ///     the transport's default (30 minutes).
     ///   - onServerIdentity: called with the server's identity on every connection that is accepted (an Edge Node
     ///     learns its parent this way).
     public static func client(
         connectingTo endpoint: MargoEndpoint, tls: TLSMaterial, expecting server: MargoPeerExpectation? = nil,
-        onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
+        idleTimeout: Duration? = nil, onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
     ) throws(MargoError) -> HTTP2ClientTransport.Posix {
         let security = HTTP2ClientTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
@@ -54,7 +56,9 @@ public enum MargoTransport {
             config.serverCertificateVerification = .noHostnameVerification
         }
         var config = HTTP2ClientTransport.Posix.Config.defaults
-        config.connection.keepalive = .init(time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
+        config.connection.keepalive = .init(
+            time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
+        if let idleTimeout { config.connection.maxIdleTime = idleTimeout }
         config.backoff = .init(initial: .milliseconds(250), max: .seconds(30), multiplier: 1.6, jitter: 0.2)
         config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
             TLSSessionGuard.install(
