@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSCentralTests",
-            dependencies: ["EOSCentral", "EOSModel"],
+            dependencies: ["EOSCentral", "EOSModel", "EOSTesting"],
             path: "Tests/EOSCentralTests",
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,343 @@
+public import EOSModel
+public import Foundation
+internal import GRDB
+
+/// The fleet registry in one SQLite file, `fleet.sqlite` in the central's data folder: WAL, versioned migrations,
+/// every change in one transaction with its audit entry.
+///
+/// Records are stored as JSON beside the columns that select and order them, so a new optional field needs no
+/// migration; a change of shape gets one in ``migrator``.
+public final class SQLiteFleetRegistry: FleetRegistry {
+    /// The file name inside the central's data folder.
+    public static let fileName = "fleet.sqlite"
+
+    /// The file.
+    public let path: String
+    private let database: DatabasePool
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    /// Opens (creating if needed) the registry in `directory`, migrating it to the current schema.
+    public init(directory: URL) throws(FleetRegistryError) {
+        path = directory.appendingPathComponent(Self.fileName).path
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw FleetRegistryError(.storage, "cannot open the fleet registry \(path)", cause: error)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deployments (name TEXT NOT NULL, generation INTEGER NOT NULL,
+                                              removed INTEGER NOT NULL, record BLOB NOT NULL,
+                                              PRIMARY KEY (name, generation));
+                    CREATE TABLE rollouts (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL,
+                                           state BLOB NOT NULL);
+                    CREATE TABLE sites (id TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL);
+                    CREATE TABLE nodes (id TEXT PRIMARY KEY NOT NULL, site TEXT, record BLOB NOT NULL);
+                    CREATE INDEX nodes_by_site ON nodes (site, id);
+                    CREATE TABLE statuses (node TEXT NOT NULL, deployment TEXT NOT NULL, status BLOB NOT NULL,
+                                           PRIMARY KEY (node, deployment));
+                    CREATE INDEX statuses_by_deployment ON statuses (deployment, node);
+                    CREATE TABLE audit (sequence INTEGER PRIMARY KEY AUTOINCREMENT, deployment TEXT NOT NULL,
+                                        entry BLOB NOT NULL);
+                    CREATE INDEX audit_by_deployment ON audit (deployment, sequence);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Deployments
+
+    public func putDeployment(
+        name: String, spec: FleetDeploymentSpec, labels: [String: String], by actor: String, at time: Timestamp
+    ) async throws(FleetRegistryError) -> DeploymentRecord {
+        try write("record deployment \(name)") { db in
+            let latest = try Self.latest(name, db)
+            if let latest, !latest.removed, latest.spec == spec, latest.labels == labels { return latest }
+            let record = DeploymentRecord(
+                name: name, generation: (latest?.generation ?? 0) + 1, spec: spec, labels: labels, createdAt: time,
+                createdBy: actor)
+            try Self.insert(record, db)
+            try Self.append(
+                AuditEntry(
+                    at: time, actor: actor, action: .deploy, deployment: name, generation: record.generation,
+                    detail: "generation \(record.generation), \(spec.workloads.count) workloads, "
+                        + "\(spec.rollout.strategy.rawValue)"), db)
+            return record
+        }
+    }
+
+    public func removeDeployment(
+        name: String, by actor: String, at time: Timestamp
+    ) async throws(FleetRegistryError) -> DeploymentRecord {
+        try write("remove deployment \(name)") { db in
+            guard let latest = try Self.latest(name, db) else {
+                throw FleetRegistryError(.notFound, "no deployment named \(name)")
+            }
+            guard !latest.removed else {
+                throw FleetRegistryError(
+                    .conflict, "deployment \(name) was already removed (generation \(latest.generation))")
+            }
+            let record = DeploymentRecord(
+                name: name, generation: latest.generation + 1, spec: latest.spec, labels: latest.labels,
+                createdAt: time, createdBy: actor, removed: true)
+            try Self.insert(record, db)
+            try Self.append(
+                AuditEntry(
+                    at: time, actor: actor, action: .remove, deployment: name, generation: record.generation,
+                    detail: "removed from every node"), db)
+            return record
+        }
+    }
+
+    public func deployment(named name: String) async throws(FleetRegistryError) -> DeploymentRecord? {
+        try read("read deployment \(name)") { db in try Self.latest(name, db) }
+    }
+
+    public func deployment(
+        named name: String, generation: Int64
+    ) async throws(FleetRegistryError) -> DeploymentRecord? {
+        try read("read deployment \(name) generation \(generation)") { db in
+            try Data.fetchOne(
+                db, sql: "SELECT record FROM deployments WHERE name = ? AND generation = ?",
+                arguments: [name, generation]
+            ).map { try Self.decode(DeploymentRecord.self, $0) }
+        }
+    }
+
+    public func deployments(
+        after cursor: String?, limit: Int, includeRemoved: Bool
+    ) async throws(FleetRegistryError) -> Page<DeploymentRecord> {
+        let records = try read("list deployments") { db in
+            try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT d.record FROM deployments d
+                    JOIN (SELECT name, MAX(generation) AS generation FROM deployments GROUP BY name) latest
+                      ON d.name = latest.name AND d.generation = latest.generation
+                    WHERE d.name > ? AND (? OR d.removed = 0)
+                    ORDER BY d.name LIMIT ?
+                    """, arguments: [cursor ?? "", includeRemoved, max(1, limit) + 1]
+            ).map { try Self.decode(DeploymentRecord.self, $0) }
+        }
+        return Self.page(records, limit: limit) { $0.name }
+    }
+
+    // MARK: Rollouts
+
+    public func rollout(of deployment: String) async throws(FleetRegistryError) -> RolloutState? {
+        try read("read the rollout of \(deployment)") { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM rollouts WHERE deployment = ?", arguments: [deployment])
+                .map { try Self.decode(RolloutState.self, $0) }
+        }
+    }
+
+    public func putRollout(_ state: RolloutState, audit: AuditEntry?) async throws(FleetRegistryError) {
+        try write("record the rollout of \(state.deployment)") { db in
+            let exists =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM deployments WHERE name = ? AND generation = ?",
+                    arguments: [state.deployment, state.generation]) ?? false
+            guard exists else {
+                throw FleetRegistryError(
+                    .conflict, "deployment \(state.deployment) has no generation \(state.generation) to roll out")
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO rollouts (deployment, generation, state) VALUES (?, ?, ?)",
+                arguments: [state.deployment, state.generation, try Self.encoder.encode(state)])
+            if let audit { try Self.append(audit, db) }
+        }
+    }
+
+    // MARK: Sites and nodes
+
+    public func putSite(_ site: SiteRecord) async throws(FleetRegistryError) {
+        try write("record site \(site.id)") { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO sites (id, record) VALUES (?, ?)",
+                arguments: [site.id, try Self.encoder.encode(site)])
+        }
+    }
+
+    public func site(id: String) async throws(FleetRegistryError) -> SiteRecord? {
+        try read("read site \(id)") { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM sites WHERE id = ?", arguments: [id])
+                .map { try Self.decode(SiteRecord.self, $0) }
+        }
+    }
+
+    public func sites(after cursor: String?, limit: Int) async throws(FleetRegistryError) -> Page<SiteRecord> {
+        let records = try read("list sites") { db in
+            try Data.fetchAll(
+                db, sql: "SELECT record FROM sites WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [cursor ?? "", max(1, limit) + 1]
+            ).map { try Self.decode(SiteRecord.self, $0) }
+        }
+        return Self.page(records, limit: limit) { $0.id }
+    }
+
+    public func replaceNodes(of site: String?, with nodes: [NodeRecord]) async throws(FleetRegistryError) {
+        try write("record the nodes of \(site.map { "site \($0)" } ?? "the central")") { db in
+            try db.execute(sql: "DELETE FROM nodes WHERE site IS ?", arguments: [site])
+            for var node in nodes {
+                node.siteID = site
+                try Self.insert(node, db)
+            }
+        }
+    }
+
+    public func putNode(_ node: NodeRecord) async throws(FleetRegistryError) {
+        try write("record node \(node.id)") { db in try Self.insert(node, db) }
+    }
+
+    public func node(id: String) async throws(FleetRegistryError) -> NodeRecord? {
+        try read("read node \(id)") { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM nodes WHERE id = ?", arguments: [id])
+                .map { try Self.decode(NodeRecord.self, $0) }
+        }
+    }
+
+    public func nodes(
+        after cursor: String?, limit: Int, site: String?
+    ) async throws(FleetRegistryError) -> Page<NodeRecord> {
+        let records = try read("list nodes") { db in
+            try Data.fetchAll(
+                db,
+                sql: "SELECT record FROM nodes WHERE id > ? AND (? IS NULL OR site = ?) ORDER BY id LIMIT ?",
+                arguments: [cursor ?? "", site, site, max(1, limit) + 1]
+            ).map { try Self.decode(NodeRecord.self, $0) }
+        }
+        return Self.page(records, limit: limit) { $0.id }
+    }
+
+    // MARK: Status
+
+    public func recordStatuses(_ statuses: [NodeDeploymentStatus]) async throws(FleetRegistryError) {
+        guard !statuses.isEmpty else { return }
+        try write("record \(statuses.count) statuses") { db in
+            for status in statuses {
+                let stored = try Data.fetchOne(
+                    db, sql: "SELECT status FROM statuses WHERE node = ? AND deployment = ?",
+                    arguments: [status.nodeID, status.deployment]
+                ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
+                if let stored, !status.supersedes(stored) { continue }
+                if status.state == .removed {
+                    try db.execute(
+                        sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
+                        arguments: [status.nodeID, status.deployment])
+                } else {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
+                        arguments: [status.nodeID, status.deployment, try Self.encoder.encode(status)])
+                }
+            }
+        }
+    }
+
+    public func statuses(of deployment: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {
+        try read("read the statuses of \(deployment)") { db in
+            try Data.fetchAll(
+                db, sql: "SELECT status FROM statuses WHERE deployment = ? ORDER BY node", arguments: [deployment]
+            ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
+        }
+    }
+
+    public func statuses(ofNode node: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {
+        try read("read the statuses of node \(node)") { db in
+            try Data.fetchAll(
+                db, sql: "SELECT status FROM statuses WHERE node = ? ORDER BY deployment", arguments: [node]
+            ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
+        }
+    }
+
+    // MARK: Audit
+
+    public func audit(
+        of deployment: String?, after: Int64, limit: Int
+    ) async throws(FleetRegistryError) -> [AuditEntry] {
+        try read("read the audit log") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence, entry FROM audit WHERE sequence > ? AND (? IS NULL OR deployment = ?)
+                    ORDER BY sequence LIMIT ?
+                    """, arguments: [after, deployment, deployment, max(1, limit)]
+            ).map { row in
+                var entry = try Self.decode(AuditEntry.self, row["entry"] as Data)
+                entry.sequence = row["sequence"]
+                return entry
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func latest(_ name: String, _ db: Database) throws -> DeploymentRecord? {
+        try Data.fetchOne(
+            db, sql: "SELECT record FROM deployments WHERE name = ? ORDER BY generation DESC LIMIT 1", arguments: [name]
+        ).map { try decode(DeploymentRecord.self, $0) }
+    }
+
+    private static func insert(_ record: DeploymentRecord, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO deployments (name, generation, removed, record) VALUES (?, ?, ?, ?)",
+            arguments: [record.name, record.generation, record.removed, try encoder.encode(record)])
+    }
+
+    private static func insert(_ node: NodeRecord, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO nodes (id, site, record) VALUES (?, ?, ?)",
+            arguments: [node.id, node.siteID, try encoder.encode(node)])
+    }
+
+    private static func append(_ entry: AuditEntry, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (deployment, entry) VALUES (?, ?)",
+            arguments: [entry.deployment, try encoder.encode(entry)])
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        try JSONDecoder().decode(type, from: data)
+    }
+
+    private static func page<T>(_ records: [T], limit: Int, key: (T) -> String) -> Page<T> {
+        let limit = max(1, limit)
+        guard records.count > limit else { return Page(items: records) }
+        let items = Array(records.prefix(limit))
+        return Page(items: items, next: items.last.map(key))
+    }
+
+    // MARK: Access
+
+    private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(FleetRegistryError) -> T {
+        do {
+            return try database.write(body)
+        } catch let error as FleetRegistryError {
+            throw error
+        } catch {
+            throw FleetRegistryError(.storage, "cannot \(what) in \(path)", cause: error)
+        }
+    }
+
+    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(FleetRegistryError) -> T {
+        do {
+            return try database.read(body)
+        } catch let error as FleetRegistryError {
+            throw error
+        } catch {
+            throw FleetRegistryError(.storage, "cannot \(what) from \(path)", cause: error)
+        }
+    }
+}
