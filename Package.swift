@@ -122,6 +122,9 @@ let package = Package(
             dependencies: [
                 "EOSModel", "EOSSecurity", "EOSMargo", "EOSSite",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EOSKit/Central",
@@ -173,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSCentralTests",
-            dependencies: ["EOSCentral", "EOSModel", "EOSTesting"],
+            dependencies: ["EOSCentral", "EOSModel", "EOSKit", "EOSTesting", .product(name: "Logging", package: "swift-log")],
             path: "Tests/EOSCentralTests",
             swiftSettings: strictSettings
         ),

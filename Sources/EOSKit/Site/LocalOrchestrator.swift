@@ -32,7 +32,7 @@ public final class LocalOrchestrator: Service {
     private let clock: any Clock<Duration>
     private let calls: LocalOrchestratorCalls
     private let reconciler: SiteReconciler
-    private let connections: NodeConnections
+    private let connections: ChildConnections
     private let wake = ReconcileSignal()
     private let outbox = ReconcileSignal()
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
@@ -64,9 +64,10 @@ public final class LocalOrchestrator: Service {
             siteID: configuration.siteID, store: store, registry: registry, wake: { [wake] in wake.signal() },
             statusesQueued: { [outbox] in outbox.signal() })
         self.calls = calls
-        connections = NodeConnections(tls: tls, policy: configuration.callPolicy)
+        connections = ChildConnections(tls: tls, kind: .node)
         reconciler = SiteReconciler(
-            calls: calls, connections: connections, concurrency: configuration.applyConcurrency,
+            calls: calls, connections: connections, policy: configuration.callPolicy,
+            concurrency: configuration.applyConcurrency,
             maximumDelay: configuration.maximumRetryDelay, logger: logger)
         let intake = UpstreamIntake(
             registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls, logger: logger)

@@ -17,7 +17,8 @@ actor SiteReconciler {
     }
 
     private let calls: LocalOrchestratorCalls
-    private let connections: NodeConnections
+    private let connections: ChildConnections
+    private let policy: MargoCallPolicy
     private let concurrency: Int
     private let maximumDelay: Duration
     private let logger: Logger
@@ -26,11 +27,13 @@ actor SiteReconciler {
     private var inFlight: [String: String] = [:]
 
     init(
-        calls: LocalOrchestratorCalls, connections: NodeConnections, concurrency: Int, maximumDelay: Duration,
+        calls: LocalOrchestratorCalls, connections: ChildConnections, policy: MargoCallPolicy, concurrency: Int,
+        maximumDelay: Duration,
         logger: Logger
     ) {
         self.calls = calls
         self.connections = connections
+        self.policy = policy
         self.concurrency = max(1, concurrency)
         self.maximumDelay = maximumDelay
         self.logger = logger
@@ -111,7 +114,7 @@ actor SiteReconciler {
             return nil
         }
         do {
-            let client = try await connections.client(for: action.node, at: endpoint)
+            let client = EdgeClient(try await connections.client(for: action.node, at: endpoint), policy: policy)
             switch action {
             case .apply(let node, let state):
                 let result = try await client.applyDeploy(state)

@@ -1,0 +1,34 @@
+internal import EOSModel
+internal import EOSSite
+
+/// What the central answers its children with: each site's and each directly attached node's desired state, from
+/// the deployment controller's last ``FleetPlan``, and the statuses they report, into the registry.
+final class CentralCalls: ChildDesiredStates, ChildStatusSink {
+    private let controller: DeploymentController
+    private let registry: any FleetRegistry
+    private let wake: @Sendable () -> Void
+
+    init(controller: DeploymentController, registry: any FleetRegistry, wake: @escaping @Sendable () -> Void) {
+        self.controller = controller
+        self.registry = registry
+        self.wake = wake
+    }
+
+    func desiredGenerations(for child: RegisteredChild) async throws -> [String: Int64] {
+        await states(for: child).mapValues(\.generation)
+    }
+
+    func sync(applied: [String: Int64], for child: RegisteredChild) async throws -> SyncResponse {
+        SyncResponse(desired: Array(await states(for: child).values), applied: applied)
+    }
+
+    func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws {
+        try await registry.recordStatuses(statuses)
+        wake()
+    }
+
+    private func states(for child: RegisteredChild) async -> [String: FleetDesiredState] {
+        let plan = await controller.plan
+        return (child.kind == .site ? plan.sites[child.id] : plan.directNodes[child.id]) ?? [:]
+    }
+}

@@ -1,0 +1,170 @@
+internal import EOSMargo
+internal import EOSModel
+internal import EOSSite
+internal import Foundation
+internal import GRPCCore
+internal import Logging
+
+/// Carries every deployment's rollout forward: on each pass it reads the registry, asks the ``RolloutPlanner``
+/// where each rollout goes next, records the decision, rolls back when the planner says so, works out the
+/// ``FleetPlan`` and pushes to each site what it lacks (`DeployFleet`, `RemoveFleet`). Sites that cannot be reached
+/// are retried on the next pass and catch up by themselves when they return (`Register`, `Sync`).
+///
+/// Everything it decides is in the registry before it acts on it, so a central that restarts continues every
+/// rollout where it was.
+actor DeploymentController {
+    private let registry: any FleetRegistry
+    private let children: ChildRegistry
+    private let connections: ChildConnections
+    private let policy: MargoCallPolicy
+    private let logger: Logger
+    /// The last plan worked out; what children's `Register` and `Sync` are answered from.
+    private(set) var plan = FleetPlan()
+    /// What each site acknowledged, by site and deployment, since it last registered.
+    private var acknowledged: [String: [String: FleetDesiredState]] = [:]
+
+    init(
+        registry: any FleetRegistry, children: ChildRegistry, connections: ChildConnections, policy: MargoCallPolicy,
+        logger: Logger
+    ) {
+        self.registry = registry
+        self.children = children
+        self.connections = connections
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Runs passes until cancelled: whenever `wake` is signalled and every `interval` otherwise.
+    func run(wake: ReconcileSignal, interval: Duration, clock: any Clock<Duration>) async {
+        while !Task.isCancelled {
+            do {
+                try await pass()
+            } catch {
+                logger.error("the deployment controller could not finish a pass", metadata: ["error": "\(error)"])
+            }
+            await wake.wait(upTo: interval, clock: clock)
+        }
+    }
+
+    /// Forgets what `site` acknowledged: it registered again and may hold anything.
+    func siteRegistered(_ site: String) {
+        acknowledged[site] = nil
+    }
+
+    /// One pass over every deployment.
+    func pass() async throws {
+        let now = Timestamp.now
+        let fleet = try await FleetSnapshot.read(registry, children: children, at: now)
+        var plan = FleetPlan()
+        for record in fleet.deployments where !record.removed {
+            let targets = fleet.targets(of: record.spec.target)
+            var state = try await rollout(of: record, now: now)
+            let statuses = Dictionary(
+                try await registry.statuses(of: record.name).map { ($0.nodeID, $0) }
+            ) { $1 }
+            let decision = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
+                .advance(state, now: now)
+            if decision.state != state {
+                let moved = decision.state.phase != state.phase || decision.state.step != state.step
+                try await registry.putRollout(
+                    decision.state,
+                    audit: moved
+                        ? AuditEntry(
+                            at: now, actor: "eos", action: .progress, deployment: record.name,
+                            generation: record.generation,
+                            detail: "\(decision.state.phase.rawValue), wave \(decision.state.step + 1)") : nil)
+                state = decision.state
+            }
+            if decision.rollback, let previous = state.previousGeneration {
+                try await rollBack(record, to: previous, by: "eos", reason: "the rollout failed", at: now)
+                continue
+            }
+            var previous: DeploymentRecord?
+            if let generation = state.previousGeneration {
+                previous = try await registry.deployment(named: record.name, generation: generation)
+            }
+            plan.add(record, targets: targets, rollout: state, previous: previous)
+        }
+        self.plan = plan
+        await push(plan, fleet: fleet)
+    }
+
+    /// Records `record`'s generation rolled back: the spec of `generation` becomes the next generation, released
+    /// to every node at once.
+    func rollBack(
+        _ record: DeploymentRecord, to generation: Int64, by actor: String, reason: String, at now: Timestamp
+    ) async throws {
+        guard let target = try await registry.deployment(named: record.name, generation: generation) else {
+            throw FleetRegistryError(.notFound, "\(record.name) has no generation \(generation) to roll back to")
+        }
+        let restored = try await registry.putDeployment(
+            name: record.name, spec: target.spec, labels: target.labels, by: actor, at: now)
+        try await registry.putRollout(
+            RolloutState(
+                deployment: record.name, generation: restored.generation, rollbackOf: record.generation,
+                updatedAt: now),
+            audit: AuditEntry(
+                at: now, actor: actor, action: .rollback, deployment: record.name, generation: restored.generation,
+                detail: "\(reason): generation \(restored.generation) restores the spec of generation \(generation)"))
+        logger.warning(
+            "rolled back",
+            metadata: ["deployment": "\(record.name)", "from": "\(record.generation)", "to": "\(generation)"])
+    }
+
+    /// The rollout of `record`'s generation, starting one when there is none yet.
+    private func rollout(of record: DeploymentRecord, now: Timestamp) async throws -> RolloutState {
+        if let state = try await registry.rollout(of: record.name), state.generation == record.generation {
+            return state
+        }
+        let before = try await registry.deployment(named: record.name, generation: record.generation - 1)
+        let state = RolloutState(
+            deployment: record.name, generation: record.generation,
+            previousGeneration: before.flatMap { $0.removed ? nil : $0.generation }, updatedAt: now)
+        try await registry.putRollout(state, audit: nil)
+        return state
+    }
+
+    // MARK: Pushing to sites
+
+    private func push(_ plan: FleetPlan, fleet: FleetSnapshot) async {
+        await withTaskGroup(of: Void.self) { group in
+            for site in fleet.sites where site.liveness.liveness != .offline {
+                guard let text = site.child.endpoint, let endpoint = try? MargoEndpoint(parsing: text) else { continue }
+                let wanted = plan.sites[site.child.id, default: [:]]
+                let held = site.child.appliedGenerations
+                let known = acknowledged[site.child.id, default: [:]]
+                let deploys = wanted.values.filter { known[$0.deployment] != $0 }.sorted {
+                    $0.deployment < $1.deployment
+                }
+                let removals = fleet.deployments.filter { record in
+                    record.removed && (held[record.name].map { $0 < record.generation } ?? false)
+                }.map { FleetRemoval(deployment: $0.name, generation: $0.generation) }
+                guard !deploys.isEmpty || !removals.isEmpty else { continue }
+                group.addTask {
+                    await self.push(deploys, removals, to: site.child.id, at: endpoint)
+                }
+            }
+        }
+    }
+
+    private func push(
+        _ deploys: [FleetDesiredState], _ removals: [FleetRemoval], to site: String, at endpoint: MargoEndpoint
+    ) async {
+        do {
+            let client = MargoClient(try await connections.client(for: site, at: endpoint), policy: policy)
+            for state in deploys {
+                let result = try await client.deployFleet(state)
+                acknowledged[site, default: [:]][state.deployment] = state
+                _ = try? children.updateAppliedGeneration(
+                    max(result.generation, state.generation), of: state.deployment, kind: .site, id: site)
+            }
+            for removal in removals {
+                _ = try await client.removeFleet(removal)
+                acknowledged[site, default: [:]][removal.deployment] = nil
+                _ = try? children.updateAppliedGeneration(nil, of: removal.deployment, kind: .site, id: site)
+            }
+        } catch {
+            logger.warning("a site did not take its change", metadata: ["site": "\(site)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import EOSKit
+import EOSTesting
+import Foundation
+import Logging
+import Testing
+
+/// A trust domain with one central, two sites and three nodes at each on simulated runtimes, all over loopback
+/// mutual TLS, each with its own stores under one temporary folder.
+struct CentralTestFleet {
+    static let domain = "fleet.example.com"
+    static let sites = ["site-a", "site-b"]
+    static func nodes(of site: String) -> [String] { (1...3).map { "\(site)-node-\($0)" } }
+    static var allNodes: [String] { sites.flatMap(nodes(of:)) }
+    /// Deadlines about hung calls, not slow machines: the whole suite shares two cores.
+    static let policy = MargoCallPolicy(timeout: .seconds(30))
+
+    let authority: CertificateAuthority
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-\(UUID().uuidString)")
+    /// Each node's runtime, by node id.
+    let runtimes = Dictionary(uniqueKeysWithValues: CentralTestFleet.allNodes.map { ($0, SimulatedRuntime()) })
+
+    init() throws {
+        authority = try CertificateAuthority.create(trustDomain: Self.domain)
+    }
+
+    func tls(_ identity: SPIFFEIdentity) async throws -> TLSMaterial {
+        try await TLSMaterial(authority.issue(identity: identity))
+    }
+
+    /// Runs the central, the sites and their nodes until `body` returns.
+    func run<T: Sendable>(_ body: (CentralOrchestrator) async throws -> T) async throws -> T {
+        let central = try CentralOrchestrator(
+            configuration: CentralOrchestratorConfiguration(
+                dataDirectory: root.appendingPathComponent("central"),
+                listen: MargoEndpoint(host: "127.0.0.1", port: 0), heartbeatInterval: .milliseconds(300),
+                reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy),
+            tls: try await tls(try SPIFFEIdentity.central(in: Self.domain)), logger: Logger(label: "test.central"))
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await central.run() }
+            let centralEndpoint = try #require(await central.listeningEndpoint)
+            for site in Self.sites {
+                let lo = try LocalOrchestrator(
+                    configuration: LocalOrchestratorConfiguration(
+                        siteID: site, labels: ["site": site], dataDirectory: root.appendingPathComponent(site),
+                        listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: centralEndpoint,
+                        heartbeatInterval: .milliseconds(300), reconcileInterval: .seconds(1),
+                        maximumRetryDelay: .seconds(1), maximumReconnectDelay: .seconds(1), callPolicy: Self.policy),
+                    tls: try await tls(try SPIFFEIdentity.site(site, in: Self.domain)),
+                    logger: Logger(label: "test.\(site)"))
+                group.addTask { try await lo.run() }
+                let siteEndpoint = try #require(await lo.listeningEndpoint)
+                for node in Self.nodes(of: site) {
+                    let edge = try EdgeNode(
+                        configuration: EdgeNodeConfiguration(
+                            nodeID: node, labels: ["line": node.hasSuffix("3") ? "2" : "1"],
+                            dataDirectory: root.appendingPathComponent(node),
+                            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: siteEndpoint,
+                            reconcileInterval: .seconds(1),
+                            restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
+                            maximumReconnectDelay: .seconds(1), callPolicy: Self.policy),
+                        tls: try await tls(try SPIFFEIdentity.node(node, in: Self.domain)), runtime: runtimes[node]!,
+                        logger: Logger(label: "test.\(node)"))
+                    group.addTask { try await edge.run() }
+                }
+            }
+            let result = try await body(central)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// Polls `condition` until it holds, for at most `seconds`: a bound for a loaded machine, not a timing claim.
+    static func eventually(
+        _ what: String, within seconds: Double = 90, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting: \(what)")
+    }
+}
