@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
     ],
     targets: [
         .target(
@@ -126,6 +127,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Sources/EOSKit/Central",
             swiftSettings: strictSettings
@@ -176,7 +178,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSCentralTests",
-            dependencies: ["EOSCentral", "EOSModel", "EOSKit", "EOSTesting", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EOSCentral", "EOSModel", "EOSKit", "EOSTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/EOSCentralTests",
             swiftSettings: strictSettings
         ),

@@ -197,7 +197,7 @@ public final class CentralOrchestrator: Service {
         do {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await server.serve() }
+                    group.addTask { try await server.serveGracefully() }
                     group.addTask { [logger] in
                         if let endpoint = await self.listeningEndpoint {
                             logger.info("serving Upstream", metadata: ["listening": "\(endpoint)"])

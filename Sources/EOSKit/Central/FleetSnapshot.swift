@@ -35,20 +35,8 @@ struct FleetSnapshot {
                     child: child, record: try await registry.site(id: child.id),
                     liveness: children.liveness(of: child, at: now)))
         }
-        let siteLiveness = Dictionary(uniqueKeysWithValues: snapshot.sites.map { ($0.child.id, $0.liveness) })
-        let direct = Dictionary(
-            uniqueKeysWithValues: children.children(of: .node).map { ($0.id, children.liveness(of: $0, at: now)) })
         for index in snapshot.nodes.indices {
-            let node = snapshot.nodes[index]
-            if let site = node.siteID {
-                let heard = siteLiveness[site]
-                if heard?.liveness != .ready {
-                    snapshot.nodes[index].liveness = LivenessStatus(
-                        liveness: .unknown, since: heard?.since ?? heard?.lastSeen, lastSeen: node.liveness.lastSeen)
-                }
-            } else if let own = direct[node.id] {
-                snapshot.nodes[index].liveness = own
-            }
+            snapshot.nodes[index].liveness = children.liveness(of: snapshot.nodes[index], at: now)
         }
         return snapshot
     }

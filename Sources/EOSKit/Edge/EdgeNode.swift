@@ -101,7 +101,7 @@ public final class EdgeNode: Service {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { try await self.runtime.run() }
-                    group.addTask { try await server.serve() }
+                    group.addTask { try await server.serveGracefully() }
                     group.addTask { [logger] in
                         // With port 0 the address is known only now; operators and scripts read it from here.
                         if let endpoint = await self.listeningEndpoint {

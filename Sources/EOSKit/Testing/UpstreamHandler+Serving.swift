@@ -20,7 +20,7 @@ extension UpstreamHandler {
             services: [UpstreamService(handler: self)],
             interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity))])
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await server.serve() }
+            group.addTask { try await server.serveGracefully() }
             guard let endpoint = await server.listeningEndpoint else {
                 throw TestServerError(description: "the Upstream server did not start on 127.0.0.1:\(port)")
             }

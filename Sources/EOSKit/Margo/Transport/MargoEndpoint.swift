@@ -18,7 +18,9 @@ public struct MargoEndpoint: Sendable, Hashable, CustomStringConvertible {
         let portText: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
-                throw MargoError(code: .invalidMessage, message: "\"\(text)\" is not HOST:PORT: an IPv6 address is written [ADDRESS]:PORT")
+                throw MargoError(
+                    code: .invalidMessage,
+                    message: "\"\(text)\" is not HOST:PORT: an IPv6 address is written [ADDRESS]:PORT")
             }
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]

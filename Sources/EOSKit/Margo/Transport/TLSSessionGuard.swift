@@ -63,7 +63,8 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
             return "the TLS session is gone"
         }
         guard tls.tlsVersion == .tlsv13 else {
-            return "the peer negotiated \(tls.tlsVersion.map { "\($0)" } ?? "an unknown TLS version"); EOS requires TLS 1.3"
+            return
+                "the peer negotiated \(tls.tlsVersion.map { "\($0)" } ?? "an unknown TLS version"); EOS requires TLS 1.3"
         }
         guard expectedPeer != nil || onPeerIdentity != nil else { return nil }
         guard let presented = tls.peerCertificate else { return "the peer presented no certificate" }

@@ -1,0 +1,199 @@
+internal import EOSModel
+internal import Foundation
+public import Hummingbird
+internal import NIOCore
+
+/// The central's REST API (DESIGN §6) over a ``CentralOrchestrator``, on Hummingbird.
+///
+/// | method and path | does |
+/// |---|---|
+/// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}` |
+/// | `GET /status`, `GET /status/{name}` | rollout status: totals, per site, per node with `?detail=nodes` |
+/// | `GET /sites[/{id}]`, `GET /nodes[/{id}]` | the registry with liveness |
+/// | `GET /deployments[/{name}]`, `DELETE /deployments/{name}` | specs and generations; removal |
+/// | `POST /deployments/{name}/rollback`, `/pause`, `/resume` | rollout control |
+/// | `GET /healthz`, `GET /readyz` | probes |
+///
+/// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
+/// `application/problem+json`. With a token, every route but the probes needs `Authorization: Bearer TOKEN`.
+public struct CentralAPI: Sendable {
+    /// The largest request body taken: 1 MiB.
+    public static let maximumBodySize = 1 << 20
+    /// The most items a list answers at once.
+    public static let maximumPageSize = 500
+
+    private let central: CentralOrchestrator
+    private let token: String?
+
+    /// An API over `central`; with `token`, requests must carry it.
+    public init(central: CentralOrchestrator, token: String?) {
+        self.central = central
+        self.token = token
+    }
+
+    /// The routes, behind the problem and token middleware.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
+        let central = self.central
+
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            _ = try await central.registry.deployments(after: nil, limit: 1, includeRemoved: false)
+            guard await central.listeningEndpoint != nil else {
+                return ProblemDetails(.serviceUnavailable, "the central's gRPC server is not listening yet").response()
+            }
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+        }
+
+        router.post("/deploy/fleet") { request, context -> Response in
+            let body = try await Self.body(of: request)
+            let deployment = try Self.fleetDeployment(from: body)
+            let record = try await central.deploy(deployment, by: Self.actor(request))
+            return try Self.json(DeployAccepted(name: record.name, generation: record.generation), status: .accepted)
+        }
+
+        router.get("/status") { request, _ -> Response in
+            let (after, limit) = try Self.paging(request)
+            return try Self.json(try await central.statuses(after: after, limit: limit))
+        }
+        router.get("/status/:name") { request, context -> Response in
+            let name = try context.parameters.require("name")
+            let detail = request.uri.queryParameters.get("detail") == "nodes"
+            guard let summary = try await central.status(of: name, detail: detail) else {
+                throw ProblemDetails(.notFound, "no deployment named \(name)")
+            }
+            return try Self.json(summary)
+        }
+
+        router.get("/sites") { request, _ -> Response in
+            let (after, limit) = try Self.paging(request)
+            return try Self.json(try await central.sites(after: after, limit: limit))
+        }
+        router.get("/sites/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let site = try await central.site(id: id) else { throw ProblemDetails(.notFound, "no site \(id)") }
+            return try Self.json(site)
+        }
+        router.get("/nodes") { request, _ -> Response in
+            let (after, limit) = try Self.paging(request)
+            let site = request.uri.queryParameters.get("site")
+            return try Self.json(try await central.nodes(after: after, limit: limit, site: site))
+        }
+        router.get("/nodes/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let node = try await central.node(id: id) else { throw ProblemDetails(.notFound, "no node \(id)") }
+            return try Self.json(node)
+        }
+
+        router.get("/deployments") { request, _ -> Response in
+            let (after, limit) = try Self.paging(request)
+            return try Self.json(
+                try await central.registry.deployments(after: after, limit: limit, includeRemoved: false))
+        }
+        router.get("/deployments/:name") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            guard let record = try await central.registry.deployment(named: name) else {
+                throw ProblemDetails(.notFound, "no deployment named \(name)")
+            }
+            return try Self.json(record)
+        }
+        router.delete("/deployments/:name") { request, context -> Response in
+            let name = try context.parameters.require("name")
+            let record = try await central.remove(name, by: Self.actor(request))
+            return try Self.json(DeployAccepted(name: name, generation: record.generation), status: .accepted)
+        }
+        router.post("/deployments/:name/:action") { request, context -> Response in
+            let name = try context.parameters.require("name")
+            let actor = Self.actor(request)
+            switch try context.parameters.require("action") {
+            case "rollback": try await central.rollback(name, by: actor)
+            case "pause": try await central.pause(name, by: actor)
+            case "resume": try await central.resume(name, by: actor)
+            case let other:
+                throw ProblemDetails(.notFound, "no action \(other): use rollback, pause or resume")
+            }
+            let record = try await central.registry.deployment(named: name)
+            return try Self.json(DeployAccepted(name: name, generation: record?.generation ?? 0), status: .accepted)
+        }
+        return router
+    }
+
+    /// The API served at `host:port`; `onListening` gets the port actually bound (useful with port 0).
+    public func application(
+        host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "eos-central"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
+    }
+
+    // MARK: Reading requests
+
+    private static func body(of request: Request) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: maximumBodySize)
+        } catch {
+            throw ProblemDetails(.contentTooLarge, "the body is larger than \(maximumBodySize) bytes")
+        }
+    }
+
+    /// The one FleetDeployment in a YAML or JSON body, or a 400/422 naming every problem at its line.
+    static func fleetDeployment(from body: ByteBuffer) throws -> FleetDeployment {
+        let documents = DocumentLoader.load(Data(buffer: body))
+        guard let document = documents.first, !(documents.count == 1 && body.readableBytes == 0) else {
+            throw ProblemDetails(.badRequest, "the body holds no document: post one FleetDeployment in YAML or JSON")
+        }
+        guard documents.count == 1 else {
+            throw ProblemDetails(
+                .badRequest, "the body holds \(documents.count) documents: post one FleetDeployment at a time")
+        }
+        switch document.result {
+        case .success(.fleetDeployment(let deployment)):
+            return deployment
+        case .success(let other):
+            throw ProblemDetails(
+                .unprocessableContent, "the document is a \(other.kind), not a FleetDeployment")
+        case .failure(let error):
+            throw ProblemDetails(
+                error.code == .syntax ? .badRequest : .unprocessableContent,
+                "the FleetDeployment is not valid: "
+                    + error.problems.prefix(3).map(\.description).joined(separator: "; "),
+                problems: error.problems)
+        }
+    }
+
+    private static func paging(_ request: Request) throws -> (after: String?, limit: Int) {
+        let parameters = request.uri.queryParameters
+        var limit = 100
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...maximumPageSize).contains(value) else {
+                throw ProblemDetails(.badRequest, "limit: \"\(text)\" is not a number from 1 to \(maximumPageSize)")
+            }
+            limit = value
+        }
+        return (parameters.get("after"), limit)
+    }
+
+    /// Who the audit log names for a request. Until users sign in, every change is made by `admin`, the holder of
+    /// the static token.
+    private static func actor(_ request: Request) -> String { "admin" }
+
+    // MARK: Writing responses
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

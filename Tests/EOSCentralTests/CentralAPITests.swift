@@ -1,0 +1,130 @@
+import EOSKit
+import EOSTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Central REST API end to end", .timeLimit(.minutes(5)))
+struct CentralAPITests {
+    static let token = "dev-token-for-tests"
+    static let hello = """
+        apiVersion: eos/v1
+        kind: FleetDeployment
+        metadata:
+          name: hello
+        spec:
+          target:
+            nodes: {matchLabels: {line: "1"}}
+          workloads:
+            - name: greeter
+              process:
+                command: ["/bin/sleep", "3600"]
+          rollout: {strategy: AllAtOnce}
+        """
+
+    static func headers(token: String? = Self.token, yaml: Bool = false) -> HTTPFields {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if yaml { headers[.contentType] = "application/yaml" }
+        return headers
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+        try JSONDecoder().decode(type, from: Data(buffer: response.body))
+    }
+
+    @Test("deploy YAML over REST, watch it converge, read the registry, remove it; errors are problem+json")
+    func restRoundTrip() async throws {
+        let fleet = try CentralTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        try await fleet.run { central in
+            try await CentralTestFleet.eventually("the central knows six ready nodes") {
+                try await central.nodes(after: nil, limit: 100).items.filter { $0.liveness.liveness == .ready }
+                    .count == 6
+            }
+            let app = CentralAPI(central: central, token: Self.token).application(host: "127.0.0.1", port: 0)
+            try await app.test(.live) { client in
+                // No token: 401 with a challenge.
+                try await client.execute(uri: "/status", method: .get, headers: Self.headers(token: nil)) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer realm=\"eos\"")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                // A misspelt field: 422, the problem at its line.
+                let broken = Self.hello.replacingOccurrences(of: "command:", with: "comand:")
+                try await client.execute(
+                    uri: "/deploy/fleet", method: .post, headers: Self.headers(yaml: true),
+                    body: ByteBuffer(string: broken)
+                ) { response in
+                    #expect(response.status == .unprocessableContent)
+                    let problem = try Self.decode(ProblemDetails.self, response)
+                    #expect(problem.detail.contains("comand"))
+                    #expect(problem.problems?.contains { $0.location?.line == 11 } == true, "\(problem)")
+                }
+                try await client.execute(
+                    uri: "/deploy/fleet", method: .post, headers: Self.headers(yaml: true),
+                    body: ByteBuffer(string: Self.hello)
+                ) { response in
+                    #expect(response.status == .accepted)
+                    let accepted = try Self.decode(DeployAccepted.self, response)
+                    #expect(accepted == DeployAccepted(name: "hello", generation: 1))
+                }
+                // Four nodes have line 1 (nodes 1 and 2 of each site).
+                try await CentralTestFleet.eventually("hello installed on four nodes") {
+                    try await client.execute(uri: "/status/hello", method: .get, headers: Self.headers()) { response in
+                        let status = try Self.decode(DeploymentStatusSummary.self, response)
+                        return status.phase == .complete && status.nodes.installed == 4 && status.nodes.targeted == 4
+                    }
+                }
+                try await client.execute(
+                    uri: "/status/hello?detail=nodes", method: .get, headers: Self.headers()
+                ) { response in
+                    let status = try Self.decode(DeploymentStatusSummary.self, response)
+                    #expect(status.nodeStatuses?.count == 4)
+                    #expect(status.sites.map(\.installed) == [2, 2])
+                    let direct = try await central.status(of: "hello")
+                    #expect(direct?.nodes == status.nodes)
+                }
+                try await client.execute(uri: "/sites", method: .get, headers: Self.headers()) { response in
+                    let sites = try Self.decode(Page<SiteSummary>.self, response)
+                    #expect(sites.items.map(\.id) == ["site-a", "site-b"])
+                    #expect(sites.items.allSatisfy { $0.nodes == 3 && $0.liveness.liveness == .ready })
+                }
+                try await client.execute(uri: "/nodes?limit=4", method: .get, headers: Self.headers()) { response in
+                    let nodes = try Self.decode(Page<NodeRecord>.self, response)
+                    #expect(nodes.items.count == 4)
+                    #expect(nodes.next == nodes.items.last?.id)
+                }
+                try await client.execute(uri: "/nodes?limit=0", method: .get, headers: Self.headers()) { response in
+                    #expect(response.status == .badRequest)
+                    let problem = try Self.decode(ProblemDetails.self, response)
+                    #expect(problem.detail.hasPrefix("limit:"))
+                }
+                try await client.execute(uri: "/status/nothing", method: .get, headers: Self.headers()) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                try await client.execute(uri: "/deployments/hello", method: .get, headers: Self.headers()) { response in
+                    let record = try Self.decode(DeploymentRecord.self, response)
+                    #expect(record.generation == 1 && record.createdBy == "admin")
+                }
+                try await client.execute(uri: "/deployments/hello", method: .delete, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .accepted)
+                    let accepted = try Self.decode(DeployAccepted.self, response)
+                    #expect(accepted.generation == 2)
+                }
+                try await CentralTestFleet.eventually("hello removed from every node") {
+                    var running = 0
+                    for runtime in fleet.runtimes.values { running += try await runtime.list().count }
+                    return running == 0
+                }
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
+            }
+        }
+    }
+}
