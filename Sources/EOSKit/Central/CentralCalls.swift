@@ -15,11 +15,11 @@ final class CentralCalls: ChildDesiredStates, ChildStatusSink {
     }
 
     func desiredGenerations(for child: RegisteredChild) async throws -> [String: Int64] {
-        await states(for: child).mapValues(\.generation)
+        try await states(for: child).mapValues(\.generation)
     }
 
     func sync(applied: [String: Int64], for child: RegisteredChild) async throws -> SyncResponse {
-        SyncResponse(desired: Array(await states(for: child).values), applied: applied)
+        SyncResponse(desired: Array(try await states(for: child).values), applied: applied)
     }
 
     func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws {
@@ -27,8 +27,8 @@ final class CentralCalls: ChildDesiredStates, ChildStatusSink {
         wake()
     }
 
-    private func states(for child: RegisteredChild) async -> [String: FleetDesiredState] {
-        let plan = await controller.plan
+    private func states(for child: RegisteredChild) async throws -> [String: FleetDesiredState] {
+        let plan = try await controller.currentPlan()
         return (child.kind == .site ? plan.sites[child.id] : plan.directNodes[child.id]) ?? [:]
     }
 }

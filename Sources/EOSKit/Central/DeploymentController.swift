@@ -19,7 +19,9 @@ actor DeploymentController {
     private let policy: MargoCallPolicy
     private let logger: Logger
     /// The last plan worked out; what children's `Register` and `Sync` are answered from.
-    private(set) var plan = FleetPlan()
+    private var plan = FleetPlan()
+    /// Whether a pass has worked out ``plan`` since the central started.
+    private var planned = false
     /// What each site acknowledged, by site and deployment, since it last registered.
     private var acknowledged: [String: [String: FleetDesiredState]] = [:]
 
@@ -46,6 +48,13 @@ actor DeploymentController {
         }
     }
 
+    /// What each child should hold. Before the first pass since the central started, a pass is made first: an empty
+    /// plan would tell a site that reconnects after a restart of the central to remove everything.
+    func currentPlan() async throws -> FleetPlan {
+        if !planned { try await pass() }
+        return plan
+    }
+
     /// Forgets what `site` acknowledged: it registered again and may hold anything.
     func siteRegistered(_ site: String) {
         acknowledged[site] = nil
@@ -56,28 +65,32 @@ actor DeploymentController {
         let now = Timestamp.now
         let fleet = try await FleetSnapshot.read(registry, children: children, at: now)
         var plan = FleetPlan()
-        for record in fleet.deployments where !record.removed {
+        for latest in fleet.deployments where !latest.removed {
+            var record = latest
             let targets = fleet.targets(of: record.spec.target)
             var state = try await rollout(of: record, now: now)
-            let statuses = Dictionary(
-                try await registry.statuses(of: record.name).map { ($0.nodeID, $0) }
-            ) { $1 }
-            let decision = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
-                .advance(state, now: now)
-            if decision.state != state {
-                let moved = decision.state.phase != state.phase || decision.state.step != state.step
-                try await registry.putRollout(
-                    decision.state,
-                    audit: moved
-                        ? AuditEntry(
-                            at: now, actor: "eos", action: .progress, deployment: record.name,
-                            generation: record.generation,
-                            detail: "\(decision.state.phase.rawValue), wave \(decision.state.step + 1)") : nil)
-                state = decision.state
-            }
-            if decision.rollback, let previous = state.previousGeneration {
-                try await rollBack(record, to: previous, by: "eos", reason: "the rollout failed", at: now)
-                continue
+            while true {
+                let statuses = Dictionary(
+                    try await registry.statuses(of: record.name).map { ($0.nodeID, $0) }
+                ) { $1 }
+                let decision = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
+                    .advance(state, now: now)
+                if decision.state != state {
+                    let moved = decision.state.phase != state.phase || decision.state.step != state.step
+                    try await registry.putRollout(
+                        decision.state,
+                        audit: moved
+                            ? AuditEntry(
+                                at: now, actor: "eos", action: .progress, deployment: record.name,
+                                generation: record.generation,
+                                detail: "\(decision.state.phase.rawValue), wave \(decision.state.step + 1)") : nil)
+                    state = decision.state
+                }
+                guard decision.rollback, let previous = state.previousGeneration else { break }
+                // The restored generation is planned in this same pass, so no child is ever told the deployment
+                // is gone in between.
+                (record, state) = try await rollBack(
+                    record, to: previous, by: "eos", reason: "the rollout failed", at: now)
             }
             var previous: DeploymentRecord?
             if let generation = state.previousGeneration {
@@ -86,29 +99,32 @@ actor DeploymentController {
             plan.add(record, targets: targets, rollout: state, previous: previous)
         }
         self.plan = plan
+        planned = true
         await push(plan, fleet: fleet)
     }
 
     /// Records `record`'s generation rolled back: the spec of `generation` becomes the next generation, released
     /// to every node at once.
+    @discardableResult
     func rollBack(
         _ record: DeploymentRecord, to generation: Int64, by actor: String, reason: String, at now: Timestamp
-    ) async throws {
+    ) async throws -> (DeploymentRecord, RolloutState) {
         guard let target = try await registry.deployment(named: record.name, generation: generation) else {
             throw FleetRegistryError(.notFound, "\(record.name) has no generation \(generation) to roll back to")
         }
         let restored = try await registry.putDeployment(
             name: record.name, spec: target.spec, labels: target.labels, by: actor, at: now)
+        let state = RolloutState(
+            deployment: record.name, generation: restored.generation, rollbackOf: record.generation, updatedAt: now)
         try await registry.putRollout(
-            RolloutState(
-                deployment: record.name, generation: restored.generation, rollbackOf: record.generation,
-                updatedAt: now),
+            state,
             audit: AuditEntry(
                 at: now, actor: actor, action: .rollback, deployment: record.name, generation: restored.generation,
                 detail: "\(reason): generation \(restored.generation) restores the spec of generation \(generation)"))
         logger.warning(
             "rolled back",
             metadata: ["deployment": "\(record.name)", "from": "\(record.generation)", "to": "\(generation)"])
+        return (restored, state)
     }
 
     /// The rollout of `record`'s generation, starting one when there is none yet.
