@@ -21,10 +21,10 @@ enum DaemonRunner {
         }
     }
 
-    /// Runs `service` until a signal shuts it down; a failure ends the daemon with status 1.
-    static func run(_ service: some Service, what: String, logger: Logger) async throws(DaemonFailure) {
+    /// Runs `services` until a signal shuts them down; a failure of any ends the daemon with status 1.
+    static func run(_ services: [any Service], what: String, logger: Logger) async throws(DaemonFailure) {
         let group = ServiceGroup(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         do {
             try await group.run()
         } catch {

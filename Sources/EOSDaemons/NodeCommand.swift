@@ -46,6 +46,6 @@ struct NodeCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
-        try await DaemonRunner.run(node, what: "node \(settings.tier.id)", logger: logger)
+        try await DaemonRunner.run([node], what: "node \(settings.tier.id)", logger: logger)
     }
 }

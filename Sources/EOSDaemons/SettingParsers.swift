@@ -32,6 +32,14 @@ enum SettingParsers {
     }
 
     /// A swift-log level.
+    static func boolean(_ text: String) throws(SettingError) -> Bool {
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw SettingError("\"\(text)\" is not true or false")
+        }
+    }
+
     static func logLevel(_ text: String) throws(SettingError) -> Logger.Level {
         guard let level = Logger.Level(rawValue: text) else {
             throw SettingError(

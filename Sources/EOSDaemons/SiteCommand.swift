@@ -49,6 +49,6 @@ struct SiteCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
-        try await DaemonRunner.run(site, what: "site \(settings.id)", logger: logger)
+        try await DaemonRunner.run([site], what: "site \(settings.id)", logger: logger)
     }
 }

@@ -9,6 +9,7 @@ struct TierSettings {
 
     /// All sources, for the tier's own settings.
     let sources: DaemonSettings
+    /// The tier's id; empty for the central, which has none.
     let id: String
     let dataDirectory: URL
     let tlsDirectory: URL
@@ -17,12 +18,23 @@ struct TierSettings {
     let labels: [String: String]
     let logLevel: Logger.Level
 
-    /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file.
-    init(_ options: TierOptions, keys: Set<String>, environment: [String: String]) throws(DaemonFailure) {
+    /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file. The central
+    /// (`identified: false`) takes no id.
+    init(
+        _ options: TierOptions, keys: Set<String>, environment: [String: String], identified: Bool = true
+    ) throws(DaemonFailure) {
         let sources = try DaemonSettings(
-            configFile: options.config, environment: environment, keys: Self.keys.union(keys))
+            configFile: options.config, environment: environment,
+            keys: Self.keys.union(keys).subtracting(identified ? [] : ["id"]))
         self.sources = sources
-        id = try sources.required("id", flag: options.id, SettingParsers.dnsLabel)
+        if identified {
+            id = try sources.required("id", flag: options.id, SettingParsers.dnsLabel)
+        } else {
+            guard options.id == nil else {
+                throw .configuration("--id: the central has no id; its certificate names it")
+            }
+            id = ""
+        }
         dataDirectory = try sources.required("data-dir", flag: options.dataDir, SettingParsers.directory)
         tlsDirectory = try sources.required("tls-dir", flag: options.tlsDir, SettingParsers.directory)
         listen = try sources.required("grpc-listen", flag: options.grpcListen, SettingParsers.endpoint)
