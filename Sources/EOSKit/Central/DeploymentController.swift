@@ -8,7 +8,7 @@ internal import Logging
 /// Carries every deployment's rollout forward: on each pass it reads the registry, asks the ``RolloutPlanner``
 /// where each rollout goes next, records the decision, rolls back when the planner says so, works out the
 /// ``FleetPlan`` and pushes to each site what it lacks (`DeployFleet`, `RemoveFleet`). Sites that cannot be reached
-/// are retried on the next pass and catch up by themselves when they return (`Register`, `Sync`).
+/// are not called; they catch up by themselves when they return (`Register`, `Sync`).
 ///
 /// Everything it decides is in the registry before it acts on it, so a central that restarts continues every
 /// rollout where it was.
@@ -144,7 +144,9 @@ actor DeploymentController {
 
     private func push(_ plan: FleetPlan, fleet: FleetSnapshot) async {
         await withTaskGroup(of: Void.self) { group in
-            for site in fleet.sites where site.liveness.liveness != .offline {
+            // Only sites heard from: a call to a silent one would hold the pass until its deadline, and a site that
+            // returns registers and syncs by itself.
+            for site in fleet.sites where site.liveness.liveness == .ready {
                 guard let text = site.child.endpoint, let endpoint = try? MargoEndpoint(parsing: text) else { continue }
                 let wanted = plan.sites[site.child.id, default: [:]]
                 let held = site.child.appliedGenerations
