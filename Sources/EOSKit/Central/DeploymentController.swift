@@ -7,7 +7,7 @@ internal import Logging
 
 /// Carries every deployment's rollout forward: on each pass it reads the registry, asks the ``RolloutPlanner``
 /// where each rollout goes next, records the decision, rolls back when the planner says so, works out the
-/// ``FleetPlan`` and pushes to each site what it lacks (`DeployFleet`, `RemoveFleet`). Sites that cannot be reached
+/// ``FleetPlan`` and pushes to each site what it lacks (`DeployFleet`, `RemoveFleet`). Sites it does not hear from
 /// are not called; they catch up by themselves when they return (`Register`, `Sync`).
 ///
 /// Everything it decides is in the registry before it acts on it, so a central that restarts continues every
