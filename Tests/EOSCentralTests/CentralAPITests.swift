@@ -40,7 +40,7 @@ struct CentralAPITests {
         let fleet = try CentralTestFleet()
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         try await fleet.run { central in
-            try await CentralTestFleet.eventually("the central knows six ready nodes") {
+            try await eventually("the central knows six ready nodes") {
                 try await central.nodes(after: nil, limit: 100).items.filter { $0.liveness.liveness == .ready }
                     .count == 6
             }
@@ -72,7 +72,7 @@ struct CentralAPITests {
                     #expect(accepted == DeployAccepted(name: "hello", generation: 1))
                 }
                 // Four nodes have line 1 (nodes 1 and 2 of each site).
-                try await CentralTestFleet.eventually("hello installed on four nodes") {
+                try await eventually("hello installed on four nodes") {
                     try await client.execute(uri: "/status/hello", method: .get, headers: Self.headers()) { response in
                         let status = try Self.decode(DeploymentStatusSummary.self, response)
                         return status.phase == .complete && status.nodes.installed == 4 && status.nodes.targeted == 4
@@ -116,7 +116,7 @@ struct CentralAPITests {
                     let accepted = try Self.decode(DeployAccepted.self, response)
                     #expect(accepted.generation == 2)
                 }
-                try await CentralTestFleet.eventually("hello removed from every node") {
+                try await eventually("hello removed from every node") {
                     var running = 0
                     for runtime in fleet.runtimes.values { running += try await runtime.list().count }
                     return running == 0

@@ -26,7 +26,7 @@ struct CentralOrchestratorTests {
             runtime.inject(SimulatedFault(.ensureImage, matching: "broken", message: "manifest unknown"))
         }
         try await fleet.run { central in
-            try await CentralTestFleet.eventually("the central knows six ready nodes at two sites") {
+            try await eventually("the central knows six ready nodes at two sites") {
                 let nodes = try await central.registry.nodes(after: nil, limit: 100, site: nil).items
                 return nodes.count == 6 && nodes.allSatisfy { $0.liveness.liveness == .ready }
             }
@@ -35,7 +35,7 @@ struct CentralOrchestratorTests {
 
             // Sample the rollout: no wave ever has more nodes installed than it released.
             var waves: [Int] = []
-            try await CentralTestFleet.eventually("generation 1 complete on six nodes") {
+            try await eventually("generation 1 complete on six nodes") {
                 let status = try #require(try await central.status(of: "vision"))
                 if waves.last != status.rollout.step { waves.append(status.rollout.step) }
                 let released = [1: 1, 2: 3, 3: 6][status.rollout.step] ?? 0
@@ -56,7 +56,7 @@ struct CentralOrchestratorTests {
             let second = try await central.deploy(Self.canary(image: "registry.example.com/vision:2-broken"), by: "bob")
             #expect(second.generation == 2)
             var mostOnTwo = 0
-            try await CentralTestFleet.eventually("rolled back: generation 3 installed on six nodes") {
+            try await eventually("rolled back: generation 3 installed on six nodes") {
                 let status = try #require(try await central.status(of: "vision", detail: true))
                 mostOnTwo = max(mostOnTwo, status.nodeStatuses?.filter { $0.observedGeneration == 2 }.count ?? 0)
                 return status.generation == 3 && status.phase == .rolledBack && status.nodes.installed == 6

@@ -80,10 +80,10 @@ struct EdgeNodeContainerdTests {
     static func waitUntilRunning(
         generation: Int64, _ sandbox: ContainerdSandbox, _ parent: RecordingUpstream
     ) async throws {
-        try await EdgeNodeTests.eventually("ctr tasks ls shows \(web) RUNNING") {
+        try await eventually("ctr tasks ls shows \(web) RUNNING") {
             sandbox.tasks[web]?.status == "RUNNING"
         }
-        try await EdgeNodeTests.eventually("generation \(generation) reported installed and running") {
+        try await eventually("generation \(generation) reported installed and running") {
             guard let status = parent.latest(of: "shop") else { return false }
             return status.observedGeneration == generation && status.state == .installed
                 && status.workloads.map(\.state) == [.running]
@@ -112,11 +112,11 @@ struct EdgeNodeContainerdTests {
 
             let killed = sandbox.ctr("tasks", "kill", "--signal", "SIGKILL", "--", Self.web)
             #expect(killed.status == 0, "\(killed.error)")
-            try await EdgeNodeTests.eventually("a new task runs") {
+            try await eventually("a new task runs") {
                 let task = sandbox.tasks[Self.web]
                 return task?.status == "RUNNING" && task?.pid != killedPID
             }
-            try await EdgeNodeTests.eventually("restart 1 reported, installed and running") {
+            try await eventually("restart 1 reported, installed and running") {
                 guard let status = parent.latest(of: "shop") else { return false }
                 return status.state == .installed && status.workloads.first?.state == .running
                     && status.workloads.first?.restarts == 1
@@ -159,10 +159,10 @@ struct EdgeNodeContainerdTests {
                     .removeDeploy(FleetRemoval(deployment: "shop", generation: 2))
             }
             #expect(removal.outcome == .accepted)
-            try await EdgeNodeTests.eventually("no container, task or snapshot left") {
+            try await eventually("no container, task or snapshot left") {
                 sandbox.containers.isEmpty && sandbox.tasks.isEmpty && !sandbox.snapshotKeys.contains(Self.web)
             }
-            try await EdgeNodeTests.eventually("removed reported") { parent.latest(of: "shop")?.state == .removed }
+            try await eventually("removed reported") { parent.latest(of: "shop")?.state == .removed }
         }
     }
 
@@ -171,7 +171,7 @@ struct EdgeNodeContainerdTests {
         let image = "local/does-not-exist:1"
         try await Self.withContainerdNode { sandbox, parent, endpoint, fleet in
             try await Self.apply(Self.shop(generation: 1, image: image), to: endpoint, fleet: fleet)
-            try await EdgeNodeTests.eventually("failed reported") { parent.latest(of: "shop")?.state == .failed }
+            try await eventually("failed reported") { parent.latest(of: "shop")?.state == .failed }
             let status = try #require(parent.latest(of: "shop"))
             let message = try #require(status.message)
             // EOS's words, then ctr's own.
@@ -193,7 +193,7 @@ struct EdgeNodeContainerdTests {
             try await EdgeNodeTests.withNode(configuration, fleet: fleet, runtime: runtime) { node, endpoint in
                 try await Self.apply(Self.shop(generation: 1), to: endpoint, fleet: fleet)
                 // `installing` is queued just before the install starts (the image import takes a second or more).
-                try await EdgeNodeTests.eventually("installing") {
+                try await eventually("installing") {
                     await node.status().deployments.first?.state == .installing
                 }
             }
@@ -204,7 +204,7 @@ struct EdgeNodeContainerdTests {
             // A new agent process: a new runtime over the same namespace and state folder.
             let restarted = ContainerdRuntime(configuration: sandbox.configuration)
             try await EdgeNodeTests.withNode(configuration, fleet: fleet, runtime: restarted) { node, _ in
-                try await EdgeNodeTests.eventually("installed after the restart") {
+                try await eventually("installed after the restart") {
                     await node.status().deployments.first?.state == .installed
                 }
             }

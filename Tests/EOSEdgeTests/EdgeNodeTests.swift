@@ -36,22 +36,11 @@ struct EdgeNodeTests {
         FleetDesiredState(
             deployment: "hello", generation: generation,
             spec: FleetDeploymentSpec(workloads: [
-                Workload(name: "greeter", kind: .process(ProcessSpec(command: ["/bin/sh", "-c", "sleep 1000"])),
-                         restartPolicy: restart),
+                Workload(
+                    name: "greeter", kind: .process(ProcessSpec(command: ["/bin/sh", "-c", "sleep 1000"])),
+                    restartPolicy: restart),
                 Workload(name: "cache", kind: .process(ProcessSpec(command: ["/bin/sleep", "1000"]))),
             ]))
-    }
-
-    /// Polls `condition` until it holds, for at most `seconds`: a bound for a loaded machine, not a timing claim.
-    static func eventually(
-        _ what: String, within seconds: Double = 90, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting: \(what)")
     }
 
     /// Serves a recording parent's `Upstream` as the site until `body` returns.
@@ -78,14 +67,17 @@ struct EdgeNodeTests {
         }
     }
 
-    static func apply(_ state: FleetDesiredState, to endpoint: MargoEndpoint, fleet: Fleet) async throws -> ApplyResult {
+    static func apply(_ state: FleetDesiredState, to endpoint: MargoEndpoint, fleet: Fleet) async throws -> ApplyResult
+    {
         let transport = try MargoTransport.client(connectingTo: endpoint, tls: fleet.siteTLS)
         return try await withGRPCClient(transport: transport) { client in
             try await EdgeClient(client, policy: Self.policy).applyDeploy(state)
         }
     }
 
-    static func configuration(directory: URL, upstream: MargoEndpoint?, parent: SPIFFEIdentity? = nil)
+    static func configuration(
+        directory: URL, upstream: MargoEndpoint?, parent: SPIFFEIdentity? = nil
+    )
         -> EdgeNodeConfiguration
     {
         EdgeNodeConfiguration(
@@ -107,35 +99,39 @@ struct EdgeNodeTests {
                 Self.configuration(directory: directory, upstream: upstream), fleet: fleet, runtime: runtime
             ) { node, endpoint in
                 // The node learns its parent from the upstream's certificate before it accepts applies from it.
-                try await Self.eventually("registration") { !parent.recorded.registrations.isEmpty }
+                try await eventually("registration") { !parent.recorded.registrations.isEmpty }
                 #expect(node.parentIdentity == fleet.site)
                 let registration = try #require(parent.recorded.registrations.first)
                 #expect(registration.labels == ["zone": "north"])
                 #expect(registration.capabilities?.runtimes == ["simulated"])
                 #expect((registration.capabilities?.cpus ?? 0) >= 1)
 
-                #expect(try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet).outcome == .accepted)
-                try await Self.eventually("installed reported") { parent.states(of: "hello").last == .installed }
+                #expect(
+                    try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet).outcome
+                        == .accepted)
+                try await eventually("installed reported") { parent.states(of: "hello").last == .installed }
                 #expect(parent.states(of: "hello").first == .installing)
                 #expect(try await runtime.list().map(\.id) == ["hello_cache", "hello_greeter"])
                 #expect(try await runtime.list().allSatisfy { $0.state == .running })
 
                 // An exit is restarted and reported with its restart count.
                 runtime.exit("hello_greeter", code: 9)
-                try await Self.eventually("restart reported") {
+                try await eventually("restart reported") {
                     parent.recorded.statuses.last?.workloads.first { $0.name == "greeter" }?.restarts == 1
                 }
                 let exitReport = parent.recorded.statuses.first {
                     $0.workloads.contains { $0.name == "greeter" && $0.state == .exited && $0.exitCode == 9 }
                 }
                 #expect(exitReport != nil)
-                try await Self.eventually("heartbeats") { parent.recorded.heartbeats >= 2 }
+                try await eventually("heartbeats") { parent.recorded.heartbeats >= 2 }
             }
         }
         #expect(parent.recorded.duplicates == 0)
     }
 
-    @Test("with the upstream down, a restarted node keeps its workloads; the parent later gets every change once, in order")
+    @Test(
+        "with the upstream down, a restarted node keeps its workloads; the parent later gets every change once, in order"
+    )
     func autonomy() async throws {
         let fleet = try await Fleet()
         let runtime = SimulatedRuntime()
@@ -148,12 +144,12 @@ struct EdgeNodeTests {
             try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
                 let result = try await Self.apply(Self.fleetDeployment(generation: 1), to: endpoint, fleet: fleet)
                 #expect(result.outcome == .accepted)
-                try await Self.eventually("running") { try await runtime.list().filter { $0.state == .running }.count == 2 }
+                try await eventually("running") { try await runtime.list().filter { $0.state == .running }.count == 2 }
             }
             // The node is down; a workload dies meanwhile.
             runtime.exit("hello_cache", code: 137)
             try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { node, _ in
-                try await Self.eventually("restarted without the upstream") {
+                try await eventually("restarted without the upstream") {
                     await node.status().deployments.first?.workloads.first { $0.name == "cache" }?.restarts == 1
                 }
             }
@@ -165,7 +161,7 @@ struct EdgeNodeTests {
             // The parent comes back; a third run of the node delivers the outbox.
             parent.setAvailable(true)
             try await Self.withNode(configuration, fleet: fleet, runtime: runtime) { _, _ in
-                try await Self.eventually("outbox delivered") {
+                try await eventually("outbox delivered") {
                     try store.pendingCount() == 0 && !parent.states(of: "hello").isEmpty
                 }
             }

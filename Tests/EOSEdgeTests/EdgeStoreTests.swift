@@ -18,7 +18,9 @@ struct EdgeStoreTests {
             ]))
     }
 
-    static func status(_ deployment: String, _ state: MargoDeploymentState, generation: Int64 = 1) -> NodeDeploymentStatus {
+    static func status(
+        _ deployment: String, _ state: MargoDeploymentState, generation: Int64 = 1
+    ) -> NodeDeploymentStatus {
         NodeDeploymentStatus(
             deployment: deployment, observedGeneration: generation, nodeID: "edge-01", state: state,
             observedAt: Timestamp(Date(timeIntervalSince1970: 1_800_000_000)), reportedBy: "node/edge-01")
@@ -69,8 +71,9 @@ struct EdgeStoreTests {
         #expect(try store.pendingCount() == 2)
         try store.enqueue([Self.status("b", .installed), Self.status("c", .installing)])
         let after = try store.pendingReports()
-        #expect(after.map { "\($0.statuses[0].deployment):\($0.statuses[0].state)" }
-            == ["b:installing", "b:installed", "c:installing"])
+        #expect(
+            after.map { "\($0.statuses[0].deployment):\($0.statuses[0].state)" }
+                == ["b:installing", "b:installed", "c:installing"])
         #expect(try store.droppedCount() == 1)
         try store.enqueue([Self.status("c", .removed)])
         #expect(try store.lastReported()["c"] == nil)

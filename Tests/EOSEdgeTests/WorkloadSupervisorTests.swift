@@ -19,7 +19,9 @@ struct WorkloadSupervisorTests {
         WorkloadInstance(deployment: "shop", generation: generation, workload: workload)
     }
 
-    static func running(_ instance: WorkloadInstance, since: Date = Date(timeIntervalSince1970: 1000))
+    static func running(
+        _ instance: WorkloadInstance, since: Date = Date(timeIntervalSince1970: 1000)
+    )
         -> WorkloadInspection
     {
         WorkloadInspection(
@@ -52,8 +54,9 @@ struct WorkloadSupervisorTests {
         var supervisor = WorkloadSupervisor()
         let old = Self.instance(Self.workload(), generation: 1)
         let new = Self.instance(Self.workload(), generation: 2)
-        #expect(supervisor.plan(desired: [new], observed: [Self.running(old)], now: .zero)
-            == [.replace(new, stopTimeout: .seconds(10))])
+        #expect(
+            supervisor.plan(desired: [new], observed: [Self.running(old)], now: .zero)
+                == [.replace(new, stopTimeout: .seconds(10))])
     }
 
     @Test("until the replace is done, the previous generation's running workload is not reported as the new one's")
@@ -91,7 +94,10 @@ struct WorkloadSupervisorTests {
         let second = Self.exited(web, code: 1, after: 20)
         #expect(supervisor.plan(desired: [web], observed: [second], now: .seconds(30)).isEmpty)
         #expect(supervisor.nextDue(after: .seconds(30)) == .seconds(32))
-        #expect(supervisor.plan(desired: [web], observed: [second], now: .seconds(32)) == [.start(id: web.id, isRestart: true)])
+        #expect(
+            supervisor.plan(desired: [web], observed: [second], now: .seconds(32)) == [
+                .start(id: web.id, isRestart: true)
+            ])
     }
 
     @Test("a workload that ran long enough starts its backoff over")
@@ -119,8 +125,9 @@ struct WorkloadSupervisorTests {
         #expect(supervisor.plan(desired: [job, once], observed: observed, now: .seconds(1)).isEmpty)
         let failed = [Self.exited(job, code: 3), Self.exited(once, code: 2)]
         _ = supervisor.plan(desired: [job, once], observed: failed, now: .seconds(2))
-        #expect(supervisor.plan(desired: [job, once], observed: failed, now: .seconds(3))
-            == [.start(id: job.id, isRestart: true)])
+        #expect(
+            supervisor.plan(desired: [job, once], observed: failed, now: .seconds(3))
+                == [.start(id: job.id, isRestart: true)])
 
         let status = supervisor.status(
             of: Self.desired([job.workload, once.workload]), nodeID: "edge-01", at: Date(), reportedBy: "node/edge-01")
@@ -193,8 +200,9 @@ struct WorkloadSupervisorTests {
     @Test("the backoff grows by the multiplier up to its ceiling")
     func backoff() {
         let backoff = RestartBackoff(initial: .seconds(1), maximum: .seconds(10), multiplier: 3)
-        #expect((0...5).map { backoff.delay(afterFailures: $0) }
-            == [.zero, .seconds(1), .seconds(3), .seconds(9), .seconds(10), .seconds(10)])
+        #expect(
+            (0...5).map { backoff.delay(afterFailures: $0) }
+                == [.zero, .seconds(1), .seconds(3), .seconds(9), .seconds(10), .seconds(10)])
         #expect(backoff.delay(afterFailures: 10_000) == .seconds(10))
     }
 }

@@ -66,10 +66,12 @@ struct EdgeNodeCallTests {
                     - name: greeter
                       process: {command: [/bin/sh, -c, "echo hi"]}
                 """)
-        return FleetDesiredState(deployment: "hello", generation: generation, spec: fleet.spec, wave: 1, nodeIDs: ["edge-01"])
+        return FleetDesiredState(
+            deployment: "hello", generation: generation, spec: fleet.spec, wave: 1, nodeIDs: ["edge-01"])
     }
 
-    @Test("over the in-process transport: apply is idempotent by generation, an older one is refused, status comes back")
+    @Test(
+        "over the in-process transport: apply is idempotent by generation, an older one is refused, status comes back")
     func inProcess() async throws {
         let site = try SPIFFEIdentity.site("store-0042", in: Self.domain)
         let node = try SPIFFEIdentity.node("edge-01", in: Self.domain)
@@ -91,7 +93,8 @@ struct EdgeNodeCallTests {
                 let status = try await edge.nodeStatus()
                 #expect(status.deployments.map(\.deployment) == ["hello"])
                 #expect(status.deployments.first?.observedGeneration == 2)
-                #expect(try await edge.removeDeploy(FleetRemoval(deployment: "hello", generation: 3)).outcome == .accepted)
+                #expect(
+                    try await edge.removeDeploy(FleetRemoval(deployment: "hello", generation: 3)).outcome == .accepted)
             }
         }
         #expect(handler.state.withLock { $0.callers }.allSatisfy { $0 == site })

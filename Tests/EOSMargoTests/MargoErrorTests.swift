@@ -34,7 +34,9 @@ struct MargoErrorTests {
 
     @Test(
         "a handler's EOS error is answered with the gRPC status that maps back to it",
-        arguments: [MargoError.Code.unavailable, .deadlineExceeded, .permissionDenied, .invalidMessage, .staleGeneration])
+        arguments: [
+            MargoError.Code.unavailable, .deadlineExceeded, .permissionDenied, .invalidMessage, .staleGeneration,
+        ])
     func roundTrip(code: MargoError.Code) {
         let status = MargoError(code: code, message: "no").rpcError
         #expect(MargoError(status, calling: "m").code == code)

@@ -94,7 +94,8 @@ struct TransportResilienceTests {
         // its backoff takes on a busy machine, within a generous deadline.
         var patient = MargoCallPolicy.patient
         patient.waitForReady = true
-        let second = try await EdgeClient(client, policy: patient).applyDeploy(EdgeNodeCallTests.desiredState(generation: 2))
+        let second = try await EdgeClient(client, policy: patient).applyDeploy(
+            EdgeNodeCallTests.desiredState(generation: 2))
         #expect(second.outcome == .accepted)
         #expect(second.generation == 2)
         // Once reconnected, the typed client works over it again.

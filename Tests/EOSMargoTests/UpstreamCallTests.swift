@@ -59,11 +59,14 @@ struct UpstreamCallTests {
     ) async throws {
         let central = try SPIFFEIdentity.central(in: domain)
         let transport = InProcessTransport()
-        let interceptor = PeerIdentityInterceptor(authorization: PeerAuthorization(server: central), source: .assumed(caller))
+        let interceptor = PeerIdentityInterceptor(
+            authorization: PeerAuthorization(server: central), source: .assumed(caller))
         try await withGRPCServer(
             transport: transport.server, services: [UpstreamService(handler: handler)], interceptors: [interceptor]
         ) { _ in
-            try await withGRPCClient(transport: transport.client) { client in try await body(UpstreamClient(client, policy: .patient)) }
+            try await withGRPCClient(transport: transport.client) { client in
+                try await body(UpstreamClient(client, policy: .patient))
+            }
         }
     }
 

@@ -9,7 +9,10 @@ struct DocumentStreamTests {
         let text = "a: 1\n---\nb: 2\n--- # third\nc: |\n  ---x\n---x: 4\n---\n"
         let pieces = DocumentStream.split(text)
         #expect(pieces.map(\.firstLine) == [1, 2, 4, 8])
-        #expect(pieces.map { String(text[$0.range]) } == ["a: 1\n", "---\nb: 2\n", "--- # third\nc: |\n  ---x\n---x: 4\n", "---\n"])
+        #expect(
+            pieces.map { String(text[$0.range]) } == [
+                "a: 1\n", "---\nb: 2\n", "--- # third\nc: |\n  ---x\n---x: 4\n", "---\n",
+            ])
     }
 
     @Test("a stream with directives is not cut")

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("SimulatedRuntime")
 struct SimulatedRuntimeTests {
-    static func instance(_ workload: String = "web", image: String = "local/busybox:latest", generation: Int64 = 1)
+    static func instance(
+        _ workload: String = "web", image: String = "local/busybox:latest", generation: Int64 = 1
+    )
         -> WorkloadInstance
     {
         WorkloadInstance(

@@ -11,11 +11,12 @@ struct SPIFFEIdentityTests {
             try SPIFFEIdentity.site("store-0042", in: "fleet.example.com"),
             try SPIFFEIdentity.node("edge-01", in: "fleet.example.com"),
         ]
-        #expect(identities.map(\.uri) == [
-            "spiffe://fleet.example.com/eos/central",
-            "spiffe://fleet.example.com/eos/site/store-0042",
-            "spiffe://fleet.example.com/eos/node/edge-01",
-        ])
+        #expect(
+            identities.map(\.uri) == [
+                "spiffe://fleet.example.com/eos/central",
+                "spiffe://fleet.example.com/eos/site/store-0042",
+                "spiffe://fleet.example.com/eos/node/edge-01",
+            ])
         for identity in identities { #expect(try SPIFFEIdentity(uri: identity.uri) == identity) }
     }
 

@@ -43,10 +43,10 @@ struct LocalOrchestratorTests {
                         labels: ["line": id == "edge-03" ? "2" : "1"])
                 }
                 defer { nodes.forEach { $0.cancel() } }
-                try await SiteTestFleet.eventually("the site registered with the central") {
+                try await eventually("the site registered with the central") {
                     central.recorded.registrations.contains { $0.kind == .site && $0.id == "store-0042" }
                 }
-                try await SiteTestFleet.eventually("three nodes registered") {
+                try await eventually("three nodes registered") {
                     site.registry.children(of: .node).count == 3
                 }
 
@@ -57,7 +57,7 @@ struct LocalOrchestratorTests {
                     let result = try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }
                     #expect(result.outcome == .accepted)
                 }
-                try await SiteTestFleet.eventually("hello installed on three nodes, line-one on two") {
+                try await eventually("hello installed on three nodes, line-one on two") {
                     Self.latest(central, "hello").values.filter { $0.state == .installed }.count == 3
                         && Self.latest(central, "line-one").values.filter { $0.state == .installed }.count == 2
                 }
@@ -74,7 +74,7 @@ struct LocalOrchestratorTests {
                     try await $0.deployFleet(Self.deployment("hello", generation: 2))
                 }
                 #expect(second.outcome == .accepted)
-                try await SiteTestFleet.eventually("generation 2 installed on three nodes") {
+                try await eventually("generation 2 installed on three nodes") {
                     Self.latest(central, "hello").values.filter { $0.observedGeneration == 2 && $0.state == .installed }
                         .count == 3
                 }
@@ -109,7 +109,7 @@ struct LocalOrchestratorTests {
                         (id, try fleet.startNode(id, upstream: siteEndpoint, runtime: runtimes[id]!))
                     })
                 defer { nodes.values.forEach { $0.cancel() } }
-                try await SiteTestFleet.eventually("three nodes registered") {
+                try await eventually("three nodes registered") {
                     site.registry.children(of: .node).count == 3
                 }
                 for state in [
@@ -119,7 +119,7 @@ struct LocalOrchestratorTests {
                     let result = try await fleet.asCentral(of: siteEndpoint) { try await $0.deployFleet(state) }
                     #expect(result.outcome == .accepted)
                 }
-                try await SiteTestFleet.eventually("everything installed, as the site sees it") {
+                try await eventually("everything installed, as the site sees it") {
                     let status = try await site.status()
                     let installed = status.nodes.flatMap(\.deployments).filter { $0.state == .installed }
                     return installed.count == 4
@@ -130,7 +130,7 @@ struct LocalOrchestratorTests {
                 // The node hosting the replica dies for good: once Offline, the replica moves.
                 nodes[host]?.cancel()
                 nodes[host] = nil
-                try await SiteTestFleet.eventually("the replica moved") {
+                try await eventually("the replica moved") {
                     let status = try await site.status(of: ["single"])
                     return status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
                 }
@@ -143,13 +143,13 @@ struct LocalOrchestratorTests {
                 try? FileManager.default.removeItem(at: fleet.root.appendingPathComponent(other))
                 runtimes[other] = SimulatedRuntime()
                 nodes[other] = try fleet.startNode(other, upstream: siteEndpoint, runtime: runtimes[other]!)
-                try await SiteTestFleet.eventually("the restarted node runs everywhere again") {
+                try await eventually("the restarted node runs everywhere again") {
                     try await runtimes[other]!.list().contains { $0.id == "everywhere_worker" && $0.state == .running }
                 }
                 // A workload on the third node exits: the node restarts it, and the site queues the change.
                 let third = try #require(SiteTestFleet.nodeIDs.first { $0 != host && $0 != other })
                 runtimes[third]!.exit("everywhere_worker", code: 3)
-                try await SiteTestFleet.eventually("the site heard of the restart") {
+                try await eventually("the site heard of the restart") {
                     let status = try await site.status(of: ["everywhere"]).nodes.first { $0.nodeID == third }
                     return (status?.deployments.first?.workloads.first?.restarts ?? 0) >= 1
                 }
@@ -159,7 +159,7 @@ struct LocalOrchestratorTests {
                 // The central returns: the site registers and flushes its outbox, and the central ends up with the
                 // site's own final view of every node, each node's reports in the order they were made.
                 central.setAvailable(true)
-                try await SiteTestFleet.eventually("the central holds the site's final state") {
+                try await eventually("the central holds the site's final state") {
                     let final = try await site.status().nodes.flatMap(\.deployments)
                     let heard = central.recorded.statuses
                     return try site.store.pendingCount() == 0

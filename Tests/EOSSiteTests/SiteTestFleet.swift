@@ -103,15 +103,4 @@ struct SiteTestFleet {
         }
     }
 
-    /// Polls `condition` until it holds, for at most `seconds`: a bound for a loaded machine, not a timing claim.
-    static func eventually(
-        _ what: String, within seconds: Double = 90, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("timed out waiting: \(what)")
-    }
 }

@@ -4,6 +4,7 @@ import EOSModel
 import EOSRuntime
 import EOSSecurity
 import EOSSite
+import EOSTesting
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -84,18 +85,6 @@ struct UpstreamIntakeTests {
             spec: FleetDeploymentSpec(workloads: [
                 Workload(name: "greeter", kind: .process(ProcessSpec(command: ["/bin/sleep", "1000"])))
             ]))
-    }
-
-    /// Polls `condition` until it holds, for at most `seconds`: a bound for a loaded machine, not a timing claim.
-    static func eventually(
-        _ what: String, within seconds: Double = 90, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting: \(what)")
     }
 
     static func intake(
@@ -180,7 +169,7 @@ struct UpstreamIntakeTests {
                 directory: Self.temporaryDirectory("node"), upstream: upstream, fleet: fleet,
                 runtime: SimulatedRuntime()
             ) { _, endpoint in
-                try await Self.eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
+                try await eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
                 let child = try #require(registry.child(kind: .node, id: "edge-01"))
                 #expect(child.labels == ["zone": "north"])
                 #expect(child.capabilities?.runtimes == ["simulated"])
@@ -189,7 +178,7 @@ struct UpstreamIntakeTests {
                 #expect(child.heartbeatInterval == .milliseconds(300))
 
                 // Heartbeats keep it Ready well past three intervals.
-                try await Self.eventually("heartbeats") {
+                try await eventually("heartbeats") {
                     guard let child = registry.child(kind: .node, id: "edge-01") else { return false }
                     return child.lastSeen.date.timeIntervalSince(child.registeredAt.date) > 1.5
                 }
@@ -198,9 +187,9 @@ struct UpstreamIntakeTests {
                 let result = try await Self.apply(
                     Self.deployment(generation: 1), to: endpoint, fleet: fleet, desired: desired)
                 #expect(result.outcome == .accepted)
-                try await Self.eventually("installed reported") { sink.states(of: "hello").last == .installed }
+                try await eventually("installed reported") { sink.states(of: "hello").last == .installed }
                 // The heartbeat's syncRequired brings the node to sync, which records what it holds.
-                try await Self.eventually("applied generations synced") {
+                try await eventually("applied generations synced") {
                     registry.child(kind: .node, id: "edge-01")?.appliedGenerations == ["hello": 1]
                 }
             }
@@ -226,9 +215,9 @@ struct UpstreamIntakeTests {
         try await Self.serve(Self.intake(before, desired: desired, sink: first), fleet: fleet) { upstream in
             try await Self.withNode(directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: runtime) {
                 _, endpoint in
-                try await Self.eventually("registration") { before.child(kind: .node, id: "edge-01") != nil }
+                try await eventually("registration") { before.child(kind: .node, id: "edge-01") != nil }
                 _ = try await Self.apply(Self.deployment(generation: 1), to: endpoint, fleet: fleet, desired: desired)
-                try await Self.eventually("installed reported") { first.states(of: "hello").last == .installed }
+                try await eventually("installed reported") { first.states(of: "hello").last == .installed }
             }
         }
         let delivered = first.statuses
@@ -255,11 +244,11 @@ struct UpstreamIntakeTests {
             // The node itself comes back, and what it reports from now on arrives once.
             try await Self.withNode(directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: runtime) {
                 _, endpoint in
-                try await Self.eventually("registered again") {
+                try await eventually("registered again") {
                     (after.child(kind: .node, id: "edge-01")?.registeredAt).map { $0 > firstRegistration } ?? false
                 }
                 _ = try await Self.apply(Self.deployment(generation: 2), to: endpoint, fleet: fleet, desired: desired)
-                try await Self.eventually("generation 2 installed") {
+                try await eventually("generation 2 installed") {
                     second.states(of: "hello", generation: 2).last == .installed
                 }
             }
@@ -282,9 +271,9 @@ struct UpstreamIntakeTests {
             try await Self.withNode(
                 directory: nodeDirectory, upstream: upstream, fleet: fleet, runtime: SimulatedRuntime()
             ) { _, endpoint in
-                try await Self.eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
+                try await eventually("registration") { registry.child(kind: .node, id: "edge-01") != nil }
                 _ = try await Self.apply(Self.deployment(generation: 1), to: endpoint, fleet: fleet, desired: desired)
-                try await Self.eventually("installed reported") { sink.states(of: "hello").last == .installed }
+                try await eventually("installed reported") { sink.states(of: "hello").last == .installed }
             }
             let before = sink.statuses.count
             try FileManager.default.removeItem(at: nodeDirectory)
@@ -294,7 +283,7 @@ struct UpstreamIntakeTests {
             ) { _, _ in
                 // A new store: its report sequence starts over (the Edge Node starts it at the store's creation
                 // time; the registry also starts afresh for a child that registers holding nothing).
-                try await Self.eventually("installed reported again") {
+                try await eventually("installed reported again") {
                     sink.statuses.dropFirst(before).last?.state == .installed
                 }
             }
@@ -314,12 +303,12 @@ struct UpstreamIntakeTests {
                 runtime: SimulatedRuntime()
             ) { _, _ in
                 // Past registration and its first sync, into the heartbeats.
-                try await Self.eventually("heartbeats") {
+                try await eventually("heartbeats") {
                     guard let child = registry.child(kind: .node, id: "edge-01") else { return false }
                     return child.lastSeen.date.timeIntervalSince(child.registeredAt.date) > 1
                 }
                 try registry.forget(kind: .node, id: "edge-01")
-                try await Self.eventually("registered again") { registry.child(kind: .node, id: "edge-01") != nil }
+                try await eventually("registered again") { registry.child(kind: .node, id: "edge-01") != nil }
             }
 
             // A node that never registered: its heartbeat, sync and reports are refused until it does.

@@ -47,7 +47,8 @@ struct MargoTestdataTests {
     @Test("every invalid example is refused, naming the offending field")
     func invalid() throws {
         for file in try Self.files(in: "invalid") {
-            let field = try #require(Self.offendingFields[file.lastPathComponent], "no expectation for \(file.lastPathComponent)")
+            let field = try #require(
+                Self.offendingFields[file.lastPathComponent], "no expectation for \(file.lastPathComponent)")
             let outcome = try EOSCtlProcess.run(["validate", "-f", file.path])
             #expect(outcome.status == 1, "\(file.lastPathComponent)")
             let lines = outcome.stdout.split(separator: "\n")

@@ -44,7 +44,8 @@ struct ValidateCommandTests {
         // The misspelt `proces` explains the missing container or process; nothing more is said of workloads[0].
         try #require(lines.count == 3, "\(lines)")
         #expect(lines[0].hasPrefix("\(path):3:18: metadata.name: \"Hello\" is not a DNS-1123 label"))
-        #expect(lines[1] == "\(path):7:7: spec.workloads[0].proces: unknown field \"proces\"; did you mean \"process\"?")
+        #expect(
+            lines[1] == "\(path):7:7: spec.workloads[0].proces: unknown field \"proces\"; did you mean \"process\"?")
         #expect(lines[2].hasPrefix("\(path):9:26: spec.workloads[1].container.image: \"registry.local/Vision:1.0\""))
     }
 
@@ -57,7 +58,8 @@ struct ValidateCommandTests {
 
     @Test("a multi-document stream reports each document, and one bad document fails the run")
     func stream() throws {
-        let text = Self.validFleet + "---\n" + Self.validFleet.replacingOccurrences(of: "name: hello", with: "name: bye")
+        let text =
+            Self.validFleet + "---\n" + Self.validFleet.replacingOccurrences(of: "name: hello", with: "name: bye")
             + "---\n" + "apiVersion: eos/v1\nkind: FleetDeployment\nmetadata: {name: broken}\nspec: {}\n"
         let path = try EOSCtlProcess.temporaryFile(text)
         let outcome = try EOSCtlProcess.run(["validate", "-f", path])
@@ -83,7 +85,9 @@ struct ValidateCommandTests {
         #expect(problems.first?["column"] as? Int == 18)
     }
 
-    @Test("bad usage exits 2", arguments: [["validate"], ["validate", "--bogus"], ["validate", "-f", "-", "-f", "-"], ["frobnicate"]])
+    @Test(
+        "bad usage exits 2",
+        arguments: [["validate"], ["validate", "--bogus"], ["validate", "-f", "-", "-f", "-"], ["frobnicate"]])
     func badUsage(arguments: [String]) throws {
         let outcome = try EOSCtlProcess.run(arguments)
         #expect(outcome.status == 2)

@@ -1,4 +1,5 @@
 import EOSKit
+import EOSTesting
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ struct CentralCommandTests {
                 "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--dev-token", "s3cret",
             ])
         var port: Int?
-        try await NodeTestFleet.eventually("the central logs where its API is") {
+        try await eventually("the central logs where its API is") {
             port =
                 central.stderr.split(separator: "\n").lazy.compactMap { line -> Int? in
                     guard line.contains("serving the REST API"), let range = line.range(of: "http=127.0.0.1:") else {

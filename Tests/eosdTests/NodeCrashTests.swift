@@ -34,7 +34,7 @@ struct NodeCrashTests {
             // Generation 1 is installed with the parent up.
             let node = try EOSDProcess(fleet.nodeArguments(upstream: upstream))
             let endpoint = try await NodeTestFleet.endpoint(of: node)
-            try await NodeTestFleet.eventually("registration") { !parent.recorded.registrations.isEmpty }
+            try await eventually("registration") { !parent.recorded.registrations.isEmpty }
             let registration = try #require(parent.recorded.registrations.first)
             #expect(registration.labels == ["zone": "north"])
             #expect(registration.capabilities?.runtimes == ["process"])
@@ -42,7 +42,7 @@ struct NodeCrashTests {
                 try await $0.applyDeploy(Self.deployment(generation: 1, base: base1))
             }
             #expect(result.outcome == .accepted)
-            try await NodeTestFleet.eventually("generation 1 installed upstream") {
+            try await eventually("generation 1 installed upstream") {
                 parent.statuses(of: "hello").last.map { $0.observedGeneration == 1 && $0.state == .installed } ?? false
             }
             #expect(Self.running(base: base1) == 2)
@@ -71,7 +71,7 @@ struct NodeCrashTests {
 
             // After the reboot, still without a parent, the node runs generation 2 by itself.
             let rebooted = try EOSDProcess(fleet.nodeArguments(upstream: upstream))
-            try await NodeTestFleet.eventually("generation 2 running with no upstream") {
+            try await eventually("generation 2 running with no upstream") {
                 Self.running(base: base2) == 2 && Self.running(base: base1) == 0
             }
             let rebootedEndpoint = try await NodeTestFleet.endpoint(of: rebooted)
@@ -91,11 +91,11 @@ struct NodeCrashTests {
             // The parent returns: the node delivers its outbox, every report once and in order.
             parent.setAvailable(true)
             let last = try EOSDProcess(fleet.nodeArguments(upstream: upstream))
-            try await NodeTestFleet.eventually("outbox delivered") {
+            try await eventually("outbox delivered") {
                 try store.pendingCount() == 0 && parent.recorded.statuses.count >= before + queued.count
             }
             // Process workloads stop with the agent; this run starts them again and reports it.
-            try await NodeTestFleet.eventually("generation 2 installed again") {
+            try await eventually("generation 2 installed again") {
                 parent.statuses(of: "hello").last.map { $0.observedGeneration == 2 && $0.state == .installed } ?? false
             }
             last.signal(SIGTERM)

@@ -68,7 +68,7 @@ struct SiteCrashTests {
                 nodes.append(Task { try await node.run() })
             }
             defer { nodes.forEach { $0.cancel() } }
-            try await NodeTestFleet.eventually("the site and its nodes registered") {
+            try await eventually("the site and its nodes registered") {
                 recorder.recorded.registrations.contains { $0.kind == .site }
             }
             let transport = try MargoTransport.client(connectingTo: siteEndpoint, tls: centralTLS)
@@ -83,7 +83,7 @@ struct SiteCrashTests {
             defer {
                 restarted.signal(SIGTERM)
             }
-            try await NodeTestFleet.eventually("every node installed generation 1, as the central hears it") {
+            try await eventually("every node installed generation 1, as the central hears it") {
                 var latest: [String: NodeDeploymentStatus] = [:]
                 for status in recorder.statuses(of: "hello") { latest[status.nodeID] = status }
                 return Self.nodeIDs.allSatisfy {

@@ -31,10 +31,9 @@ extension CentralOrchestrator {
     /// One page of deployment statuses, by deployment name.
     public func statuses(after cursor: String?, limit: Int) async throws -> Page<DeploymentStatusSummary> {
         let page = try await registry.deployments(after: cursor, limit: limit, includeRemoved: false)
+        let fleet = try await FleetSnapshot.read(registry, children: children, at: .now)
         var items: [DeploymentStatusSummary] = []
-        for record in page.items {
-            if let summary = try await status(of: record.name) { items.append(summary) }
-        }
+        for record in page.items { items.append(try await status(of: record, in: fleet, detail: false)) }
         return Page(items: items, next: page.next)
     }
 

@@ -146,8 +146,15 @@ public final class CentralOrchestrator: Service {
     /// an unknown deployment.
     public func status(of name: String, detail: Bool = false) async throws -> DeploymentStatusSummary? {
         guard let record = try await registry.deployment(named: name) else { return nil }
-        let now = Timestamp.now
-        let fleet = try await FleetSnapshot.read(registry, children: children, at: now)
+        let fleet = try await FleetSnapshot.read(registry, children: children, at: .now)
+        return try await status(of: record, in: fleet, detail: detail)
+    }
+
+    /// The status of `record` against one reading of the fleet, which a list shares between its deployments.
+    func status(
+        of record: DeploymentRecord, in fleet: FleetSnapshot, detail: Bool
+    ) async throws -> DeploymentStatusSummary {
+        let name = record.name
         let state =
             try await registry.rollout(of: name).flatMap { $0.generation == record.generation ? $0 : nil }
             ?? RolloutState(deployment: name, generation: record.generation, updatedAt: record.createdAt)

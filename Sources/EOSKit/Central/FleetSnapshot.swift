@@ -7,7 +7,6 @@ internal import EOSSite
 struct FleetSnapshot {
     struct Site {
         var child: RegisteredChild
-        var record: SiteRecord?
         var liveness: LivenessStatus
     }
 
@@ -31,9 +30,7 @@ struct FleetSnapshot {
         } while cursor != nil
         for child in children.children(of: .site) {
             snapshot.sites.append(
-                Site(
-                    child: child, record: try await registry.site(id: child.id),
-                    liveness: children.liveness(of: child, at: now)))
+                Site(child: child, liveness: children.liveness(of: child, at: now)))
         }
         for index in snapshot.nodes.indices {
             snapshot.nodes[index].liveness = children.liveness(of: snapshot.nodes[index], at: now)
