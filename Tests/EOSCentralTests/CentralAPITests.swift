@@ -110,6 +110,89 @@ struct CentralAPITests {
                     let record = try Self.decode(DeploymentRecord.self, response)
                     #expect(record.generation == 1 && record.createdBy == "admin")
                 }
+                try await client.execute(uri: "/deployments", method: .get, headers: Self.headers()) { response in
+                    let page = try Self.decode(Page<DeploymentRecord>.self, response)
+                    #expect(page.items.map(\.name) == ["hello"] && page.next == nil)
+                }
+                try await client.execute(uri: "/sites/site-b", method: .get, headers: Self.headers()) { response in
+                    let site = try Self.decode(SiteSummary.self, response)
+                    #expect(site.nodes == 3)
+                }
+                try await client.execute(uri: "/sites/site-z", method: .get, headers: Self.headers()) { response in
+                    #expect(response.status == .notFound)
+                }
+                try await client.execute(uri: "/nodes/site-a-node-3", method: .get, headers: Self.headers()) {
+                    response in
+                    let node = try Self.decode(NodeRecord.self, response)
+                    #expect(node.siteID == "site-a" && node.labels == ["line": "2"])
+                }
+                try await client.execute(uri: "/nodes/none", method: .get, headers: Self.headers()) { response in
+                    #expect(response.status == .notFound)
+                }
+                try await client.execute(uri: "/nodes?site=site-b", method: .get, headers: Self.headers()) { response in
+                    let nodes = try Self.decode(Page<NodeRecord>.self, response)
+                    #expect(nodes.items.map(\.id) == CentralTestFleet.nodes(of: "site-b"))
+                }
+                // Rollout control: pause and resume; no earlier generation to roll back to; an unknown action.
+                try await client.execute(uri: "/deployments/hello/pause", method: .post, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .accepted)
+                }
+                #expect(try await central.status(of: "hello")?.phase == .paused)
+                try await client.execute(uri: "/deployments/hello/resume", method: .post, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .accepted)
+                }
+                #expect(try await central.status(of: "hello")?.phase == .complete)
+                try await client.execute(uri: "/deployments/hello/rollback", method: .post, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .conflict)
+                    let problem = try Self.decode(ProblemDetails.self, response)
+                    #expect(problem.detail.contains("no earlier generation"))
+                }
+                try await client.execute(uri: "/deployments/hello/restart", method: .post, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .notFound)
+                }
+                try await client.execute(uri: "/deployments/nothing/pause", method: .post, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .notFound)
+                    let problem = try Self.decode(ProblemDetails.self, response)
+                    #expect(problem.detail == "no deployment named nothing")
+                }
+                // Malformed JSON, and a body over the limit: nothing stored changes.
+                var json = Self.headers()
+                json[.contentType] = "application/json"
+                try await client.execute(
+                    uri: "/deploy/fleet", method: .post, headers: json, body: ByteBuffer(string: "{\"apiVersion\": ")
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                let oversized = Self.hello + "\n#" + String(repeating: "x", count: CentralAPI.maximumBodySize)
+                try await client.execute(
+                    uri: "/deploy/fleet", method: .post, headers: Self.headers(yaml: true),
+                    body: ByteBuffer(string: oversized)
+                ) { response in
+                    #expect(response.status == .contentTooLarge)
+                }
+                #expect(try await central.registry.deployment(named: "hello")?.generation == 1)
+                // Prometheus: requests by route, deployments by phase, nodes by liveness, statuses taken in.
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let text = String(buffer: response.body)
+                    #expect(text.contains(#"eos_deployments{phase="Complete"} 1"#), "\(text)")
+                    #expect(text.contains(#"eos_nodes{liveness="Ready"} 6"#))
+                    #expect(text.contains(#"eos_sites{liveness="Ready"} 2"#))
+                    #expect(text.contains(#"eos_http_requests_total{method="GET",route="/status/{name}",code="200"}"#))
+                    #expect(
+                        text.contains(#"eos_http_requests_total{method="POST",route="/deploy/fleet",code="413"} 1"#))
+                    let received = text.split(separator: "\n").first { $0.hasPrefix("eos_status_received_total ") }
+                    #expect(received.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0 >= 4, "\(text)")
+                }
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .ok)
+                }
                 try await client.execute(uri: "/deployments/hello", method: .delete, headers: Self.headers()) {
                     response in
                     #expect(response.status == .accepted)

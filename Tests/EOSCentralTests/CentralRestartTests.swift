@@ -43,7 +43,7 @@ struct CentralRestartTests {
         let controller = DeploymentController(
             registry: registry, children: children, connections: ChildConnections(tls: tls, kind: .site),
             policy: .standard, logger: Logger(label: "test.restart"))
-        let calls = CentralCalls(controller: controller, registry: registry, wake: {})
+        let calls = CentralCalls(controller: controller, registry: registry, metrics: CentralMetrics(), wake: {})
         #expect(try await calls.desiredGenerations(for: site) == ["hello": 1])
         let sync = try await calls.sync(applied: ["hello": 1], for: site)
         #expect(sync.removals.isEmpty, "nothing is removed from a site because the central restarted")

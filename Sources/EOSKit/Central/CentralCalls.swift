@@ -6,11 +6,16 @@ internal import EOSSite
 final class CentralCalls: ChildDesiredStates, ChildStatusSink {
     private let controller: DeploymentController
     private let registry: any FleetRegistry
+    private let metrics: CentralMetrics
     private let wake: @Sendable () -> Void
 
-    init(controller: DeploymentController, registry: any FleetRegistry, wake: @escaping @Sendable () -> Void) {
+    init(
+        controller: DeploymentController, registry: any FleetRegistry, metrics: CentralMetrics,
+        wake: @escaping @Sendable () -> Void
+    ) {
         self.controller = controller
         self.registry = registry
+        self.metrics = metrics
         self.wake = wake
     }
 
@@ -23,6 +28,7 @@ final class CentralCalls: ChildDesiredStates, ChildStatusSink {
     }
 
     func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws {
+        metrics.received(statuses: statuses.count)
         try await registry.recordStatuses(statuses)
         wake()
     }

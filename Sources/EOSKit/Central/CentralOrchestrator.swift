@@ -25,6 +25,8 @@ public final class CentralOrchestrator: Service {
     public let registry: any FleetRegistry
     /// The central's children: its sites, and nodes attached directly.
     public let children: ChildRegistry
+    /// The central's Prometheus metrics, which `GET /metrics` serves.
+    public let metrics: CentralMetrics
     private let tls: TLSMaterial
     private let logger: Logger
     private let clock: any Clock<Duration>
@@ -33,11 +35,12 @@ public final class CentralOrchestrator: Service {
     private let wake = ReconcileSignal()
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
-    /// Opens the registry and prepares the server; fails with a clear message when the certificate is not the
+    /// Opens the registry and prepares the server, counting into `metrics`; fails with a clear message when the certificate is not the
     /// central's or a store cannot be opened.
     public init(
         configuration: CentralOrchestratorConfiguration, tls: TLSMaterial,
-        logger: Logger = Logger(label: "eos.central"), clock: any Clock<Duration> = ContinuousClock()
+        logger: Logger = Logger(label: "eos.central"), metrics: CentralMetrics = CentralMetrics(),
+        clock: any Clock<Duration> = ContinuousClock()
     ) throws(CentralOrchestratorError) {
         guard tls.identity.role == .central else {
             throw CentralOrchestratorError(
@@ -48,6 +51,7 @@ public final class CentralOrchestrator: Service {
         self.tls = tls
         self.logger = logger
         self.clock = clock
+        self.metrics = metrics
         do {
             let registry = try SQLiteFleetRegistry(directory: configuration.dataDirectory)
             self.registry = registry
@@ -61,7 +65,8 @@ public final class CentralOrchestrator: Service {
         controller = DeploymentController(
             registry: registry, children: children, connections: connections, policy: configuration.callPolicy,
             logger: logger)
-        let calls = CentralCalls(controller: controller, registry: registry, wake: { [wake] in wake.signal() })
+        let calls = CentralCalls(
+            controller: controller, registry: registry, metrics: metrics, wake: { [wake] in wake.signal() })
         let registry = self.registry
         let intake = UpstreamIntake(
             registry: children, accepting: [.site, .node], desiredStates: calls, statusSink: calls,

@@ -12,6 +12,7 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         self.exempt = exempt
     }
 
+    /// Handles one request, passing it on to `next`.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {

@@ -12,10 +12,13 @@ internal import NIOCore
 /// | `GET /sites[/{id}]`, `GET /nodes[/{id}]` | the registry with liveness |
 /// | `GET /deployments[/{name}]`, `DELETE /deployments/{name}` | specs and generations; removal |
 /// | `POST /deployments/{name}/rollback`, `/pause`, `/resume` | rollout control |
-/// | `GET /healthz`, `GET /readyz` | probes |
+/// | `POST /graphql` | the same through ``CentralGraphQL`` |
+/// | `GET /openapi.yaml` | this API's contract, ``CentralOpenAPI`` |
+/// | `GET /healthz`, `GET /readyz`, `GET /metrics` | probes and Prometheus (``CentralMetrics``) |
 ///
 /// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
-/// `application/problem+json`. With a token, every route but the probes needs `Authorization: Bearer TOKEN`.
+/// `application/problem+json`. With a token, every route but the probes, `/metrics` and `/openapi.yaml` needs
+/// `Authorization: Bearer TOKEN`.
 public struct CentralAPI: Sendable {
     /// The largest request body taken: 1 MiB.
     public static let maximumBodySize = 1 << 20
@@ -34,9 +37,15 @@ public struct CentralAPI: Sendable {
     /// The routes, behind the problem and token middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
         let central = self.central
+        router.add(middleware: RequestMetricsMiddleware(metrics: central.metrics))
+        router.add(middleware: ProblemMiddleware())
+        if let token {
+            router.add(
+                middleware: BearerTokenMiddleware(
+                    token: token, exempt: ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]))
+        }
+        let graphQL = CentralGraphQL(central: central)
 
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
@@ -45,6 +54,20 @@ public struct CentralAPI: Sendable {
                 return ProblemDetails(.serviceUnavailable, "the central's gRPC server is not listening yet").response()
             }
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ready\n")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Self.text(try await central.metrics.exposition(of: central), type: "text/plain; version=0.0.4")
+        }
+        router.get("/openapi.yaml") { _, _ -> Response in
+            Self.text(CentralOpenAPI.document, type: "application/yaml")
+        }
+
+        router.post("/graphql") { request, _ -> Response in
+            let body = try await Self.body(of: request)
+            let answer = try await graphQL.respond(to: Data(buffer: body), actor: Self.actor(request))
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
         }
 
         router.post("/deploy/fleet") { request, context -> Response in
@@ -188,6 +211,12 @@ public struct CentralAPI: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
+
+    private static func text(_ text: String, type: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
 
     private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         var headers = HTTPFields()

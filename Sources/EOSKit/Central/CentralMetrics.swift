@@ -1,0 +1,105 @@
+internal import EOSModel
+public import Prometheus
+
+/// The central's Prometheus metrics, served at `GET /metrics`: requests by route and status, deployments by phase,
+/// sites and nodes by liveness, and the statuses taken in from the fleet.
+///
+/// The counters count as things happen; the gauges are read from the registry when ``exposition(of:)`` is asked,
+/// so a scrape always shows the fleet as it is. Embedders may add their own metrics to ``registry``; nothing here
+/// touches the global `MetricsSystem`.
+public final class CentralMetrics: Sendable {
+    /// The collector registry the exposition is written from.
+    public let registry: PrometheusCollectorRegistry
+    /// Node statuses received from sites and nodes.
+    let statusesReceived: Counter
+    /// Status reports (messages, each carrying one or more statuses) received.
+    let statusReports: Counter
+
+    /// Metrics in `registry` (a new one unless given).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        statusesReceived = registry.makeCounter(
+            descriptor: Self.name(
+                "status_received", unit: "total",
+                help: "Node deployment statuses the central received from its sites and nodes."))
+        statusReports = registry.makeCounter(
+            descriptor: Self.name(
+                "status_reports", unit: "total",
+                help: "Status reports (each carrying one or more statuses) the central received."))
+    }
+
+    /// Counts one status report carrying `count` statuses.
+    func received(statuses count: Int) {
+        statusReports.increment()
+        statusesReceived.increment(by: Int64(count))
+    }
+
+    /// Counts one answered HTTP request: its method, its route (`/status/{name}`, never the raw path, so the label
+    /// set stays small) and its status code, and how long it took.
+    public func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("code", String(status))]
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", unit: "total", help: "HTTP requests the central's API answered."),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name(
+                "http_request_duration", unit: "seconds", help: "How long the central's API took to answer."),
+            labels: [("method", method), ("route", route)], buckets: Self.durationBuckets
+        ).recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The Prometheus text exposition, with the gauges read from `central` now.
+    public func exposition(of central: CentralOrchestrator) async throws -> String {
+        var phases = Dictionary(uniqueKeysWithValues: DeploymentPhase.allCases.map { ($0, 0) })
+        var cursor: String?
+        repeat {
+            let page = try await central.statuses(after: cursor, limit: CentralAPI.maximumPageSize)
+            for status in page.items { phases[status.phase, default: 0] += 1 }
+            cursor = page.next
+        } while cursor != nil
+        for (phase, count) in phases {
+            gauge("deployments", ("phase", phase.rawValue), help: "Deployments by rollout phase.").set(Int64(count))
+        }
+
+        var nodes = Dictionary(uniqueKeysWithValues: NodeLiveness.allCases.map { ($0, 0) })
+        repeat {
+            let page = try await central.nodes(after: cursor, limit: 1000)
+            for node in page.items { nodes[node.liveness.liveness, default: 0] += 1 }
+            cursor = page.next
+        } while cursor != nil
+        for (liveness, count) in nodes {
+            gauge("nodes", ("liveness", liveness.rawValue), help: "Nodes by liveness.").set(Int64(count))
+        }
+
+        var sites = Dictionary(uniqueKeysWithValues: NodeLiveness.allCases.map { ($0, 0) })
+        repeat {
+            let page = try await central.sites(after: cursor, limit: CentralAPI.maximumPageSize)
+            for site in page.items { sites[site.liveness.liveness, default: 0] += 1 }
+            cursor = page.next
+        } while cursor != nil
+        for (liveness, count) in sites {
+            gauge("sites", ("liveness", liveness.rawValue), help: "Sites by liveness.").set(Int64(count))
+        }
+        return registry.emitToString()
+    }
+
+    private func gauge(_ name: String, _ label: (String, String), help: String) -> Gauge {
+        registry.makeGauge(descriptor: Self.name(name, unit: "", help: help), labels: [label])
+    }
+
+    private static func name(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "eos", metricName: name, unitName: unit, helpText: help)
+    }
+
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,212 @@
+internal import EOSModel
+internal import Graphiti
+
+extension CentralGraphQL {
+    /// The schema: sites, nodes, deployments and their status, nested per site and per node with filters; and the
+    /// mutations deploy, remove, rollback, pause and resume. `Docs/graphql.schema.graphql` is its printed form.
+    static func makeSchema() throws -> Schema<GraphQLResolver, GraphQLContext> {
+        try Schema<GraphQLResolver, GraphQLContext> {
+            Scalar(Timestamp.self, as: "DateTime").description("An RFC 3339 time such as 2026-11-29T10:00:00Z.")
+
+            Enum(NodeLiveness.self, as: "Liveness") {
+                Value(.ready).description("Heard from within three heartbeats.")
+                Value(.unknown).description("Silent for three heartbeats, or behind a site that is.")
+                Value(.offline).description("Silent for longer than the offline time.")
+            }
+            Enum(DeploymentPhase.self, as: "Phase") {
+                Value(.progressing)
+                Value(.complete)
+                Value(.paused)
+                Value(.degraded)
+                Value(.rolledBack)
+                Value(.failed)
+            }
+            Enum(RolloutPolicy.Strategy.self, as: "Strategy") {
+                Value(.allAtOnce)
+                Value(.rolling)
+                Value(.canary)
+            }
+            Enum(MargoDeploymentState.self, as: "DeploymentState") {
+                Value(.pending)
+                Value(.installing)
+                Value(.installed)
+                Value(.failed)
+                Value(.removing)
+                Value(.removed)
+            }
+            Enum(WorkloadStatus.RunState.self, as: "RunState") {
+                Value(.pending)
+                Value(.running)
+                Value(.exited)
+                Value(.unknown)
+            }
+            Enum(WorkloadStatus.Health.self, as: "Health") {
+                Value(.unknown)
+                Value(.healthy)
+                Value(.unhealthy)
+            }
+
+            Type(GraphQLLabel.self, as: "Label") {
+                Field("key", at: \.key)
+                Field("value", at: \.value)
+            }
+            Type(NodeCapabilities.self, as: "Capabilities") {
+                Field("cpus", at: \.cpus)
+                Field("memoryBytes", at: \.memory)
+                Field("storageBytes", at: \.storage)
+                Field("architecture", at: \.architecture)
+                Field("runtimes", at: \.runtimes)
+            }
+            Type(SiteSummary.self, as: "Site") {
+                Field("id", at: \.id)
+                Field("labels", at: \.labelList)
+                Field("endpoint", at: \.endpoint)
+                Field("capabilities", at: \.capabilities)
+                Field("liveness", at: \.liveness.liveness)
+                Field("unknownSince", at: \.liveness.since)
+                Field("lastSeen", at: \.liveness.lastSeen)
+                Field("nodeCount", at: \.nodes)
+                Field("nodes", at: SiteSummary.nodes) {
+                    Argument("liveness", at: \.liveness)
+                    Argument("label", at: \.label).description("key=value, or key alone")
+                }
+            }
+            Type(NodeRecord.self, as: "Node") {
+                Field("id", at: \.id)
+                Field("siteId", at: \.siteID)
+                Field("site", at: NodeRecord.site)
+                Field("labels", at: \.labelList)
+                Field("capabilities", at: \.capabilities)
+                Field("liveness", at: \.liveness.liveness)
+                Field("unknownSince", at: \.liveness.since)
+                Field("lastSeen", at: \.liveness.lastSeen)
+                Field("updatedAt", at: \.updatedAt)
+                Field("deployments", at: NodeRecord.deployments) {
+                    Argument("name", at: \.name)
+                }
+            }
+            Type(WorkloadStatus.self, as: "Workload") {
+                Field("name", at: \.name)
+                Field("state", at: \.state)
+                Field("exitCode", at: \.exitCodeNumber)
+                Field("restarts", at: \.restarts)
+                Field("health", at: \.health)
+                Field("startedAt", at: \.startedAt)
+                Field("message", at: \.message)
+            }
+            Type(NodeDeploymentStatus.self, as: "NodeStatus") {
+                Field("deployment", at: \.deployment)
+                Field("generation", at: \.generationNumber)
+                Field("nodeId", at: \.nodeID)
+                Field("siteId", at: \.siteID)
+                Field("state", at: \.state)
+                Field("message", at: \.message)
+                Field("workloads", at: \.workloads)
+                Field("observedAt", at: \.observedAt)
+                Field("reportedBy", at: \.reportedBy)
+            }
+            Type(RolloutCounts.self, as: "Counts") {
+                Field("targeted", at: \.targeted)
+                Field("installed", at: \.installed)
+                Field("installing", at: \.installing)
+                Field("pending", at: \.pending)
+                Field("failed", at: \.failed)
+                Field("unreachable", at: \.unreachable)
+            }
+            Type(DeploymentStatusSummary.RolloutProgress.self, as: "Rollout") {
+                Field("strategy", at: \.strategy)
+                Field("step", at: \.step)
+                Field("steps", at: \.steps)
+            }
+            Type(SiteRollup.self, as: "SiteRollup") {
+                Field("id", at: \.id)
+                Field("targeted", at: \.targeted)
+                Field("installed", at: \.installed)
+                Field("failed", at: \.failed)
+                Field("unreachable", at: \.unreachable)
+                Field("observedAt", at: \.observedAt)
+            }
+            Type(DeploymentStatusSummary.self, as: "DeploymentStatus") {
+                Field("name", at: \.name)
+                Field("generation", at: \.generationNumber)
+                Field("phase", at: \.phase)
+                Field("nodes", at: \.nodes)
+                Field("rollout", at: \.rollout)
+                Field("sites", at: DeploymentStatusSummary.siteRollups) {
+                    Argument("id", at: \.id)
+                }
+                Field("nodeStatuses", at: DeploymentStatusSummary.nodeReports) {
+                    Argument("site", at: \.site)
+                    Argument("state", at: \.state)
+                }
+                Field("updatedAt", at: \.updatedAt)
+            }
+            Type(DeploymentRecord.self, as: "Deployment") {
+                Field("name", at: \.name)
+                Field("generation", at: \.generationNumber)
+                Field("labels", at: \.labelList)
+                Field("strategy", at: \.spec.rollout.strategy)
+                Field("workloads", at: \.workloadNames)
+                Field("spec", at: \.specJSON).description("The spec of this generation as JSON text.")
+                Field("createdAt", at: \.createdAt)
+                Field("createdBy", at: \.createdBy)
+                Field("status", at: DeploymentRecord.status)
+            }
+            Type(DeployAccepted.self, as: "Accepted") {
+                Field("name", at: \.name)
+                Field("generation", at: \.generationNumber)
+                Field("statusURL", at: \.statusURL)
+            }
+
+            Query {
+                Field("sites", at: GraphQLResolver.sites) {
+                    Argument("liveness", at: \.liveness)
+                    Argument("label", at: \.label).description("key=value, or key alone")
+                    Argument("after", at: \.after)
+                    Argument("limit", at: \.limit)
+                }
+                Field("site", at: GraphQLResolver.site) {
+                    Argument("id", at: \.id)
+                }
+                Field("nodes", at: GraphQLResolver.nodes) {
+                    Argument("site", at: \.site)
+                    Argument("liveness", at: \.liveness)
+                    Argument("label", at: \.label).description("key=value, or key alone")
+                    Argument("after", at: \.after)
+                    Argument("limit", at: \.limit)
+                }
+                Field("node", at: GraphQLResolver.node) {
+                    Argument("id", at: \.id)
+                }
+                Field("deployments", at: GraphQLResolver.deployments) {
+                    Argument("phase", at: \.phase)
+                    Argument("after", at: \.after)
+                    Argument("limit", at: \.limit)
+                }
+                Field("deployment", at: GraphQLResolver.deployment) {
+                    Argument("name", at: \.name)
+                }
+                Field("status", at: GraphQLResolver.status) {
+                    Argument("name", at: \.name)
+                }
+            }
+            Mutation {
+                Field("deploy", at: GraphQLResolver.deploy) {
+                    Argument("document", at: \.document).description("One FleetDeployment in YAML or JSON.")
+                }
+                Field("remove", at: GraphQLResolver.remove) {
+                    Argument("name", at: \.name)
+                }
+                Field("rollback", at: GraphQLResolver.rollback) {
+                    Argument("name", at: \.name)
+                }
+                Field("pause", at: GraphQLResolver.pause) {
+                    Argument("name", at: \.name)
+                }
+                Field("resume", at: GraphQLResolver.resume) {
+                    Argument("name", at: \.name)
+                }
+            }
+        }
+    }
+}
