@@ -39,10 +39,14 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Not ordo-one benchmarks: they measure another process, an `eosd` tier. Run them through
-        // Benchmarks/edge-footprint.sh and Benchmarks/site-scale.sh.
+        // Benchmarks/edge-footprint.sh, Benchmarks/site-scale.sh and
+        // Benchmarks/central-scale.sh.
         .target(
             name: "DaemonMeasurement",
-            dependencies: [.product(name: "EOSKit", package: "main")],
+            dependencies: [
+                .product(name: "EOSKit", package: "main"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Footprint/DaemonMeasurement"
         ),
         .executableTarget(
@@ -67,6 +71,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Footprint/SiteScale"
+        ),
+        .executableTarget(
+            name: "CentralScale",
+            dependencies: [
+                "DaemonMeasurement",
+                .product(name: "EOSKit", package: "main"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Footprint/CentralScale"
         ),
     ],
     swiftLanguageModes: [.v6]

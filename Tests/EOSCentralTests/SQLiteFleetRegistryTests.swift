@@ -31,8 +31,27 @@ struct SQLiteFleetRegistryTests {
             try await registry.putRollout(
                 RolloutState(deployment: "d", generation: record.generation, admitted: ["n1"], updatedAt: now),
                 audit: nil)
+            let ready = LivenessStatus(liveness: .ready, lastSeen: now)
+            for site in ["s1", "s2"] {
+                try await registry.replaceNodes(
+                    of: site,
+                    with: (1...3).map { NodeRecord(id: "\(site)-n\($0)", siteID: site, liveness: ready, updatedAt: now) })
+            }
+            try await registry.recordStatuses([
+                NodeDeploymentStatus(
+                    deployment: "d", observedGeneration: 1, nodeID: "s1-n1", state: .installed, observedAt: now,
+                    reportedBy: "s1")
+            ])
         }
         let reopened = try SQLiteFleetRegistry(directory: root)
+        // Nodes page in id order from the reopened file, over all sites or one.
+        let first = try await reopened.nodes(after: nil, limit: 4, site: nil)
+        #expect(first.items.map(\.id) == ["s1-n1", "s1-n2", "s1-n3", "s2-n1"] && first.next == "s2-n1")
+        let rest = try await reopened.nodes(after: first.next, limit: 4, site: nil)
+        #expect(rest.items.map(\.id) == ["s2-n2", "s2-n3"] && rest.next == nil)
+        let atSite = try await reopened.nodes(after: "s2-n1", limit: 10, site: "s2")
+        #expect(atSite.items.map(\.id) == ["s2-n2", "s2-n3"])
+        #expect(try await reopened.statuses(ofNode: "s1-n1").map(\.state) == [.installed])
         #expect(try await reopened.deployment(named: "d")?.generation == 1)
         #expect(try await reopened.rollout(of: "d")?.admitted == ["n1"])
         #expect(try await reopened.audit(of: "d", after: 0, limit: 10).map(\.actor) == ["alice"])

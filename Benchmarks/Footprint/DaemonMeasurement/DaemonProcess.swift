@@ -20,11 +20,11 @@ public final class DaemonProcess {
 
     public var pid: Int32 { process.processIdentifier }
 
-    /// Where the daemon serves, from its log line `... listening=HOST:PORT ...`.
-    public func endpoint() async throws -> MargoEndpoint {
+    /// Where the daemon serves, from its log line `... listening=HOST:PORT ...` (or another `key=HOST:PORT`).
+    public func endpoint(logged key: String = "listening") async throws -> MargoEndpoint {
         for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "listening=") {
+            if let range = text.range(of: key + "=") {
                 let value = text[range.upperBound...].prefix { !$0.isWhitespace }
                 return try MargoEndpoint(parsing: String(value))
             }

@@ -42,6 +42,11 @@ public struct ProcessSampler {
             anonymousKiB: try memory("RssAnon"), fileKiB: try memory("RssFile"))
     }
 
+    /// The CPU time the process used so far, user and system, in seconds.
+    public func cpuSeconds() throws -> Double {
+        Double(try cpuTicks()) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// `utime + stime` of `/proc/PID/stat`, in clock ticks.
     private func cpuTicks() throws -> Int {
         let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)

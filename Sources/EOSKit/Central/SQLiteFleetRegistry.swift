@@ -1,6 +1,7 @@
 public import EOSModel
 public import Foundation
 internal import GRDB
+internal import Synchronization
 
 /// The fleet registry in one SQLite file, `fleet.sqlite` in the central's data folder: WAL, versioned migrations,
 /// every change in one transaction with its audit entry.
@@ -14,6 +15,8 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     /// The file.
     public let path: String
     private let database: DatabasePool
+    /// The nodes, as the file holds them; their writes take this lock around the SQLite write.
+    private let nodeIndex: Mutex<NodeIndex>
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -29,6 +32,10 @@ public final class SQLiteFleetRegistry: FleetRegistry {
             configuration.busyMode = .timeout(10)
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
+            let nodes = try database.read { db in
+                try Data.fetchAll(db, sql: "SELECT record FROM nodes").map { try Self.decode(NodeRecord.self, $0) }
+            }
+            nodeIndex = Mutex(NodeIndex(nodes))
         } catch {
             throw FleetRegistryError(.storage, "cannot open the fleet registry \(path)", cause: error)
         }
@@ -54,6 +61,25 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                                         entry BLOB NOT NULL);
                     CREATE INDEX audit_by_deployment ON audit (deployment, sequence);
                     """)
+        }
+        // v2: each status's generation and observation time as columns, so taking a report decides which status is
+        // newer in SQLite, without reading back and decoding the stored one.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE statuses ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE statuses ADD COLUMN observed_at REAL NOT NULL DEFAULT 0;
+                    """)
+            let rows = try Row.fetchAll(db, sql: "SELECT node, deployment, status FROM statuses")
+            for row in rows {
+                let status = try decode(NodeDeploymentStatus.self, row["status"] as Data)
+                try db.execute(
+                    sql: "UPDATE statuses SET generation = ?, observed_at = ? WHERE node = ? AND deployment = ?",
+                    arguments: [
+                        status.observedGeneration, status.observedAt.date.timeIntervalSinceReferenceDate,
+                        row["node"] as String, row["deployment"] as String,
+                    ])
+            }
         }
         return migrator
     }
@@ -189,37 +215,35 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     }
 
     public func replaceNodes(of site: String?, with nodes: [NodeRecord]) async throws(FleetRegistryError) {
-        try write("record the nodes of \(site.map { "site \($0)" } ?? "the central")") { db in
-            try db.execute(sql: "DELETE FROM nodes WHERE site IS ?", arguments: [site])
-            for var node in nodes {
-                node.siteID = site
-                try Self.insert(node, db)
+        let nodes = nodes.map { node in
+            var node = node
+            node.siteID = site
+            return node
+        }
+        try nodeIndex.withLock { (index: inout NodeIndex) throws(FleetRegistryError) in
+            try write("record the nodes of \(site.map { "site \($0)" } ?? "the central")") { db in
+                try db.execute(sql: "DELETE FROM nodes WHERE site IS ?", arguments: [site])
+                for node in nodes { try Self.insert(node, db) }
             }
+            index.replace(site: site, with: nodes)
         }
     }
 
     public func putNode(_ node: NodeRecord) async throws(FleetRegistryError) {
-        try write("record node \(node.id)") { db in try Self.insert(node, db) }
+        try nodeIndex.withLock { (index: inout NodeIndex) throws(FleetRegistryError) in
+            try write("record node \(node.id)") { db in try Self.insert(node, db) }
+            index.put(node)
+        }
     }
 
     public func node(id: String) async throws(FleetRegistryError) -> NodeRecord? {
-        try read("read node \(id)") { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM nodes WHERE id = ?", arguments: [id])
-                .map { try Self.decode(NodeRecord.self, $0) }
-        }
+        nodeIndex.withLock { $0.node(id: id) }
     }
 
     public func nodes(
         after cursor: String?, limit: Int, site: String?
     ) async throws(FleetRegistryError) -> Page<NodeRecord> {
-        let records = try read("list nodes") { db in
-            try Data.fetchAll(
-                db,
-                sql: "SELECT record FROM nodes WHERE id > ? AND (? IS NULL OR site = ?) ORDER BY id LIMIT ?",
-                arguments: [cursor ?? "", site, site, max(1, limit) + 1]
-            ).map { try Self.decode(NodeRecord.self, $0) }
-        }
-        return Self.page(records, limit: limit) { $0.id }
+        nodeIndex.withLock { $0.page(after: cursor, limit: limit, site: site) }
     }
 
     // MARK: Status
@@ -227,20 +251,33 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     public func recordStatuses(_ statuses: [NodeDeploymentStatus]) async throws(FleetRegistryError) {
         guard !statuses.isEmpty else { return }
         try write("record \(statuses.count) statuses") { db in
+            // A status replaces the stored one only when it supersedes it: a newer generation, or the same one
+            // observed no earlier (NodeDeploymentStatus.supersedes, in SQL).
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO statuses (node, deployment, status, generation, observed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (node, deployment) DO UPDATE SET
+                        status = excluded.status, generation = excluded.generation, observed_at = excluded.observed_at
+                    WHERE excluded.generation > statuses.generation
+                        OR (excluded.generation = statuses.generation AND excluded.observed_at >= statuses.observed_at)
+                    """)
+            let remove = try db.cachedStatement(
+                sql: """
+                    DELETE FROM statuses WHERE node = ? AND deployment = ?
+                        AND (? > generation OR (? = generation AND ? >= observed_at))
+                    """)
             for status in statuses {
-                let stored = try Data.fetchOne(
-                    db, sql: "SELECT status FROM statuses WHERE node = ? AND deployment = ?",
-                    arguments: [status.nodeID, status.deployment]
-                ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
-                if let stored, !status.supersedes(stored) { continue }
+                let observed = status.observedAt.date.timeIntervalSinceReferenceDate
                 if status.state == .removed {
-                    try db.execute(
-                        sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
-                        arguments: [status.nodeID, status.deployment])
+                    try remove.execute(arguments: [
+                        status.nodeID, status.deployment, status.observedGeneration, status.observedGeneration,
+                        observed,
+                    ])
                 } else {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
-                        arguments: [status.nodeID, status.deployment, try Self.encoder.encode(status)])
+                    try upsert.execute(arguments: [
+                        status.nodeID, status.deployment, try Self.encoder.encode(status), status.observedGeneration,
+                        observed,
+                    ])
                 }
             }
         }

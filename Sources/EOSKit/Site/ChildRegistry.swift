@@ -170,7 +170,7 @@ public final class ChildRegistry: Sendable {
     /// the updated record, or `nil` for a child the registry does not know.
     @discardableResult
     public func touch(kind: ChildKind, id: String) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record contact with") { child, time in child.lastSeen = time }
+        try update(kind, id, "record contact with", persist: Self.saveContact) { child, time in child.lastSeen = time }
     }
 
     /// Takes status report `sequence` from a child if it is new: above the child's ``RegisteredChild/lastSequence``.
@@ -181,7 +181,7 @@ public final class ChildRegistry: Sendable {
     public func admit(sequence: UInt64, from kind: ChildKind, id: String) throws(ChildRegistryError) -> Bool {
         guard isNew(sequence: sequence, from: kind, id: id) else { return false }
         var admitted = false
-        _ = try update(kind, id, "record report \(sequence) of") { child, _ in
+        _ = try update(kind, id, "record report \(sequence) of", persist: Self.saveContact) { child, _ in
             // Checked again in the writer's turn: another stream from the same child may have taken it meanwhile.
             if sequence > child.lastSequence {
                 child.lastSequence = sequence
@@ -335,13 +335,15 @@ public final class ChildRegistry: Sendable {
 
     /// Changes a known child in the writer's turn; `nil` when the registry does not know it.
     private func update(
-        _ kind: ChildKind, _ id: String, _ what: String, _ change: (inout RegisteredChild, Timestamp) -> Void
+        _ kind: ChildKind, _ id: String, _ what: String,
+        persist: (RegisteredChild, Database) throws -> Void = ChildRegistry.save,
+        _ change: (inout RegisteredChild, Timestamp) -> Void
     ) throws(ChildRegistryError) -> RegisteredChild? {
         let key = Key(kind: kind, id: id)
         return try write("\(what) \(kind) \(id)") { db -> RegisteredChild? in
             guard var child = state.withLock({ $0.children[key] }) else { return nil }
             change(&child, now())
-            try Self.save(child, db)
+            try persist(child, db)
             return child
         } commit: { child, state in
             guard let child else { return [] }
@@ -414,6 +416,16 @@ public final class ChildRegistry: Sendable {
                 child.registeredAt.date.timeIntervalSinceReferenceDate,
                 child.lastSeen.date.timeIntervalSinceReferenceDate,
                 nanoseconds, Int64(bitPattern: child.lastSequence),
+            ])
+    }
+
+    /// Saves only what contact changes, `last_seen` and `last_sequence`: a heartbeat or a status report, many a
+    /// second at a busy parent, need not rewrite the child's labels and capabilities.
+    private static func saveContact(_ child: RegisteredChild, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE children SET last_seen = ?, last_sequence = ? WHERE kind = ? AND id = ?")
+            .execute(arguments: [
+                child.lastSeen.date.timeIntervalSinceReferenceDate, Int64(bitPattern: child.lastSequence),
+                child.kind.rawValue, child.id,
             ])
     }
 

@@ -1,17 +1,21 @@
-import EOSKit
-import Foundation
+public import EOSKit
+public import Foundation
 import Logging
 
 /// Edge Nodes on simulated runtimes, all in this process, each with its own certificate, store and server.
-final class SimulatedNodes: Sendable {
-    let ids: [String]
+public final class SimulatedNodes: Sendable {
+    /// The nodes' ids.
+    public let ids: [String]
     /// Each node's runtime, by node id.
-    let runtimes: [String: SimulatedRuntime]
+    public let runtimes: [String: SimulatedRuntime]
     private let nodes: [EdgeNode]
 
-    /// Prepares `count` nodes attached to `upstream`, certificates issued by `authority`, stores under `root`.
-    init(count: Int, authority: CertificateAuthority, upstream: MargoEndpoint, root: URL) async throws {
-        let ids = (1...count).map { String(format: "edge-%04d", $0) }
+    /// Prepares `count` nodes attached to `upstream` (`PREFIX-0001`…), certificates issued by `authority`, stores
+    /// under `root`.
+    public init(
+        count: Int, prefix: String = "edge", authority: CertificateAuthority, upstream: MargoEndpoint, root: URL
+    ) async throws {
+        let ids = (1...count).map { prefix + String(format: "-%04d", $0) }
         var runtimes: [String: SimulatedRuntime] = [:]
         var nodes: [EdgeNode] = []
         let quiet = Logger(label: "eos.scale.node") { _ in SwiftLogNoOpLogHandler() }
@@ -34,7 +38,7 @@ final class SimulatedNodes: Sendable {
     }
 
     /// Runs every node until the task is cancelled.
-    func run() async throws {
+    public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
             for node in nodes { group.addTask { try await node.run() } }
         }

@@ -1,0 +1,229 @@
+import DaemonMeasurement
+import EOSKit
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Synchronization
+
+/// The fleet at scale, from the central's side: `eosd central` (a separate process, so its memory is its own) with
+/// S Local Orchestrators of N Edge Nodes each on simulated runtimes in this process, all over loopback mutual TLS.
+///
+///     CentralScale --eosd PATH [--sites 10] [--nodes-per-site 100] [--reports 2000]
+///
+/// Measures, and prints:
+/// 1. the time for every node to be `Ready` at the central;
+/// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
+/// 3. an update of every node to a new generation, the same way;
+/// 4. status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once; statuses and
+///    reports taken in per second, from the central's own `/metrics` counters;
+/// 5. the central's resident memory after each step, and its peak.
+@main
+struct CentralScale {
+    static let token = "bench-token"
+
+    static func main() async {
+        do {
+            try await measure()
+        } catch {
+            FileHandle.standardError.write(Data("CentralScale: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Off the main actor, where the servers and clients run.
+    nonisolated static func measure() async throws {
+        let options = try MeasurementOptions(
+            CommandLine.arguments.dropFirst(), known: ["sites", "nodes-per-site", "reports"],
+            usage: "--eosd PATH [--sites 10] [--nodes-per-site 100] [--reports 2000]")
+        let siteCount = try options.positive("sites", default: 10)
+        let perSite = try options.positive("nodes-per-site", default: 100)
+        let reports = try options.positive("reports", default: 2000)
+        let total = siteCount * perSite
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-scale-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let domain = "scale.example.com"
+        let authority = try CertificateAuthority.create(trustDomain: domain)
+        let centralTLS = root.appendingPathComponent("central-tls")
+        _ = try authority.issue(identity: try SPIFFEIdentity.central(in: domain)).write(to: centralTLS)
+        let central = try DaemonProcess(
+            eosd: options.eosd,
+            arguments: [
+                "central", "--data-dir", root.appendingPathComponent("central").path, "--tls-dir", centralTLS.path,
+                "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--dev-token", token,
+            ], log: root.appendingPathComponent("central.log"))
+        defer { central.stop() }
+        let grpc = try await central.endpoint()
+        let http = try await central.endpoint(logged: "http")
+        let api = CentralHTTP(base: "http://\(http.host):\(http.port)", token: token)
+        let memory = ProcessSampler(pid: central.pid)
+        let mebibytes = { (field: String) in String(format: "%5.1f", Double((try? memory.memory(field)) ?? 0) / 1024) }
+        // The central's CPU time in each step: on a 2-core machine shared with every site and node, what the
+        // central itself spent, apart from waiting for them.
+        let cpu = Mutex((try? memory.cpuSeconds()) ?? 0)
+        let report = { (step: String, duration: Duration?) in
+            let time = duration.map { String(format: "%8.3f s", $0.seconds) } ?? "          "
+            let padded = step.padding(toLength: 62, withPad: " ", startingAt: 0)
+            let now = (try? memory.cpuSeconds()) ?? 0
+            let spent = cpu.withLock { last in
+                defer { last = now }
+                return now - last
+            }
+            say(
+                "\(padded) \(time)   central CPU \(String(format: "%6.2f", spent)) s, RSS \(mebibytes("VmRSS")) MiB "
+                    + "(\(mebibytes("RssAnon")) MiB heap and stacks)")
+        }
+        report("eosd central started (pid \(central.pid)), \(siteCount) sites × \(perSite) nodes", nil)
+
+        let quiet = Logger(label: "eos.scale.site") { _ in SwiftLogNoOpLogHandler() }
+        var sites: [LocalOrchestrator] = []
+        var siteTLS: [String: TLSMaterial] = [:]
+        var fleets: [SimulatedNodes] = []
+        for index in 1...siteCount {
+            let id = String(format: "site-%03d", index)
+            let tls = try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.site(id, in: domain)))
+            siteTLS[id] = tls
+            let site = try LocalOrchestrator(
+                configuration: LocalOrchestratorConfiguration(
+                    siteID: id, labels: ["region": index % 2 == 0 ? "east" : "west"],
+                    dataDirectory: root.appendingPathComponent(id), listen: MargoEndpoint(host: "127.0.0.1", port: 0),
+                    central: grpc),
+                tls: tls, logger: quiet)
+            sites.append(site)
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            for site in sites { group.addTask { try await site.run() } }
+            for site in sites {
+                guard let endpoint = await site.listeningEndpoint else { throw MeasurementError("a site did not listen") }
+                let nodes = try await SimulatedNodes(
+                    count: perSite, prefix: site.configuration.siteID, authority: authority, upstream: endpoint,
+                    root: root.appendingPathComponent("nodes-\(site.configuration.siteID)"))
+                fleets.append(nodes)
+                group.addTask { try await nodes.run() }
+            }
+
+            let registering = ContinuousClock.now
+            while try await api.metric(#"eos_nodes{liveness="Ready"}"#) < Double(total) {
+                guard ContinuousClock.now - registering < .seconds(600) else {
+                    throw MeasurementError("the nodes were not all Ready at the central within 600 s")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
+
+            for generation in [1, 2] {
+                let receivedBefore = try await api.metric("eos_status_received_total")
+                let start = ContinuousClock.now
+                _ = try await api.post("/deploy/fleet", yaml: Self.fleet(generation: generation))
+                var shown = start
+                while true {
+                    let status = try await api.status("scale")
+                    if let status, status.generation == generation, status.nodes.installed == total { break }
+                    if ContinuousClock.now - shown > .seconds(1), let status {
+                        shown = ContinuousClock.now
+                        say(String(format: "  %6.1f s: %@", (shown - start).seconds, "\(status.nodes)"))
+                    }
+                    guard ContinuousClock.now - start < .seconds(600) else {
+                        throw MeasurementError("generation \(generation) was not installed everywhere within 600 s")
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let took = ContinuousClock.now - start
+                let received = try await api.metric("eos_status_received_total") - receivedBefore
+                report(
+                    generation == 1
+                        ? "POST /deploy/fleet → \(total) installed in /status"
+                        : "update → \(total) installed in /status", took)
+                say(String(format: "  %.0f statuses taken in, %.0f a second", received, received / took.seconds))
+            }
+
+            // Status intake at full speed: every site streams reports of its own nodes at once.
+            let statusesBefore = try await api.metric("eos_status_received_total")
+            let reportsBefore = try await api.metric("eos_status_reports_total")
+            let start = ContinuousClock.now
+            try await withThrowingDiscardingTaskGroup { streams in
+                for (index, site) in sites.enumerated() {
+                    let id = site.configuration.siteID
+                    let nodes = fleets[index].ids
+                    let tls = siteTLS[id]!
+                    streams.addTask {
+                        try await Self.stream(reports, of: nodes, site: id, to: grpc, tls: tls)
+                    }
+                }
+            }
+            let statuses = try await api.metric("eos_status_received_total") - statusesBefore
+            let messages = try await api.metric("eos_status_reports_total") - reportsBefore
+            let took = ContinuousClock.now - start
+            report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
+            say(
+                String(
+                    format: "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second)", messages,
+                    messages / took.seconds, statuses, statuses / took.seconds))
+            say("central peak RSS \(mebibytes("VmHWM")) MiB")
+            if ProcessInfo.processInfo.environment["EOS_SCALE_METRICS"] != nil {
+                say(String(decoding: try await api.get("/metrics"), as: UTF8.self))
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// `count` reports of 10 statuses each, of `nodes` in turn, on one `ReportStatus` stream as site `site`.
+    static func stream(
+        _ count: Int, of nodes: [String], site: String, to central: MargoEndpoint, tls: TLSMaterial
+    ) async throws {
+        let transport = try MargoTransport.client(connectingTo: central, tls: tls)
+        try await withGRPCClient(transport: transport) { client in
+            let upstream = UpstreamClient(client, policy: MargoCallPolicy(timeout: .seconds(600)))
+            // Above any sequence the site itself used (its outbox numbers from the time), so the central takes every
+            // one as new.
+            let first: UInt64 = 1 << 62
+            let reports = (0..<count).map { index in
+                StatusReport(
+                    sequence: first + UInt64(index),
+                    statuses: (0..<10).map { offset in
+                        NodeDeploymentStatus(
+                            deployment: "scale", observedGeneration: 2, nodeID: nodes[(index * 10 + offset) % nodes.count],
+                            siteID: site, state: .installed, observedAt: .now, reportedBy: site)
+                    })
+            }
+            let acknowledgement = try await upstream.reportStatus(reports.async)
+            guard acknowledgement.lastSequence == first + UInt64(count - 1) else {
+                throw MeasurementError("the central took reports from \(site) up to \(acknowledgement.lastSequence) only")
+            }
+        }
+    }
+
+    /// Prints a line at once, so a run that ends early still shows its figures.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// One process workload on every node of every site, all at once.
+    static func fleet(generation: Int) -> String {
+        """
+        apiVersion: eos/v1
+        kind: FleetDeployment
+        metadata: {name: scale}
+        spec:
+          workloads:
+            - name: worker
+              process: {command: ["/bin/sleep", "\(1000 + generation)"]}
+          rollout: {strategy: AllAtOnce}
+        """
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Array where Element: Sendable {
+    /// The elements as an async sequence.
+    var async: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
+    }
+}
