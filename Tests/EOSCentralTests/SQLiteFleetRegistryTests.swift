@@ -35,7 +35,9 @@ struct SQLiteFleetRegistryTests {
             for site in ["s1", "s2"] {
                 try await registry.replaceNodes(
                     of: site,
-                    with: (1...3).map { NodeRecord(id: "\(site)-n\($0)", siteID: site, liveness: ready, updatedAt: now) })
+                    with: (1...3).map {
+                        NodeRecord(id: "\(site)-n\($0)", siteID: site, liveness: ready, updatedAt: now)
+                    })
             }
             try await registry.recordStatuses([
                 NodeDeploymentStatus(

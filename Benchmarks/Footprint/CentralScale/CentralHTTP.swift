@@ -44,8 +44,9 @@ struct CentralHTTP: Sendable {
         let (data, response) = try await URLSession.shared.data(for: request)
         let code = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(code) else {
-            throw MeasurementError("\(request.httpMethod ?? "GET") \(request.url!.path): \(code) "
-                + String(decoding: data, as: UTF8.self))
+            throw MeasurementError(
+                "\(request.httpMethod ?? "GET") \(request.url!.path): \(code) "
+                    + String(decoding: data, as: UTF8.self))
         }
         return data
     }

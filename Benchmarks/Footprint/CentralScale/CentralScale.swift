@@ -40,7 +40,8 @@ struct CentralScale {
         let perSite = try options.positive("nodes-per-site", default: 100)
         let reports = try options.positive("reports", default: 2000)
         let total = siteCount * perSite
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-scale-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "eos-central-scale-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
 
         let domain = "scale.example.com"
@@ -95,7 +96,9 @@ struct CentralScale {
         try await withThrowingDiscardingTaskGroup { group in
             for site in sites { group.addTask { try await site.run() } }
             for site in sites {
-                guard let endpoint = await site.listeningEndpoint else { throw MeasurementError("a site did not listen") }
+                guard let endpoint = await site.listeningEndpoint else {
+                    throw MeasurementError("a site did not listen")
+                }
                 let nodes = try await SimulatedNodes(
                     count: perSite, prefix: site.configuration.siteID, authority: authority, upstream: endpoint,
                     root: root.appendingPathComponent("nodes-\(site.configuration.siteID)"))
@@ -183,13 +186,15 @@ struct CentralScale {
                     sequence: first + UInt64(index),
                     statuses: (0..<10).map { offset in
                         NodeDeploymentStatus(
-                            deployment: "scale", observedGeneration: 2, nodeID: nodes[(index * 10 + offset) % nodes.count],
+                            deployment: "scale", observedGeneration: 2,
+                            nodeID: nodes[(index * 10 + offset) % nodes.count],
                             siteID: site, state: .installed, observedAt: .now, reportedBy: site)
                     })
             }
             let acknowledgement = try await upstream.reportStatus(reports.async)
             guard acknowledgement.lastSequence == first + UInt64(count - 1) else {
-                throw MeasurementError("the central took reports from \(site) up to \(acknowledgement.lastSequence) only")
+                throw MeasurementError(
+                    "the central took reports from \(site) up to \(acknowledgement.lastSequence) only")
             }
         }
     }

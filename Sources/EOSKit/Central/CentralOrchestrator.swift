@@ -35,8 +35,8 @@ public final class CentralOrchestrator: Service {
     private let wake = ReconcileSignal()
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
-    /// Opens the registry and prepares the server, counting into `metrics`; fails with a clear message when the certificate is not the
-    /// central's or a store cannot be opened.
+    /// Opens the registry and prepares the server, counting into `metrics`; fails with a clear message when the
+    /// certificate is not the central's or a store cannot be opened.
     public init(
         configuration: CentralOrchestratorConfiguration, tls: TLSMaterial,
         logger: Logger = Logger(label: "eos.central"), metrics: CentralMetrics = CentralMetrics(),
