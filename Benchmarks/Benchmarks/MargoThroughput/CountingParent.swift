@@ -16,7 +16,7 @@ final class CountingParent: UpstreamHandler {
     func sync(_ request: SyncRequest, caller: SPIFFEIdentity) async throws -> SyncResponse { SyncResponse() }
 
     func reportStatus(
-        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
+        _ reports: any AsyncSequence<StatusReport, any Error> & Sendable, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement {
         var last: UInt64 = 0
         var count: UInt64 = 0

@@ -9,6 +9,7 @@ public import EOSModel
 /// crashes between the two may see one report twice, and a sink keeping the latest status per node and deployment
 /// (``NodeDeploymentStatus/supersedes(_:)``) is unaffected.
 public protocol ChildStatusSink: Sendable {
-    /// Takes the statuses of one report from `child` (a node about itself, a site about its nodes).
+    /// Takes the statuses of one report from `child` (a node about itself, a site about its nodes), or of several
+    /// consecutive reports, in their order, when they arrived while the ones before were being taken.
     func receive(_ statuses: [NodeDeploymentStatus], from child: RegisteredChild) async throws
 }

@@ -17,8 +17,10 @@ internal import Synchronization
 /// - `Heartbeat` answers the interval and whether the child should sync; `Sync` answers from ``ChildDesiredStates``
 ///   and records the generations the child says it holds.
 /// - `ReportStatus` passes each report whose sequence is new to the ``ChildStatusSink``, once and in order, even when
-///   a child has two streams open across a reconnect; a replayed report is skipped but acknowledged. Every report
-///   refreshes the child's last contact. The answer is the last sequence taken from the child.
+///   a child has two streams open across a reconnect; a replayed report is skipped but acknowledged. Reports that
+///   arrive while earlier ones are being recorded are passed on together (``ReportReadahead``), so a busy parent
+///   records many in one go. Reports refresh the child's last contact. The answer is the last sequence taken from
+///   the child.
 /// - `ReportTelemetry` takes and counts every batch; a telemetry sink comes with the telemetry pipeline.
 public final class UpstreamIntake: UpstreamHandler {
     /// The registry the intake records children in.
@@ -120,31 +122,16 @@ public final class UpstreamIntake: UpstreamHandler {
     /// Passes each new report of the caller's stream to the status sink, once and in order, skips replays, and
     /// acknowledges the last sequence taken from the caller; `NOT_FOUND` for a caller the registry does not know.
     public func reportStatus(
-        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
+        _ reports: any AsyncSequence<StatusReport, any Error> & Sendable, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement {
         let (kind, id) = try sender(caller, "report status")
         try accept(kind, id, "report status", caller: caller)
         guard registry.child(kind: kind, id: id) != nil else { throw notRegistered(kind, id, "report status") }
-        var taken: UInt64 = 0
-        var replayed: UInt64 = 0
-        for try await report in reports {
-            let child = try recording { () throws(ChildRegistryError) in try registry.touch(kind: kind, id: id) }
-            guard let child else { throw notRegistered(kind, id, "report status") }
-            // One report of a child at a time, checked against its last sequence in that turn: an old stream still
-            // open after a reconnect cannot pass a report on twice, or out of order with the new stream.
-            try await turns.withTurn(ChildKey(kind: kind, id: id)) {
-                guard registry.isNew(sequence: report.sequence, from: kind, id: id) else {
-                    replayed += 1
-                    return
-                }
-                try await answering("the status report \(report.sequence) of \(kind) \(id)") {
-                    try await statusSink.receive(report.statuses, from: child)
-                }
-                _ = try recording { () throws(ChildRegistryError) in
-                    try registry.admit(sequence: report.sequence, from: kind, id: id)
-                }
-            }
-            taken += 1
+        let readahead = ReportReadahead()
+        let (taken, replayed) = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await readahead.read(reports) }
+            // A failure here ends the stream at once: leaving the group cancels the reading.
+            return try await record(readahead, from: kind, id)
         }
         if replayed > 0 {
             logger.debug(
@@ -152,6 +139,40 @@ public final class UpstreamIntake: UpstreamHandler {
         }
         let last = registry.child(kind: kind, id: id)?.lastSequence ?? 0
         return ReportAcknowledgement(lastSequence: last, accepted: taken)
+    }
+
+    /// Passes the reports `readahead` read from a child's stream to the status sink, each batch in one turn of the
+    /// child, skipping replays; returns how many reports were taken and how many of them were replays.
+    private func record(
+        _ readahead: ReportReadahead, from kind: ChildKind, _ id: String
+    ) async throws -> (taken: UInt64, replayed: UInt64) {
+        var taken: UInt64 = 0
+        var replayed: UInt64 = 0
+        // The reports that arrived while the last ones were recorded are recorded together.
+        while let batch = try await readahead.takeAll() {
+            let child = try recording { () throws(ChildRegistryError) in try registry.touch(kind: kind, id: id) }
+            guard let child else { throw notRegistered(kind, id, "report status") }
+            // One batch of a child at a time, checked against its last sequence in that turn: an old stream still
+            // open after a reconnect cannot pass a report on twice, or out of order with the new stream.
+            try await turns.withTurn(ChildKey(kind: kind, id: id)) {
+                var last = registry.child(kind: kind, id: id)?.lastSequence ?? 0
+                let fresh = batch.filter { report in
+                    guard report.sequence > last else { return false }
+                    last = report.sequence
+                    return true
+                }
+                replayed += UInt64(batch.count - fresh.count)
+                guard let newest = fresh.last else { return }
+                try await answering("the status reports up to \(newest.sequence) of \(kind) \(id)") {
+                    try await statusSink.receive(fresh.flatMap(\.statuses), from: child)
+                }
+                _ = try recording { () throws(ChildRegistryError) in
+                    try registry.admit(sequence: newest.sequence, from: kind, id: id)
+                }
+            }
+            taken += UInt64(batch.count)
+        }
+        return (taken, replayed)
     }
 
     /// Takes and counts every telemetry batch of the caller's stream and acknowledges the last sequence.

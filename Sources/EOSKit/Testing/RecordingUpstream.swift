@@ -84,7 +84,7 @@ public final class RecordingUpstream: UpstreamHandler {
     }
 
     public func reportStatus(
-        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
+        _ reports: any AsyncSequence<StatusReport, any Error> & Sendable, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement {
         try checkAvailable()
         var last: UInt64 = 0

@@ -18,7 +18,7 @@ public protocol UpstreamHandler: Sendable {
 
     /// Takes a child's stream of status reports, in order, and acknowledges the last one taken.
     func reportStatus(
-        _ reports: any AsyncSequence<StatusReport, any Error>, caller: SPIFFEIdentity
+        _ reports: any AsyncSequence<StatusReport, any Error> & Sendable, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement
 
     /// Takes a child's stream of telemetry batches, in order, and acknowledges the last one taken.
