@@ -143,7 +143,7 @@ struct CentralScale {
 
             // Status intake at full speed: every site streams reports of its own nodes at once.
             let statusesBefore = try await api.metric("eos_status_received_total")
-            let reportsBefore = try await api.metric("eos_status_reports_total")
+            let batchesBefore = try await api.metric("eos_status_batches_total")
             let start = ContinuousClock.now
             try await withThrowingDiscardingTaskGroup { streams in
                 for (index, site) in sites.enumerated() {
@@ -156,13 +156,14 @@ struct CentralScale {
                 }
             }
             let statuses = try await api.metric("eos_status_received_total") - statusesBefore
-            let messages = try await api.metric("eos_status_reports_total") - reportsBefore
+            let batches = try await api.metric("eos_status_batches_total") - batchesBefore
+            let messages = Double(siteCount * reports)
             let took = ContinuousClock.now - start
             report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
             say(
                 String(
-                    format: "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second)", messages,
-                    messages / took.seconds, statuses, statuses / took.seconds))
+                    format: "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second), recorded in %.0f batches",
+                    messages, messages / took.seconds, statuses, statuses / took.seconds, batches))
             say("central peak RSS \(mebibytes("VmHWM")) MiB")
             if ProcessInfo.processInfo.environment["EOS_SCALE_METRICS"] != nil {
                 say(String(decoding: try await api.get("/metrics"), as: UTF8.self))

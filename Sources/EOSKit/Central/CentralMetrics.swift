@@ -12,8 +12,9 @@ public final class CentralMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Node statuses received from sites and nodes.
     let statusesReceived: Counter
-    /// Status reports (messages, each carrying one or more statuses) received.
-    let statusReports: Counter
+    /// Batches of statuses recorded: the reports of a stream that arrived while earlier ones were being recorded
+    /// are recorded together, so under load a batch holds many reports.
+    let statusBatches: Counter
 
     /// Metrics in `registry` (a new one unless given).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -22,15 +23,15 @@ public final class CentralMetrics: Sendable {
             descriptor: Self.name(
                 "status_received", unit: "total",
                 help: "Node deployment statuses the central received from its sites and nodes."))
-        statusReports = registry.makeCounter(
+        statusBatches = registry.makeCounter(
             descriptor: Self.name(
-                "status_reports", unit: "total",
-                help: "Status reports (each carrying one or more statuses) the central received."))
+                "status_batches", unit: "total",
+                help: "Batches of status reports the central recorded, each in one go."))
     }
 
-    /// Counts one status report carrying `count` statuses.
+    /// Counts one recorded batch carrying `count` statuses.
     func received(statuses count: Int) {
-        statusReports.increment()
+        statusBatches.increment()
         statusesReceived.increment(by: Int64(count))
     }
 

@@ -305,7 +305,7 @@ paths:
       summary: Prometheus metrics
       description: |
         `eos_http_requests_total`, `eos_http_request_duration_seconds`, `eos_deployments{phase}`,
-        `eos_nodes{liveness}`, `eos_sites{liveness}`, `eos_status_received_total`, `eos_status_reports_total`.
+        `eos_nodes{liveness}`, `eos_sites{liveness}`, `eos_status_received_total`, `eos_status_batches_total`.
       operationId: metrics
       security: []
       responses:
