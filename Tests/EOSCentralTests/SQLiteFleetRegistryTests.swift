@@ -2,6 +2,7 @@ import EOSCentral
 import EOSModel
 import EOSTesting
 import Foundation
+import GRDB
 import Testing
 
 @Suite("SQLiteFleetRegistry")
@@ -71,5 +72,58 @@ struct SQLiteFleetRegistryTests {
             guard let error = error as? FleetRegistryError else { return false }
             return error.code == .storage && error.message.contains(SQLiteFleetRegistry.fileName)
         }
+    }
+
+    @Test("a registry written by the first version opens with its statuses intact and compared as before")
+    func migratesStatuses() async throws {
+        let root = Self.directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let observed = Timestamp(rfc3339: "2026-11-29T10:00:00.250Z")!
+        let stored = NodeDeploymentStatus(
+            deployment: "d", observedGeneration: 2, nodeID: "n1", siteID: "s1", state: .installed,
+            workloads: [WorkloadStatus(name: "w", state: .running, restarts: 1, health: .healthy)],
+            observedAt: observed, reportedBy: "s1")
+        // The first version's file: its schema, and a status stored as JSON.
+        do {
+            let database = try DatabaseQueue(path: root.appendingPathComponent(SQLiteFleetRegistry.fileName).path)
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                        INSERT INTO grdb_migrations VALUES ('v1');
+                        CREATE TABLE deployments (name TEXT NOT NULL, generation INTEGER NOT NULL,
+                                                  removed INTEGER NOT NULL, record BLOB NOT NULL,
+                                                  PRIMARY KEY (name, generation));
+                        CREATE TABLE rollouts (deployment TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL,
+                                               state BLOB NOT NULL);
+                        CREATE TABLE sites (id TEXT PRIMARY KEY NOT NULL, record BLOB NOT NULL);
+                        CREATE TABLE nodes (id TEXT PRIMARY KEY NOT NULL, site TEXT, record BLOB NOT NULL);
+                        CREATE INDEX nodes_by_site ON nodes (site, id);
+                        CREATE TABLE statuses (node TEXT NOT NULL, deployment TEXT NOT NULL, status BLOB NOT NULL,
+                                               PRIMARY KEY (node, deployment));
+                        CREATE INDEX statuses_by_deployment ON statuses (deployment, node);
+                        CREATE TABLE audit (sequence INTEGER PRIMARY KEY AUTOINCREMENT, deployment TEXT NOT NULL,
+                                            entry BLOB NOT NULL);
+                        CREATE INDEX audit_by_deployment ON audit (deployment, sequence);
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
+                    arguments: ["n1", "d", try JSONEncoder().encode(stored)])
+            }
+        }
+        let registry = try SQLiteFleetRegistry(directory: root)
+        #expect(try await registry.statuses(of: "d") == [stored])
+        // An older report still does not replace it; a newer one does.
+        let older = NodeDeploymentStatus(
+            deployment: "d", observedGeneration: 1, nodeID: "n1", state: .failed, observedAt: observed,
+            reportedBy: "s1")
+        try await registry.recordStatuses([older])
+        #expect(try await registry.statuses(ofNode: "n1") == [stored])
+        var newer = stored
+        newer.observedAt = Timestamp(observed.date.addingTimeInterval(1))
+        newer.state = .failed
+        try await registry.recordStatuses([newer])
+        #expect(try await registry.statuses(ofNode: "n1").map(\.state) == [.failed])
     }
 }

@@ -1,3 +1,4 @@
+internal import EOSMargo
 public import EOSModel
 public import Foundation
 internal import GRDB
@@ -7,7 +8,8 @@ internal import Synchronization
 /// every change in one transaction with its audit entry.
 ///
 /// Records are stored as JSON beside the columns that select and order them, so a new optional field needs no
-/// migration; a change of shape gets one in ``migrator``.
+/// migration; a change of shape gets one in ``migrator``. Node statuses, which every site reports many of a second,
+/// are stored as their protobuf wire message instead, which is several times quicker to write and read.
 public final class SQLiteFleetRegistry: FleetRegistry {
     /// The file name inside the central's data folder.
     public static let fileName = "fleet.sqlite"
@@ -79,6 +81,16 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                         status.observedGeneration, status.observedAt.date.timeIntervalSinceReferenceDate,
                         row["node"] as String, row["deployment"] as String,
                     ])
+            }
+        }
+        // v3: statuses as their protobuf wire message, no longer JSON.
+        migrator.registerMigration("v3") { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT node, deployment, status FROM statuses")
+            for row in rows {
+                let status = try decode(NodeDeploymentStatus.self, row["status"] as Data)
+                try db.execute(
+                    sql: "UPDATE statuses SET status = ? WHERE node = ? AND deployment = ?",
+                    arguments: [try status.margoBinary(), row["node"] as String, row["deployment"] as String])
             }
         }
         return migrator
@@ -275,7 +287,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                     ])
                 } else {
                     try upsert.execute(arguments: [
-                        status.nodeID, status.deployment, try Self.encoder.encode(status), status.observedGeneration,
+                        status.nodeID, status.deployment, try status.margoBinary(), status.observedGeneration,
                         observed,
                     ])
                 }
@@ -287,7 +299,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         try read("read the statuses of \(deployment)") { db in
             try Data.fetchAll(
                 db, sql: "SELECT status FROM statuses WHERE deployment = ? ORDER BY node", arguments: [deployment]
-            ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
+            ).map { try NodeDeploymentStatus(margoBinary: $0) }
         }
     }
 
@@ -295,7 +307,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         try read("read the statuses of node \(node)") { db in
             try Data.fetchAll(
                 db, sql: "SELECT status FROM statuses WHERE node = ? ORDER BY deployment", arguments: [node]
-            ).map { try Self.decode(NodeDeploymentStatus.self, $0) }
+            ).map { try NodeDeploymentStatus(margoBinary: $0) }
         }
     }
 
