@@ -19,6 +19,8 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     private let database: DatabasePool
     /// The nodes, as the file holds them; their writes take this lock around the SQLite write.
     private let nodeIndex: Mutex<NodeIndex>
+    /// The latest statuses, as the file holds them; their writes take this lock around the SQLite write.
+    private let statusIndex: Mutex<StatusIndex>
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -38,6 +40,12 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                 try Data.fetchAll(db, sql: "SELECT record FROM nodes").map { try Self.decode(NodeRecord.self, $0) }
             }
             nodeIndex = Mutex(NodeIndex(nodes))
+            let statuses = try database.read { db in
+                try Data.fetchAll(db, sql: "SELECT status FROM statuses").map {
+                    try NodeDeploymentStatus(margoBinary: $0)
+                }
+            }
+            statusIndex = Mutex(StatusIndex(statuses))
         } catch {
             throw FleetRegistryError(.storage, "cannot open the fleet registry \(path)", cause: error)
         }
@@ -262,6 +270,13 @@ public final class SQLiteFleetRegistry: FleetRegistry {
 
     public func recordStatuses(_ statuses: [NodeDeploymentStatus]) async throws(FleetRegistryError) {
         guard !statuses.isEmpty else { return }
+        try statusIndex.withLock { (index: inout StatusIndex) throws(FleetRegistryError) in
+            try writeStatuses(statuses)
+            index.record(statuses)
+        }
+    }
+
+    private func writeStatuses(_ statuses: [NodeDeploymentStatus]) throws(FleetRegistryError) {
         try write("record \(statuses.count) statuses") { db in
             // A status replaces the stored one only when it supersedes it: a newer generation, or the same one
             // observed no earlier (NodeDeploymentStatus.supersedes, in SQL).
@@ -296,19 +311,11 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     }
 
     public func statuses(of deployment: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {
-        try read("read the statuses of \(deployment)") { db in
-            try Data.fetchAll(
-                db, sql: "SELECT status FROM statuses WHERE deployment = ? ORDER BY node", arguments: [deployment]
-            ).map { try NodeDeploymentStatus(margoBinary: $0) }
-        }
+        statusIndex.withLock { $0.statuses(of: deployment) }
     }
 
     public func statuses(ofNode node: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {
-        try read("read the statuses of node \(node)") { db in
-            try Data.fetchAll(
-                db, sql: "SELECT status FROM statuses WHERE node = ? ORDER BY deployment", arguments: [node]
-            ).map { try NodeDeploymentStatus(margoBinary: $0) }
-        }
+        statusIndex.withLock { $0.statuses(ofNode: node) }
     }
 
     // MARK: Audit
