@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Central REST API end to end", .timeLimit(.minutes(5)))
 struct CentralAPITests {
-    static let token = "dev-token-for-tests"
+    static let token = APIClient.token
     static let hello = """
         apiVersion: eos/v1
         kind: FleetDeployment

@@ -8,20 +8,7 @@ import Testing
 
 @Suite("Central GraphQL API end to end", .timeLimit(.minutes(5)))
 struct CentralGraphQLTests {
-    static let hello = """
-        apiVersion: eos/v1
-        kind: FleetDeployment
-        metadata:
-          name: hello
-        spec:
-          target:
-            nodes: {matchLabels: {line: "1"}}
-          workloads:
-            - name: greeter
-              process:
-                command: ["/bin/sleep", "3600"]
-          rollout: {strategy: AllAtOnce}
-        """
+    static let hello = CentralAPITests.hello
 
     @Test("deploy, read nested sites, nodes and statuses with filters, pause and resume, and remove through GraphQL")
     func graphQLRoundTrip() async throws {
