@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/Graphiti.git", exact: "3.1.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", exact: "4.3.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         .target(
@@ -135,13 +136,19 @@ let package = Package(
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/EOSKit/Central",
             swiftSettings: strictSettings
         ),
         .target(
             name: "EOSKit",
-            dependencies: ["EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite", "EOSCentral"],
+            dependencies: [
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite", "EOSCentral",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/EOSKit/Kit",
             swiftSettings: strictSettings
         ),
@@ -160,6 +167,7 @@ let package = Package(
             dependencies: [
                 "EOSKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/eosctl",
             swiftSettings: strictSettings
@@ -248,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "eosctlTests",
-            dependencies: ["eosctl"],
+            dependencies: ["eosctl", "EOSKit", "EOSTesting"],
             path: "Tests/eosctlTests",
             swiftSettings: strictSettings
         ),

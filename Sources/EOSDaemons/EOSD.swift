@@ -12,7 +12,7 @@ struct EOSD: AsyncParsableCommand {
         commandName: "eosd",
         abstract: "Run an EOS tier: the central orchestrator, a site's local orchestrator or an edge node agent.",
         version: EOSDVersion.current,
-        subcommands: [CentralCommand.self, SiteCommand.self, NodeCommand.self]
+        subcommands: [DevCommand.self, CentralCommand.self, SiteCommand.self, NodeCommand.self]
     )
 
     /// Runs the command line, mapping usage and configuration errors to exit code 2.

@@ -31,7 +31,7 @@ enum SettingParsers {
         return text
     }
 
-    /// A swift-log level.
+    /// `true` or `false` (also `yes`/`no`, `1`/`0`).
     static func boolean(_ text: String) throws(SettingError) -> Bool {
         switch text.lowercased() {
         case "true", "yes", "1": return true
@@ -40,11 +40,22 @@ enum SettingParsers {
         }
     }
 
+    /// A swift-log level.
     static func logLevel(_ text: String) throws(SettingError) -> Logger.Level {
         guard let level = Logger.Level(rawValue: text) else {
             throw SettingError(
                 "\"\(text)\" is not a log level; use trace, debug, info, notice, warning, error or critical")
         }
         return level
+    }
+
+    /// A whole number in `range`.
+    static func integer(in range: ClosedRange<Int>) -> (String) throws(SettingError) -> Int {
+        { text throws(SettingError) in
+            guard let value = Int(text), range.contains(value) else {
+                throw SettingError("\"\(text)\" is not a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
     }
 }

@@ -30,12 +30,8 @@ struct SiteCommand: AsyncParsableCommand {
         let settings = try TierSettings(tier, keys: ["central", "apply-concurrency"], environment: environment)
         let centralEndpoint = try settings.sources.required("central", flag: central, SettingParsers.endpoint)
         let concurrency =
-            try settings.sources.value("apply-concurrency", flag: applyConcurrency) { text throws(SettingError) in
-                guard let value = Int(text), (1...1024).contains(value) else {
-                    throw SettingError("\"\(text)\" is not a number from 1 to 1024")
-                }
-                return value
-            } ?? 16
+            try settings.sources.value(
+                "apply-concurrency", flag: applyConcurrency, SettingParsers.integer(in: 1...1024)) ?? 16
         let logger = DaemonLogging.start(level: settings.logLevel, label: "eos.site")
         let tls = try await DaemonRunner.prepare(settings)
         let site: LocalOrchestrator

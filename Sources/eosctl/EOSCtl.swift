@@ -11,7 +11,10 @@ struct EOSCtl: AsyncParsableCommand {
         commandName: "eosctl",
         abstract: "Operate an EOS fleet: validate and deploy fleet specs, watch rollouts, inspect sites and nodes.",
         version: EOSCtlVersion.current,
-        subcommands: [ValidateCommand.self, PKICommand.self]
+        subcommands: [
+            ValidateCommand.self, DeployCommand.self, StatusCommand.self, GetCommand.self, DeleteCommand.self,
+            RollbackCommand.self, PauseCommand.self, ResumeCommand.self, PKICommand.self,
+        ]
     )
 
     /// Runs the command line, mapping ArgumentParser's usage errors to exit code 2.
@@ -23,6 +26,9 @@ struct EOSCtl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as UsageFailure {
+            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -45,6 +51,13 @@ enum ExitStatus {
     static let failure: Int32 = 1
     /// The command line was wrong.
     static let usage: Int32 = 2
+}
+
+/// A usage or configuration problem found while running (no server, a bad configuration file): the message alone
+/// on standard error, exit status 2.
+struct UsageFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 /// The version `eosctl --version` prints.

@@ -25,7 +25,8 @@ struct FileValidationReport: Encodable {
     static func check(_ source: DocumentSource) -> FileValidationReport {
         switch source.contents {
         case .failure(let error):
-            let reason = (error as? CocoaError)?.code == .fileReadNoSuchFile ? "no such file" : error.localizedDescription
+            let reason =
+                (error as? CocoaError)?.code == .fileReadNoSuchFile ? "no such file" : error.localizedDescription
             return FileValidationReport(file: source.name, readError: reason, documents: [])
         case .success(let data):
             let documents = DocumentLoader.load(data).map { loaded in
@@ -47,10 +48,7 @@ struct FileValidationReport: Encodable {
                 lines += "valid: \(document.kind ?? "document") \(document.name ?? "")\n"
                 continue
             }
-            for problem in document.problems {
-                let position = problem.location.map { "\($0.line):\($0.column):" } ?? ""
-                lines += "\(file):\(position) \(problem.path): \(problem.message)\n"
-            }
+            for problem in document.problems { lines += problem.described(in: file) + "\n" }
         }
         return lines
     }

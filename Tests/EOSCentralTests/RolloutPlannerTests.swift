@@ -113,7 +113,14 @@ struct RolloutPlannerTests {
             .advance(first.state, now: Self.start)
         #expect(failed.state.phase == .failed)
         #expect(failed.rollback)
+        #expect(failed.state.reason == "1 of 2 released nodes failed generation 2: n1: failed")
         #expect(failed.state.admitted == ["n0", "n1"], "a failed rollout releases nothing more")
+        // The reason quotes what the nodes reported.
+        var reported = Self.planner(policy, statuses: ["n0": .failed, "n1": .failed])
+        reported.statuses["n0"]?.message = "manifest unknown"
+        #expect(
+            reported.advance(first.state, now: Self.start).state.reason
+                == "2 of 2 released nodes failed generation 2: n0: manifest unknown; n1: failed")
         // Stopped: nothing changes any more.
         let after = Self.planner(policy, statuses: Self.installed(["n0", "n1"])).advance(failed.state, now: Self.start)
         #expect(after.state == failed.state)

@@ -14,10 +14,23 @@ struct EOSCtlProcess {
             .appendingPathComponent("eosctl")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Outcome {
+    /// Runs `eosctl ARGUMENTS` on a thread of its own, so a server in this test process keeps every task thread.
+    static func run(
+        _ arguments: [String], environment: [String: String]
+    ) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, environment: environment) })
+            }
+        }
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> Outcome
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let output = Pipe()
         let errors = Pipe()
         let input = Pipe()

@@ -16,16 +16,19 @@ final class EOSDProcess: @unchecked Sendable {
 
     private let process = Process()
     private let log: URL
+    private let output: URL
 
     /// Starts `eosd ARGUMENTS` with `environment` added to the test's own; its standard error goes to a file.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-\(UUID().uuidString).log")
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
     }
@@ -35,6 +38,9 @@ final class EOSDProcess: @unchecked Sendable {
 
     /// Whether the process is still running.
     var isRunning: Bool { process.isRunning }
+
+    /// What the process has written to standard output so far.
+    var stdout: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
     /// What the process has written to standard error so far.
     var stderr: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

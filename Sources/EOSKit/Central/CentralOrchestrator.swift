@@ -182,7 +182,8 @@ public final class CentralOrchestrator: Service {
         return DeploymentStatusSummary(
             name: name, generation: record.generation, phase: state.phase, nodes: total,
             rollout: .init(
-                strategy: record.spec.rollout.strategy, step: planner.wave(of: state), steps: planner.waveCount),
+                strategy: record.spec.rollout.strategy, step: planner.wave(of: state), steps: planner.waveCount,
+                rollbackOf: state.rollbackOf, reason: state.reason),
             sites: perSite.sorted { $0.key < $1.key }.map {
                 SiteRollup(id: $0.key, counts: $0.value.counts, observedAt: $0.value.observedAt)
             },
@@ -272,6 +273,8 @@ public final class CentralOrchestrator: Service {
                         liveness: node.liveness ?? LivenessStatus(liveness: .unknown), updatedAt: now)
                 })
             try await registry.recordStatuses(status.nodes.flatMap(\.deployments))
+        } catch  where Task.isCancelled {
+            // Shutting down: the answer is no longer wanted.
         } catch {
             logger.warning("cannot learn a site's nodes", metadata: ["site": "\(site.id)", "error": "\(error)"])
         }

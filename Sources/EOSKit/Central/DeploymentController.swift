@@ -98,7 +98,7 @@ actor DeploymentController {
                 // The restored generation is planned in this same pass, so no child is ever told the deployment
                 // is gone in between.
                 (record, state) = try await rollBack(
-                    record, to: previous, by: "eos", reason: "the rollout failed", at: now)
+                    record, to: previous, by: "eos", reason: state.reason ?? "the rollout failed", at: now)
             }
             var previous: DeploymentRecord?
             if let generation = state.previousGeneration {
@@ -123,7 +123,8 @@ actor DeploymentController {
         let restored = try await registry.putDeployment(
             name: record.name, spec: target.spec, labels: target.labels, by: actor, at: now)
         let state = RolloutState(
-            deployment: record.name, generation: restored.generation, rollbackOf: record.generation, updatedAt: now)
+            deployment: record.name, generation: restored.generation, rollbackOf: record.generation, reason: reason,
+            updatedAt: now)
         try await registry.putRollout(
             state,
             audit: AuditEntry(

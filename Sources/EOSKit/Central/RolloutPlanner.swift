@@ -93,10 +93,11 @@ public struct RolloutPlanner: Sendable {
         next.admitted.formUnion(targets.filter { report($0, state.generation) != nil }.map(\.nodeID))
 
         let released = targets.filter { next.admitted.contains($0.nodeID) }
-        let failed = released.filter { isReachable($0) && report($0, state.generation) == .failed }.count
-        if next.phase == .progressing, failed > policy.failureThreshold.floor(of: released.count) {
+        let failed = released.filter { isReachable($0) && report($0, state.generation) == .failed }
+        if next.phase == .progressing, failed.count > policy.failureThreshold.floor(of: released.count) {
             next.phase = .failed
             next.readySince = nil
+            next.reason = failureReason(failed, of: released.count, generation: state.generation)
             return decided(
                 next, from: state, now: now, rollback: policy.autoRollback && state.previousGeneration != nil)
         }
@@ -119,6 +120,16 @@ public struct RolloutPlanner: Sendable {
             next.phase = .degraded
         }
         return decided(next, from: state, now: now, rollback: false)
+    }
+
+    /// `2 of 4 released nodes failed generation 3: site-1-node-1: manifest unknown; …`, naming at most three.
+    private func failureReason(_ failed: [Target], of released: Int, generation: Int64) -> String {
+        let named = failed.prefix(3).map { target in
+            "\(target.nodeID): \(statuses[target.nodeID]?.message ?? "failed")"
+        }
+        let more = failed.count > 3 ? "; and \(failed.count - 3) more" : ""
+        return "\(failed.count) of \(released) released nodes failed generation \(generation): "
+            + named.joined(separator: "; ") + more
     }
 
     // MARK: Strategies

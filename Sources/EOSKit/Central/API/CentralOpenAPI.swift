@@ -523,6 +523,8 @@ components:
             strategy: {type: string, enum: [AllAtOnce, Rolling, Canary]}
             step: {type: integer, description: The wave rolling out, from 1.}
             steps: {type: integer}
+            rollbackOf: {type: integer, format: int64, description: The generation this one returns from, when it is a rollback.}
+            reason: {type: string, description: Why the rollout failed or was rolled back, naming the nodes that failed and what they reported.}
         sites: {type: array, items: {$ref: "#/components/schemas/SiteRollup"}}
         nodeStatuses:
           type: array

@@ -117,6 +117,10 @@ extension CentralGraphQL {
                 Field("strategy", at: \.strategy)
                 Field("step", at: \.step)
                 Field("steps", at: \.steps)
+                Field("rollbackOf", at: \.rollbackOfNumber)
+                    .description("The generation this one returns from, when it is a rollback.")
+                Field("reason", at: \.reason)
+                    .description("Why the rollout failed or was rolled back: the nodes that failed and what they said.")
             }
             Type(SiteRollup.self, as: "SiteRollup") {
                 Field("id", at: \.id)

@@ -26,6 +26,10 @@ extension DeploymentStatusSummary {
     }
 }
 
+extension DeploymentStatusSummary.RolloutProgress {
+    var rollbackOfNumber: Int? { rollbackOf.map(Int.init) }
+}
+
 extension NodeDeploymentStatus {
     var generationNumber: Int { Int(observedGeneration) }
 }

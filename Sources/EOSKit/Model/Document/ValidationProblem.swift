@@ -26,6 +26,12 @@ public struct ValidationProblem: Sendable, Hashable, Codable, CustomStringConver
         return problem
     }
 
+    /// `FILE:LINE:COLUMN: PATH: MESSAGE`, the form compilers and editors jump to.
+    public func described(in file: String) -> String {
+        let position = location.map { "\($0.line):\($0.column):" } ?? ""
+        return "\(file):\(position) \(path): \(message)"
+    }
+
     /// `PATH: MESSAGE (LINE:COLUMN)`.
     public var description: String {
         if let location { return "\(path): \(message) (\(location))" }

@@ -23,6 +23,8 @@ public struct RolloutState: Sendable, Hashable, Codable {
     public var rollbackOf: Int64?
     /// The phase before an operator paused the rollout; what resuming returns to.
     public var pausedFrom: DeploymentPhase?
+    /// Why the rollout failed, or why this rollback was made: the nodes that failed and what they reported.
+    public var reason: String?
     /// When any of this last changed.
     public var updatedAt: Timestamp
 
@@ -30,7 +32,7 @@ public struct RolloutState: Sendable, Hashable, Codable {
     public init(
         deployment: String, generation: Int64, phase: DeploymentPhase = .progressing, step: Int = 0,
         admitted: Set<String> = [], readySince: Timestamp? = nil, previousGeneration: Int64? = nil,
-        rollbackOf: Int64? = nil, pausedFrom: DeploymentPhase? = nil, updatedAt: Timestamp
+        rollbackOf: Int64? = nil, pausedFrom: DeploymentPhase? = nil, reason: String? = nil, updatedAt: Timestamp
     ) {
         self.deployment = deployment
         self.generation = generation
@@ -41,6 +43,7 @@ public struct RolloutState: Sendable, Hashable, Codable {
         self.previousGeneration = previousGeneration
         self.rollbackOf = rollbackOf
         self.pausedFrom = pausedFrom
+        self.reason = reason
         self.updatedAt = updatedAt
     }
 }

@@ -16,12 +16,20 @@ public struct DeploymentStatusSummary: Sendable, Hashable, Codable {
         public var step: Int
         /// How many waves there are.
         public var steps: Int
+        /// The generation this one returns from, when it is a rollback.
+        public var rollbackOf: Int64?
+        /// Why the rollout failed or was rolled back: the nodes that failed and what they reported.
+        public var reason: String?
 
         /// Creates rollout progress.
-        public init(strategy: RolloutPolicy.Strategy, step: Int, steps: Int) {
+        public init(
+            strategy: RolloutPolicy.Strategy, step: Int, steps: Int, rollbackOf: Int64? = nil, reason: String? = nil
+        ) {
             self.strategy = strategy
             self.step = step
             self.steps = steps
+            self.rollbackOf = rollbackOf
+            self.reason = reason
         }
     }
 

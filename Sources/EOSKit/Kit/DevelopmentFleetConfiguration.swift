@@ -1,0 +1,78 @@
+public import EOSMargo
+public import EOSRuntime
+public import Foundation
+
+/// The shape of a ``DevelopmentFleet``: how many sites and nodes, what runs the workloads, where the state lives.
+public struct DevelopmentFleetConfiguration: Sendable {
+    /// What runs a development node's workloads.
+    public enum Runtime: Sendable {
+        /// Child processes of the agent (``ProcessRuntime``): scripts and binaries, nothing to install.
+        case process
+        /// A real containerd (``ContainerdRuntime``) at `address`, each node in its own namespace
+        /// `NAMESPACE_PREFIX-NODE` so the nodes' containers never meet; images come from `imageArchives` when set.
+        case containerd(address: String, namespacePrefix: String, imageArchives: URL?)
+        /// No side effects (``SimulatedRuntime``): for trying rollouts on many nodes.
+        case simulated
+        /// The runtime `make` returns for each node, given the node's id and data folder: an embedder's own
+        /// adapter, or simulated runtimes a test injects faults into. `name` is what nodes report.
+        case custom(name: String, make: @Sendable (_ nodeID: String, _ dataDirectory: URL) -> any EdgeRuntime)
+
+        /// The runtime's name, as nodes report it.
+        public var name: String {
+            switch self {
+            case .process: "process"
+            case .containerd: "containerd"
+            case .simulated: "simulated"
+            case .custom(let name, _): name
+            }
+        }
+    }
+
+    /// The default trust domain of a development fleet's certificates.
+    public static let defaultTrustDomain = "dev.eos.local"
+
+    /// How many sites, each with its Local Orchestrator.
+    public var sites: Int
+    /// How many Edge Nodes each site has.
+    public var nodesPerSite: Int
+    /// What runs the workloads.
+    public var runtime: Runtime
+    /// The folder of the fleet's state: `pki/` (the CA, kept across runs), `central/`, `sites/ID/`, `nodes/ID/`.
+    public var dataDirectory: URL
+    /// The trust domain of the CA created in `pki/` on the first run.
+    public var trustDomain: String
+    /// Where the central serves `Upstream`; port 0 picks a free one.
+    public var centralListen: MargoEndpoint
+    /// How often children heartbeat: short, so a stopped node shows quickly.
+    public var heartbeatInterval: Duration
+
+    /// Creates a configuration; the defaults are `eosd dev`'s: two sites of two nodes running processes.
+    public init(
+        sites: Int = 2, nodesPerSite: Int = 2, runtime: Runtime = .process, dataDirectory: URL,
+        trustDomain: String = Self.defaultTrustDomain,
+        centralListen: MargoEndpoint = MargoEndpoint(host: "127.0.0.1", port: 0),
+        heartbeatInterval: Duration = .seconds(2)
+    ) {
+        self.sites = sites
+        self.nodesPerSite = nodesPerSite
+        self.runtime = runtime
+        self.dataDirectory = dataDirectory
+        self.trustDomain = trustDomain
+        self.centralListen = centralListen
+        self.heartbeatInterval = heartbeatInterval
+    }
+
+    /// The id of site `index` (from 1): `site-1`, `site-2`, ….
+    public static func siteID(_ index: Int) -> String { "site-\(index)" }
+
+    /// The id of node `index` (from 1) of `site`: `site-1-node-1`, ….
+    public static func nodeID(_ index: Int, of site: String) -> String { "\(site)-node-\(index)" }
+
+    /// Every site id, in order.
+    public var siteIDs: [String] { sites > 0 ? (1...sites).map(Self.siteID) : [] }
+
+    /// Every node id of `site`, in order.
+    public func nodeIDs(of site: String) -> [String] {
+        nodesPerSite > 0 ? (1...nodesPerSite).map { Self.nodeID($0, of: site) } : []
+    }
+}

@@ -1,0 +1,79 @@
+import EOSKit
+import EOSTesting
+import Foundation
+import Testing
+
+/// `eosd dev`, the one-command fleet, run as a user runs it from the README.
+@Suite("eosd dev: a whole fleet in one process", .timeLimit(.minutes(5)))
+struct DevCommandTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples/fleets")
+
+    /// The value printed after `label` on a line of `text`, up to the next space.
+    static func printed(_ label: String, in text: String) -> String? {
+        for line in text.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix(label) else { continue }
+            return trimmed.dropFirst(label.count).drop { $0 == " " }.prefix { $0 != " " }.description
+        }
+        return nil
+    }
+
+    @Test("--apply deploys the hello fleet and shows it converge; the API answers with the printed token; SIGTERM")
+    func applyAndServe() async throws {
+        let dev = try EOSDProcess(
+            [
+                "dev", "--sites", "1", "--nodes-per-site", "2", "--http-listen", "127.0.0.1:0", "--apply",
+                Self.examples.appendingPathComponent("hello-process.yaml").path,
+            ])
+        defer { if dev.isRunning { dev.signal(SIGKILL) } }
+        try await eventually("the dev fleet converges on the hello deployment") {
+            dev.stdout.contains("hello converged in")
+        }
+        let output = dev.stdout
+        #expect(output.contains("fleet ready: 1 site, 2 nodes attached and Ready"), "\(output)")
+        #expect(output.contains("Complete, 2/2 installed"), "\(output)")
+        let api = try #require(Self.printed("REST API", in: output).flatMap(URL.init(string:)), "\(output)")
+        let token = try #require(Self.printed("dev token", in: output))
+        let data = try #require(Self.printed("data", in: output))
+        #expect(FileManager.default.fileExists(atPath: data + "/pki/ca.pem"))
+
+        let client = CentralClient(server: api, token: token)
+        let status = try await client.status(of: "hello", detail: true)
+        #expect(status.phase == .complete)
+        #expect(status.nodeStatuses?.map(\.nodeID).sorted() == ["site-1-node-1", "site-1-node-2"])
+        #expect(status.nodeStatuses?.allSatisfy { $0.workloads.first?.state == .running } == true)
+        let refused = await #expect(throws: CentralClientError.self) {
+            try await CentralClient(server: api, token: "wrong").sites()
+        }
+        #expect(refused?.status == 401)
+
+        dev.signal(SIGTERM)
+        let outcome = await dev.wait()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data), "the temporary data folder is removed at exit")
+    }
+
+    @Test("a bad --apply file or flag stops it before any tier starts, with status 2 and the problem's place")
+    func refusals() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-dev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.yaml")
+        try Data(
+            "apiVersion: eos/v1\nkind: FleetDeployment\nmetadata: {name: bad}\nspec:\n  workloads:\n    - name: app\n      proces: {command: [/bin/true]}\n"
+                .utf8
+        ).write(to: bad)
+        let invalid = try await EOSDProcess.run(["dev", "--apply", bad.path, "--http-listen", "127.0.0.1:0"])
+        #expect(invalid.status == 2)
+        #expect(invalid.stderr.contains("\(bad.path):7:7: spec.workloads[0].proces"), "\(invalid.stderr)")
+
+        let noSites = try await EOSDProcess.run(["dev", "--sites", "0"])
+        #expect(noSites.status == 2)
+        #expect(noSites.stderr.contains("--sites: \"0\" is not a number from 1 to 100"), "\(noSites.stderr)")
+
+        let runtime = try await EOSDProcess.run(["dev", "--runtime", "docker"])
+        #expect(runtime.status == 2)
+        #expect(runtime.stderr.contains("\"docker\" is not a runtime"), "\(runtime.stderr)")
+    }
+}
