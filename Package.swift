@@ -263,7 +263,7 @@ let package = Package(
         .testTarget(
             name: "eosdTests",
             dependencies: [
-                "eosd", "EOSKit", "EOSTesting",
+                "eosd", "eosctl", "EOSKit", "EOSTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
