@@ -184,6 +184,33 @@ let package = Package(
             path: "Sources/EOSDaemons",
             swiftSettings: strictSettings
         ),
+        // Programs that import EOSKit, as an embedder writes them; built with the package so they stay true.
+        .executableTarget(
+            name: "site-controller",
+            dependencies: ["EOSKit", .product(name: "GRPCCore", package: "grpc-swift-2")],
+            path: "Examples/Embedding/SiteController",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "allow-list-node",
+            dependencies: [
+                "EOSKit",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Embedding/AllowListRuntime",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "gateway",
+            dependencies: [
+                "EOSKit",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/Embedding/EmbeddedAgent",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EOSModelTests",
             dependencies: ["EOSModel"],

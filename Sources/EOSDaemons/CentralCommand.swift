@@ -42,7 +42,7 @@ struct CentralCommand: AsyncParsableCommand {
             throw DaemonFailure.configuration(
                 "the REST API needs --dev-token TOKEN, or --insecure-no-auth to serve it without authentication")
         }
-        let logger = DaemonLogging.start(level: settings.logLevel, label: "eos.central")
+        let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.central")
         if token == nil {
             logger.warning("the REST API is served WITHOUT AUTHENTICATION (--insecure-no-auth): anyone can deploy")
         }

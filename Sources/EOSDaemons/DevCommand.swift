@@ -55,9 +55,12 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning (default), error or critical.", valueName: "level"))
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("text (default) or json, one object a line.", valueName: "format"))
+    var logFormat: String?
+
     func run() async throws {
         let settings = try DevSettings(command: self, environment: ProcessInfo.processInfo.environment)
-        let logger = DaemonLogging.start(level: settings.logLevel, label: "eos.dev")
+        let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.dev")
         defer {
             if settings.temporaryData { try? FileManager.default.removeItem(at: settings.fleet.dataDirectory) }
         }

@@ -7,7 +7,7 @@ struct DevSettings {
     /// The keys of `eosd dev`'s configuration file.
     static let keys: Set<String> = [
         "sites", "nodes-per-site", "runtime", "apply", "data-dir", "http-listen", "dev-token", "containerd-address",
-        "containerd-namespace", "image-archives", "log-level",
+        "containerd-namespace", "image-archives", "log-level", "log-format",
     ]
 
     /// The fleet to run.
@@ -22,6 +22,8 @@ struct DevSettings {
     let apply: (file: String, deployments: [FleetDeployment])?
     /// How much the tiers log.
     let logLevel: Logger.Level
+    /// How log lines are written.
+    let logFormat: DaemonLogging.Format
 
     /// Resolves and checks every setting, and reads the files to apply, so a bad one stops `eosd dev` before any
     /// tier starts.
@@ -64,6 +66,7 @@ struct DevSettings {
             ?? MargoEndpoint(host: "127.0.0.1", port: 8080)
         token = try sources.value("dev-token", flag: command.devToken, SettingParsers.nonEmpty) ?? Self.randomToken()
         logLevel = try sources.value("log-level", flag: command.logLevel, SettingParsers.logLevel) ?? .warning
+        logFormat = try sources.value("log-format", flag: command.logFormat, SettingParsers.logFormat) ?? .text
         apply = try Self.deployments(in: try sources.text("apply", flag: command.apply))
     }
 

@@ -37,7 +37,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try NodeSettings(command: self, environment: ProcessInfo.processInfo.environment)
-        let logger = DaemonLogging.start(level: settings.tier.logLevel, label: "eos.node")
+        let logger = DaemonLogging.start(
+            level: settings.tier.logLevel, format: settings.tier.logFormat, label: "eos.node")
         let tls = try await DaemonRunner.prepare(settings.tier)
         let runtime = settings.runtime.make(settings: settings, logger: logger)
         let node: EdgeNode

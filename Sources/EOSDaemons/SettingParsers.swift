@@ -49,6 +49,14 @@ enum SettingParsers {
         return level
     }
 
+    /// `text` or `json`.
+    static func logFormat(_ text: String) throws(SettingError) -> DaemonLogging.Format {
+        guard let format = DaemonLogging.Format(rawValue: text) else {
+            throw SettingError("\"\(text)\" is not a log format; use text or json")
+        }
+        return format
+    }
+
     /// A whole number in `range`.
     static func integer(in range: ClosedRange<Int>) -> (String) throws(SettingError) -> Int {
         { text throws(SettingError) in

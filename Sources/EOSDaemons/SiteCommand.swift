@@ -32,7 +32,7 @@ struct SiteCommand: AsyncParsableCommand {
         let concurrency =
             try settings.sources.value(
                 "apply-concurrency", flag: applyConcurrency, SettingParsers.integer(in: 1...1024)) ?? 16
-        let logger = DaemonLogging.start(level: settings.logLevel, label: "eos.site")
+        let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.site")
         let tls = try await DaemonRunner.prepare(settings)
         let site: LocalOrchestrator
         do {

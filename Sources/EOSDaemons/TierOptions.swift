@@ -32,4 +32,7 @@ struct TierOptions: ParsableArguments {
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level")
     )
     var logLevel: String?
+
+    @Option(help: ArgumentHelp("text (default) or json, one object a line.", valueName: "format"))
+    var logFormat: String?
 }

@@ -5,7 +5,9 @@ import Logging
 /// The settings every tier shares, resolved from ``TierOptions``, `EOS_*` variables and the configuration file.
 struct TierSettings {
     /// The keys of ``TierOptions`` in a configuration file.
-    static let keys: Set<String> = ["id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level"]
+    static let keys: Set<String> = [
+        "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level", "log-format",
+    ]
 
     /// All sources, for the tier's own settings.
     let sources: DaemonSettings
@@ -17,6 +19,7 @@ struct TierSettings {
     let advertise: MargoEndpoint?
     let labels: [String: String]
     let logLevel: Logger.Level
+    let logFormat: DaemonLogging.Format
 
     /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file. The central
     /// (`identified: false`) takes no id.
@@ -40,6 +43,7 @@ struct TierSettings {
         listen = try sources.required("grpc-listen", flag: options.grpcListen, SettingParsers.endpoint)
         advertise = try sources.value("advertise", flag: options.advertise, SettingParsers.endpoint)
         logLevel = try sources.value("log-level", flag: options.logLevel, SettingParsers.logLevel) ?? .info
+        logFormat = try sources.value("log-format", flag: options.logFormat, SettingParsers.logFormat) ?? .text
         var labels: [String: String] = [:]
         for (key, value, source) in try sources.pairs("label", flags: options.labels) {
             if let problem = NameRules.labelKeyProblem(key) ?? NameRules.labelValueProblem(value) {

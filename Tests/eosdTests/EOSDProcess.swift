@@ -59,6 +59,12 @@ final class EOSDProcess: @unchecked Sendable {
         return Outcome(status: process.terminationStatus, stderr: stderr)
     }
 
+    /// Blocks until the process has ended, for clean-up paths that cannot await; its exit status.
+    func waitSynchronously() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Runs `eosd ARGUMENTS` to its end, for commands that should fail at once.
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
         try await EOSDProcess(arguments, environment: environment).wait()

@@ -77,6 +77,13 @@ struct MultiProcessFleetTests {
         defer { for process in processes where process.isRunning { process.signal(SIGKILL) } }
 
         try await Self.withSandboxes(4) { sandboxes in
+            // Nodes stop before their namespaces are emptied, or they would bring their containers back.
+            defer {
+                for process in processes where process.isRunning {
+                    process.signal(SIGKILL)
+                    _ = process.waitSynchronously()
+                }
+            }
             let centralTier = try tier(try SPIFFEIdentity.central(in: Self.domain), "central")
             let central = try EOSDProcess([
                 "central", "--data-dir", centralTier.data, "--tls-dir", centralTier.tls, "--grpc-listen", "127.0.0.1:0",
