@@ -12,7 +12,8 @@ struct DevCommand: AsyncParsableCommand {
             mutual TLS on loopback as separate hosts do (a CA is made in DATA-DIR/pki), each with its SQLite \
             stores, and serves the REST API on --http-listen with a dev token it prints. With --apply FILE it \
             deploys the file's FleetDeployments once every node is attached and shows each rollout until it \
-            settles, then keeps serving. Without --data-dir the state lives in a temporary folder removed at exit. \
+            settles, then keeps serving. Without --data-dir the state lives in a temporary folder removed at exit, \
+            with the fleet's containers. \
             Settings also come from EOS_* variables and --config. SIGTERM or SIGINT stop it gracefully.
             """
     )
@@ -76,6 +77,13 @@ struct DevCommand: AsyncParsableCommand {
         ) { port in
             console.apiListening(on: port)
         }
-        try await DaemonRunner.run([fleet, api, console], what: "the dev fleet", logger: logger)
+        // A throw-away fleet takes its containers with it; with --data-dir they stay, as a node's do.
+        do {
+            try await DaemonRunner.run([fleet, api, console], what: "the dev fleet", logger: logger)
+        } catch {
+            if settings.temporaryData { await fleet.removeWorkloads() }
+            throw error
+        }
+        if settings.temporaryData { await fleet.removeWorkloads() }
     }
 }

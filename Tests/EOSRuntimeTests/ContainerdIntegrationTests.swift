@@ -395,6 +395,8 @@ struct ContainerdIntegrationTests {
             let shared = space.root.appendingPathComponent("shared")
             try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
             try Data("from the host\n".utf8).write(to: shared.appendingPathComponent("note.txt"))
+            // A writable mount's host folder is made when missing, as a container engine does for a volume.
+            let state = space.root.appendingPathComponent("state-of/limited")
             let limited = WorkloadInstance(
                 deployment: "shop", generation: 1,
                 workload: Workload(
@@ -403,7 +405,10 @@ struct ContainerdIntegrationTests {
                         ContainerSpec(
                             image: ContainerdTestEnvironment.image, command: ["/bin/sleep", "300"],
                             env: ["MODE": "test"],
-                            mounts: [Mount(source: shared.path, target: "/shared", readOnly: true)],
+                            mounts: [
+                                Mount(source: shared.path, target: "/shared", readOnly: true),
+                                Mount(source: state.path, target: "/state"),
+                            ],
                             resources: ResourceRequirements(cpu: Quantity("250m"), memory: Quantity("64Mi")),
                             hostNetwork: false))))
             try await runtime.ensureImage(for: limited)
@@ -420,6 +425,10 @@ struct ContainerdIntegrationTests {
             let write = try await runtime.exec(
                 limited.id, command: ["/bin/sh", "-c", "echo x > /shared/y"], timeout: .seconds(10))
             #expect(write.exitCode != 0, "a read-only mount took a write")
+            let kept = try await runtime.exec(
+                limited.id, command: ["/bin/sh", "-c", "echo kept > /state/file"], timeout: .seconds(10))
+            #expect(kept.exitCode == 0, "\(kept.output)")
+            #expect(try String(contentsOf: state.appendingPathComponent("file"), encoding: .utf8) == "kept\n")
             let environment = try await runtime.exec(limited.id, command: ["/bin/env"], timeout: .seconds(10)).output
             #expect(environment.split(separator: "\n").contains("MODE=test"), "\(environment)")
             try await runtime.stop(limited.id, timeout: .milliseconds(200))

@@ -8,6 +8,7 @@ internal import EOSSite
 internal import Foundation
 public import Logging
 public import ServiceLifecycle
+internal import Synchronization
 
 /// A whole fleet in one process: a central, its sites' Local Orchestrators and their Edge Nodes, talking gRPC over
 /// mutual TLS on loopback exactly as separate hosts do, each tier with its own SQLite stores.
@@ -27,6 +28,7 @@ public final class DevelopmentFleet: Service {
     public let central: CentralOrchestrator
     private let authority: CertificateAuthority
     private let logger: Logger
+    private let runtimes = Mutex<[any EdgeRuntime]>([])
 
     /// Creates the central and, on a first run, the CA; fails with a clear message when the shape is impossible
     /// or the data folder cannot hold the stores.
@@ -95,6 +97,17 @@ public final class DevelopmentFleet: Service {
         }
     }
 
+    /// Stops and removes every workload the fleet's nodes started, after ``run()`` has ended: what a throw-away
+    /// fleet does at exit, since containers otherwise outlive their agent by design.
+    public func removeWorkloads() async {
+        for runtime in runtimes.withLock({ $0 }) {
+            for workload in (try? await runtime.list()) ?? [] {
+                try? await runtime.stop(workload.id, timeout: .seconds(5))
+                try? await runtime.remove(workload.id)
+            }
+        }
+    }
+
     // MARK: Tiers
 
     private func localOrchestrator(_ site: String, central: MargoEndpoint) async throws -> LocalOrchestrator {
@@ -121,6 +134,12 @@ public final class DevelopmentFleet: Service {
     }
 
     private func runtime(for node: String, data: URL) -> any EdgeRuntime {
+        let runtime = makeRuntime(for: node, data: data)
+        runtimes.withLock { $0.append(runtime) }
+        return runtime
+    }
+
+    private func makeRuntime(for node: String, data: URL) -> any EdgeRuntime {
         switch configuration.runtime {
         case .process:
             return ProcessRuntime(

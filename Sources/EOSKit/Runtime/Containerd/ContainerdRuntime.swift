@@ -164,6 +164,7 @@ public final class ContainerdRuntime: EdgeRuntime {
         let options = try ContainerOptions(
             instance: instance, imageEntrypoint: entrypoint, snapshotter: configuration.snapshotter)
         let id = instance.id
+        try Self.prepareMountSources(options.mounts, of: id)
         try await locks.withLock(id) { () throws(RuntimeError) in
             let result = try await ctr.run(options.createArguments, timeout: configuration.commandTimeout)
             if !result.succeeded {
@@ -180,6 +181,23 @@ public final class ContainerdRuntime: EdgeRuntime {
             logFiles.remove(id)
             labelCache.withLock {
                 $0[id] = Dictionary(uniqueKeysWithValues: options.labels.map { ($0.name, $0.value) })
+            }
+        }
+    }
+
+    /// Creates the host folder of each writable bind mount that does not exist yet (mode 0755, as a container
+    /// engine does for a volume), so a workload's state folder needs no preparation on the host. A read-only mount
+    /// of a missing path is left to fail at start with containerd's own message: there is nothing to read.
+    static func prepareMountSources(_ mounts: [Mount], of id: String) throws(RuntimeError) {
+        for mount in mounts where !mount.readOnly && !FileManager.default.fileExists(atPath: mount.source) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: mount.source, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            } catch {
+                throw RuntimeError(
+                    code: .failed,
+                    message: "workload \(id): cannot create the host folder \(mount.source) of its mount at "
+                        + "\(mount.target): \(error.localizedDescription)")
             }
         }
     }
