@@ -45,9 +45,8 @@ struct ClientConfigurationFile {
         for (key, value) in mapping {
             let line = key.mark.map { ":\($0.line)" } ?? ""
             guard let name = key.string, keys.contains(name) else {
-                throw UsageFailure(
-                    "\(path)\(line): unknown setting \"\(key.string ?? "?")\"; use \(keys.sorted().joined(separator: " or "))"
-                )
+                let known = keys.sorted().joined(separator: " or ")
+                throw UsageFailure("\(path)\(line): unknown setting \"\(key.string ?? "?")\"; use \(known)")
             }
             guard let string = value.scalar?.string else {
                 throw UsageFailure("\(path)\(line): \(name): must be a single value")

@@ -52,7 +52,7 @@ struct CentralClientTests {
             #expect(first == DeployAccepted(name: "app", generation: 1))
             let (converged, done) = try await Self.settle(client, "app", generation: 1)
             #expect(converged == .converged)
-            #expect(done.nodes.installed == 4 && done.nodes.targeted == 4)
+            #expect(done.nodes.installed == 4 && done.nodes.targeted == 4, "\(done.progressLine)")
             #expect(try await client.deployments().map(\.name) == ["app"])
 
             // Generation 2 fails on its canary and is rolled back: the wait ends as failed, at generation 3.

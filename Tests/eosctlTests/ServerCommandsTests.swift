@@ -67,6 +67,16 @@ struct ServerCommandsTests {
             #expect(decoded.map(\.id) == ["site-1", "site-2"])
             #expect(decoded.allSatisfy { $0.nodes == 2 })
 
+            // A misspelt key in the file ($XDG_CONFIG_HOME's when set) is a usage error naming the file's line.
+            let xdg = home.appendingPathComponent("xdg")
+            try FileManager.default.createDirectory(
+                at: xdg.appendingPathComponent("eos"), withIntermediateDirectories: true)
+            try Data("server: \(server.absoluteString)\ntokn: x\n".utf8).write(
+                to: xdg.appendingPathComponent("eos/config.yaml"))
+            let misspelt = try await eosctl(["get", "sites"], ["XDG_CONFIG_HOME": xdg.path])
+            #expect(misspelt.status == 2)
+            #expect(misspelt.stderr.contains("eos/config.yaml:2: unknown setting \"tokn\""), "\(misspelt.stderr)")
+
             // Variables win over the file: a wrong token in the variable is refused, with the server's words.
             let refused = try await eosctl(["get", "deployments"], ["EOS_TOKEN": "wrong"])
             #expect(refused.status == 1)

@@ -17,13 +17,13 @@ public struct SimulatedFleet: Sendable {
     /// Each node's runtime, by node id (`site-1-node-1`, …).
     public let runtimes: [String: SimulatedRuntime]
 
-    /// A fleet of `sites` sites with `nodesPerSite` nodes each.
+    /// A fleet of `sites` sites with `nodesPerSite` nodes each, heartbeating every 2 seconds: a node is `Unknown`
+    /// only after 6 seconds of silence, which a test machine under load does not reach by accident.
     public init(sites: Int = 2, nodesPerSite: Int = 2) {
         var configuration = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodesPerSite,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
-                "eos-simulated-fleet-\(UUID().uuidString)"),
-            heartbeatInterval: .milliseconds(500))
+                "eos-simulated-fleet-\(UUID().uuidString)"))
         let runtimes = Dictionary(
             uniqueKeysWithValues: configuration.siteIDs.flatMap(configuration.nodeIDs(of:)).map {
                 ($0, SimulatedRuntime())
