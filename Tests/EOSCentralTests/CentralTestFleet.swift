@@ -11,7 +11,8 @@ struct CentralTestFleet {
     static let sites = ["site-a", "site-b"]
     static func nodes(of site: String) -> [String] { (1...3).map { "\(site)-node-\($0)" } }
     static var allNodes: [String] { sites.flatMap(nodes(of:)) }
-    /// Deadlines about hung calls, not slow machines: the whole suite shares two cores.
+    /// Deadlines about hung calls, not slow machines: the whole suite shares two cores. Heartbeats every 2 s for the
+    /// same reason: a node is `Unknown` after 6 s of silence, which a loaded machine does not reach by accident.
     static let policy = MargoCallPolicy(timeout: .seconds(30))
 
     let authority: CertificateAuthority
@@ -32,7 +33,7 @@ struct CentralTestFleet {
         let central = try CentralOrchestrator(
             configuration: CentralOrchestratorConfiguration(
                 dataDirectory: root.appendingPathComponent("central"),
-                listen: MargoEndpoint(host: "127.0.0.1", port: 0), heartbeatInterval: .milliseconds(300),
+                listen: MargoEndpoint(host: "127.0.0.1", port: 0), heartbeatInterval: .seconds(2),
                 reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy),
             tls: try await tls(try SPIFFEIdentity.central(in: Self.domain)), logger: Logger(label: "test.central"))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
@@ -43,7 +44,7 @@ struct CentralTestFleet {
                     configuration: LocalOrchestratorConfiguration(
                         siteID: site, labels: ["site": site], dataDirectory: root.appendingPathComponent(site),
                         listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: centralEndpoint,
-                        heartbeatInterval: .milliseconds(300), reconcileInterval: .seconds(1),
+                        heartbeatInterval: .seconds(2), reconcileInterval: .seconds(1),
                         maximumRetryDelay: .seconds(1), maximumReconnectDelay: .seconds(1), callPolicy: Self.policy),
                     tls: try await tls(try SPIFFEIdentity.site(site, in: Self.domain)),
                     logger: Logger(label: "test.\(site)"))

@@ -33,7 +33,9 @@ struct TLSSessionTests {
         }
     }
 
-    static let failFast = MargoCallPolicy(timeout: .seconds(5), maxAttempts: 1)
+    /// One attempt, so a refusal is seen as it is; a deadline for a hung call, not for a slow machine: the whole
+    /// suite shares two cores, and a refused handshake still ends as `unavailable` long before it.
+    static let singleAttempt = MargoCallPolicy(timeout: .seconds(30), maxAttempts: 1)
 
     @Test("a client that pins the server's identity reaches the right server and refuses any other")
     func pinnedServerIdentity() async throws {
@@ -46,7 +48,7 @@ struct TLSSessionTests {
                 connectingTo: endpoint, tls: siteTLS,
                 expecting: .identity(try .node("edge-01", in: Self.domain)))
             let applied = try await withGRPCClient(transport: right) { client in
-                try await EdgeClient(client, policy: Self.failFast)
+                try await EdgeClient(client, policy: Self.singleAttempt)
                     .applyDeploy(EdgeNodeCallTests.desiredState(generation: 1))
             }
             #expect(applied.outcome == .accepted)
@@ -57,7 +59,7 @@ struct TLSSessionTests {
                 expecting: .identity(try .node("edge-02", in: Self.domain)))
             try await withGRPCClient(transport: wrongNode) { client in
                 let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.failFast)
+                    try await EdgeClient(client, policy: Self.singleAttempt)
                         .applyDeploy(EdgeNodeCallTests.desiredState(generation: 2))
                 }
                 #expect(error?.code == .unavailable)
@@ -68,7 +70,7 @@ struct TLSSessionTests {
                 connectingTo: endpoint, tls: siteTLS, expecting: .parent(inTrustDomain: Self.domain))
             try await withGRPCClient(transport: notAParent) { client in
                 let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.failFast)
+                    try await EdgeClient(client, policy: Self.singleAttempt)
                         .applyDeploy(EdgeNodeCallTests.desiredState(generation: 3))
                 }
                 #expect(error?.code == .unavailable)
@@ -107,7 +109,7 @@ struct TLSSessionTests {
                 config: config)
             try await withGRPCClient(transport: transport) { client in
                 let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.failFast)
+                    try await EdgeClient(client, policy: Self.singleAttempt)
                         .applyDeploy(EdgeNodeCallTests.desiredState(generation: 1))
                 }
                 #expect(error?.code == .unavailable)
@@ -116,7 +118,7 @@ struct TLSSessionTests {
             // The same certificate over TLS 1.3 is served.
             let modern = try MargoTransport.client(connectingTo: endpoint, tls: siteTLS)
             let applied = try await withGRPCClient(transport: modern) { client in
-                try await EdgeClient(client, policy: Self.failFast)
+                try await EdgeClient(client, policy: Self.singleAttempt)
                     .applyDeploy(EdgeNodeCallTests.desiredState(generation: 2))
             }
             #expect(applied.outcome == .accepted)
