@@ -1,8 +1,6 @@
 import EOSKit
 import Foundation
-import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// What `eosd dev` tells its user on standard output: where the API is and its token, when the nodes are attached,
 /// and, with `--apply`, the rollout of each deployment until it settles. It then waits for the shutdown.
@@ -11,7 +9,6 @@ import Synchronization
 final class DevConsole: Service {
     private let settings: DevSettings
     private let fleet: DevelopmentFleet
-    private let port = Mutex<Int?>(nil)
     private let listening = AsyncStream<Int>.makeStream()
 
     init(settings: DevSettings, fleet: DevelopmentFleet) {
