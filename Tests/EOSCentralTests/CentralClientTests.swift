@@ -6,20 +6,6 @@ import Testing
 /// ``CentralClient``, the typed REST client, against a real central with two sites and four simulated nodes.
 @Suite("CentralClient: the REST API in EOS's own types", .timeLimit(.minutes(5)))
 struct CentralClientTests {
-    static func fleet(name: String, image: String, canary: Bool = false) -> String {
-        """
-        apiVersion: eos/v1
-        kind: FleetDeployment
-        metadata: {name: \(name)}
-        spec:
-          workloads:
-            - name: app
-              container: {image: "\(image)"}
-          rollout:
-        \(canary ? "    strategy: Canary\n    steps: [\"25%\", \"100%\"]\n    autoRollback: true" : "    strategy: AllAtOnce")
-        """
-    }
-
     /// Follows `name`'s rollout until it settles for `generation`.
     static func settle(
         _ client: CentralClient, _ name: String, generation: Int64
@@ -48,7 +34,8 @@ struct CentralClientTests {
             let paging = CentralClient(server: server, token: SimulatedFleet.token, pageSize: 1)
             #expect(try await paging.nodes().map(\.id) == (try await client.nodes()).map(\.id))
 
-            let first = try await client.deploy(document: Data(Self.fleet(name: "app", image: "example/app:1").utf8))
+            let first = try await client.deploy(
+                document: Data(SimulatedFleet.deployment(name: "app", image: "example/app:1").utf8))
             #expect(first == DeployAccepted(name: "app", generation: 1))
             let (converged, done) = try await Self.settle(client, "app", generation: 1)
             #expect(converged == .converged)
@@ -57,7 +44,7 @@ struct CentralClientTests {
 
             // Generation 2 fails on its canary and is rolled back: the wait ends as failed, at generation 3.
             let second = try await client.deploy(
-                document: Data(Self.fleet(name: "app", image: "example/broken:2", canary: true).utf8))
+                document: Data(SimulatedFleet.deployment(name: "app", image: "example/broken:2", canary: true).utf8))
             #expect(second.generation == 2)
             let (failed, rollback) = try await Self.settle(client, "app", generation: 2)
             #expect(failed == .failed)
@@ -111,7 +98,8 @@ struct CentralClientTests {
             #expect(problem.location?.line == 7)
             #expect(rejected?.description.contains("unknown field \"proces\"") == true)
 
-            _ = try await client.deploy(document: Data(Self.fleet(name: "one", image: "example/one:1").utf8))
+            _ = try await client.deploy(
+                document: Data(SimulatedFleet.deployment(name: "one", image: "example/one:1").utf8))
             let noEarlier = await #expect(throws: CentralClientError.self) {
                 try await client.control("one", .rollback)
             }

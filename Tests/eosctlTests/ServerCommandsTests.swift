@@ -19,20 +19,6 @@ struct ServerCommandsTests {
         try await EOSCtlProcess.run(arguments, environment: environment(extra))
     }
 
-    static func fleet(name: String, image: String, canary: Bool = false) -> String {
-        """
-        apiVersion: eos/v1
-        kind: FleetDeployment
-        metadata: {name: \(name)}
-        spec:
-          workloads:
-            - name: app
-              container: {image: "\(image)"}
-          rollout:
-        \(canary ? "    strategy: Canary\n    steps: [\"25%\", \"100%\"]\n    autoRollback: true" : "    strategy: AllAtOnce")
-        """
-    }
-
     @Test("finds its server in flags, variables or the config file; deploys and waits; shows; controls; removes")
     func serverCommands() async throws {
         defer { try? FileManager.default.removeItem(at: home) }
@@ -83,7 +69,8 @@ struct ServerCommandsTests {
             #expect(refused.stderr.contains("HTTP 401"), "\(refused.stderr)")
 
             // deploy --wait follows the rollout to Complete.
-            let hello = try EOSCtlProcess.temporaryFile(Self.fleet(name: "hello", image: "example/hello:1"))
+            let hello = try EOSCtlProcess.temporaryFile(
+                SimulatedFleet.deployment(name: "hello", image: "example/hello:1"))
             let deployed = try await eosctl(["deploy", "-f", hello, "--wait"], variables)
             #expect(deployed.status == 0, "\(deployed.stderr)")
             #expect(deployed.stdout.contains("deployed hello generation 1"), "\(deployed.stdout)")
@@ -110,7 +97,7 @@ struct ServerCommandsTests {
 
             // A canary that fails on its first wave: --wait ends with status 1, naming the node and the reason.
             let failing = try EOSCtlProcess.temporaryFile(
-                Self.fleet(name: "hello", image: "example/broken:2", canary: true))
+                SimulatedFleet.deployment(name: "hello", image: "example/broken:2", canary: true))
             let failed = try await eosctl(["deploy", "-f", failing, "--wait"], variables)
             #expect(failed.status == 1, "\(failed.stdout)")
             #expect(failed.stderr.contains("hello generation 2 did not converge"), "\(failed.stderr)")
@@ -136,7 +123,8 @@ struct ServerCommandsTests {
         defer { try? FileManager.default.removeItem(at: home) }
         try await SimulatedFleet(sites: 1, nodesPerSite: 2).run { _, server in
             let variables = ["EOS_SERVER": server.absoluteString, "EOS_TOKEN": SimulatedFleet.token]
-            let first = try EOSCtlProcess.temporaryFile(Self.fleet(name: "watched", image: "example/app:1"))
+            let first = try EOSCtlProcess.temporaryFile(
+                SimulatedFleet.deployment(name: "watched", image: "example/app:1"))
             #expect(try await eosctl(["deploy", "-f", first, "--wait"], variables).status == 0)
 
             let output = home.appendingPathComponent("watch.out")
@@ -152,7 +140,8 @@ struct ServerCommandsTests {
             let printed = { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
             try await eventually("the watch prints generation 1") { printed().contains("watched  generation 1") }
 
-            let second = try EOSCtlProcess.temporaryFile(Self.fleet(name: "watched", image: "example/app:2"))
+            let second = try EOSCtlProcess.temporaryFile(
+                SimulatedFleet.deployment(name: "watched", image: "example/app:2"))
             #expect(try await eosctl(["deploy", "-f", second], variables).status == 0)
             try await eventually("the watch prints generation 2 complete") {
                 printed().contains("watched  generation 2  Complete")

@@ -131,14 +131,14 @@ struct MultiProcessFleetTests {
 
             let fleet = root.appendingPathComponent("busybox.yaml")
             try Data(Self.busybox.utf8).write(to: fleet)
-            let deployed = try await EOSCtl.run(
+            let deployed = await EOSCtl.run(
                 [
                     "deploy", "-f", fleet.path, "--wait", "--timeout", "240", "--server", server.absoluteString,
                     "--token",
                     Self.token,
                 ])
-            #expect(deployed.status == 0, "\(deployed.stdout)\n\(deployed.stderr)")
-            #expect(deployed.stdout.contains("busybox generation 1 converged"), "\(deployed.stdout)")
+            #expect(deployed.status == 0, "\(deployed.output)\n\(deployed.error)")
+            #expect(deployed.output.contains("busybox generation 1 converged"), "\(deployed.output)")
             for sandbox in sandboxes {
                 let tasks = sandbox.tasks
                 #expect(tasks.values.map(\.status) == ["RUNNING"], "namespace \(sandbox.namespace): \(tasks)")
@@ -163,9 +163,9 @@ struct MultiProcessFleetTests {
                 return nodes.count == 4 && nodes.allSatisfy { $0.liveness.liveness == .ready }
                     && status?.phase == .complete && status?.nodes.installed == 4
             }
-            let status = try await EOSCtl.run(
+            let status = await EOSCtl.run(
                 ["status", "busybox", "--server", server.absoluteString, "--token", Self.token])
-            #expect(status.stdout.contains("nodes: 4/4 installed"), "\(status.stdout)")
+            #expect(status.output.contains("nodes: 4/4 installed"), "\(status.output)")
 
             for process in processes.reversed() where process.isRunning { process.signal(SIGTERM) }
             for process in processes {
@@ -178,35 +178,12 @@ struct MultiProcessFleetTests {
 
 /// The built `eosctl`, beside `eosd`.
 enum EOSCtl {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Runs `eosctl ARGUMENTS` to its end on a thread of its own.
-    static func run(_ arguments: [String]) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Runs `eosctl ARGUMENTS` to its end on a thread of its own, so the test's tasks keep their threads.
+    static func run(_ arguments: [String]) async -> ContainerdTestEnvironment.CommandResult {
+        await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = EOSDProcess.binary.deletingLastPathComponent()
-                            .appendingPathComponent("eosctl")
-                        process.arguments = arguments
-                        let output = Pipe()
-                        let errors = Pipe()
-                        process.standardOutput = output
-                        process.standardError = errors
-                        process.standardInput = FileHandle.nullDevice
-                        try process.run()
-                        let out = output.fileHandleForReading.readDataToEndOfFile()
-                        let err = errors.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        return Outcome(
-                            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                            stderr: String(decoding: err, as: UTF8.self))
-                    })
+                let eosctl = EOSDProcess.binary.deletingLastPathComponent().appendingPathComponent("eosctl")
+                continuation.resume(returning: ContainerdTestEnvironment.run(eosctl.path, arguments))
             }
         }
     }

@@ -33,6 +33,25 @@ public struct SimulatedFleet: Sendable {
         self.runtimes = runtimes
     }
 
+    /// A FleetDeployment document named `name` with one container workload of `image` on every node, rolled out
+    /// all at once, or with `canary` in waves of 25% and 100% that roll back on the first failure.
+    public static func deployment(name: String, image: String, canary: Bool = false) -> String {
+        let rollout =
+            canary
+            ? "    strategy: Canary\n    steps: [\"25%\", \"100%\"]\n    autoRollback: true" : "    strategy: AllAtOnce"
+        return """
+            apiVersion: eos/v1
+            kind: FleetDeployment
+            metadata: {name: \(name)}
+            spec:
+              workloads:
+                - name: app
+                  container: {image: "\(image)"}
+              rollout:
+            \(rollout)
+            """
+    }
+
     /// Runs the fleet and its API until `body` returns, once every node is `Ready` at the central; `body` gets the
     /// fleet and the API's address (`http://127.0.0.1:PORT`).
     public func run<T: Sendable>(_ body: (DevelopmentFleet, URL) async throws -> T) async throws -> T {
