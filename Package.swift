@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", exact: "4.3.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
     ],
     targets: [
         .target(
@@ -61,6 +62,10 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/EOSKit/Security",
             swiftSettings: strictSettings
@@ -234,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSSecurityTests",
-            dependencies: ["EOSSecurity"],
+            dependencies: ["EOSSecurity", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EOSSecurityTests",
             swiftSettings: strictSettings
         ),

@@ -11,10 +11,11 @@ struct CentralCommand: AsyncParsableCommand {
         discussion: """
             Serves Upstream to the sites (and to nodes attached without one) over mutual TLS on --grpc-listen, \
             and the REST API on --http-listen. The fleet registry lives in DATA-DIR/fleet.sqlite, the sites in \
-            DATA-DIR/registry.sqlite. The API needs --dev-token TOKEN (every request then carries \
-            'Authorization: Bearer TOKEN'), or --insecure-no-auth, which serves it to anyone and says so in the \
-            log. Settings also come from EOS_* variables and --config; flags win over variables, variables over \
-            the file. SIGTERM or SIGINT stop it gracefully.
+            DATA-DIR/registry.sqlite. The API's users sign in at an OpenID Connect provider such as Keycloak \
+            (--oidc-issuer URL --oidc-audience AUD; roles eos-admin, eos-operator and eos-viewer); or every \
+            request carries one shared token (--dev-token TOKEN); or, for a closed lab only, --insecure-no-auth \
+            serves it to anyone and says so in the log on every request. Settings also come from EOS_* variables \
+            and --config; flags win over variables, variables over the file. SIGTERM or SIGINT stop it gracefully.
             """
     )
 
@@ -23,7 +24,25 @@ struct CentralCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to serve the REST API.", valueName: "host:port"))
     var httpListen: String?
 
-    @Option(help: ArgumentHelp("The bearer token every API request must carry.", valueName: "token"))
+    @Option(help: ArgumentHelp("The issuer of users' access tokens, e.g. https://HOST/realms/REALM.", valueName: "url"))
+    var oidcIssuer: String?
+
+    @Option(help: ArgumentHelp("The audience tokens must be for (their aud, or azp).", valueName: "client-id"))
+    var oidcAudience: String?
+
+    @Option(help: ArgumentHelp("Whose resource_access roles count (default: the audience).", valueName: "client-id"))
+    var oidcRoleClient: String?
+
+    @Option(help: ArgumentHelp("The role allowed everything (default eos-admin).", valueName: "name"))
+    var oidcAdminRole: String?
+
+    @Option(help: ArgumentHelp("The role allowed to deploy and control rollouts (default eos-operator).", valueName: "name"))
+    var oidcOperatorRole: String?
+
+    @Option(help: ArgumentHelp("The role allowed to read (default eos-viewer).", valueName: "name"))
+    var oidcViewerRole: String?
+
+    @Option(help: ArgumentHelp("One shared bearer token every API request must carry, as an administrator.", valueName: "token"))
     var devToken: String?
 
     @Flag(help: "Serve the API without authentication: for a closed lab network only.")
@@ -32,20 +51,10 @@ struct CentralCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try TierSettings(
-            tier, keys: ["http-listen", "dev-token", "insecure-no-auth"], environment: environment, identified: false)
+            tier, keys: CentralAccess.keys.union(["http-listen"]), environment: environment, identified: false)
         let http = try settings.sources.required("http-listen", flag: httpListen, SettingParsers.endpoint)
-        let token = try settings.sources.value("dev-token", flag: devToken, SettingParsers.nonEmpty)
-        let insecure =
-            try settings.sources.value(
-                "insecure-no-auth", flag: insecureNoAuth ? "true" : nil, SettingParsers.boolean) ?? false
-        guard token != nil || insecure else {
-            throw DaemonFailure.configuration(
-                "the REST API needs --dev-token TOKEN, or --insecure-no-auth to serve it without authentication")
-        }
+        let access = try CentralAccess(self, sources: settings.sources)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.central")
-        if token == nil {
-            logger.warning("the REST API is served WITHOUT AUTHENTICATION (--insecure-no-auth): anyone can deploy")
-        }
         let tls = try await DaemonRunner.prepare(settings)
         let central: CentralOrchestrator
         do {
@@ -56,7 +65,10 @@ struct CentralCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
-        let api = CentralAPI(central: central, token: token).application(host: http.host, port: http.port) { port in
+        let authenticator = await access.authenticator(logger: logger)
+        let api = CentralAPI(central: central, authenticator: authenticator).application(
+            host: http.host, port: http.port
+        ) { port in
             logger.info("serving the REST API", metadata: ["http": "\(http.host):\(port)"])
         }
         try await DaemonRunner.run([central, api], what: "the central", logger: logger)

@@ -25,6 +25,16 @@ enum SettingParsers {
         }
     }
 
+    /// An `https://` or `http://` URL with a host, such as an OIDC issuer.
+    static func httpURL(_ text: String) throws(SettingError) -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme),
+            let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else {
+            throw SettingError("\"\(text)\" is not an https:// URL with a host (and no query)")
+        }
+        return url
+    }
+
     /// An id or a namespace: a DNS-1123 label.
     static func dnsLabel(_ text: String) throws(SettingError) -> String {
         if let problem = NameRules.dnsLabelProblem(text) { throw SettingError(problem) }

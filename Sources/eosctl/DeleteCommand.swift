@@ -18,7 +18,7 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let client = try server.client()
+        let client = try await server.client()
         let answer = try await RequestFailure.reporting { try await client.remove(name) }
         Console.out("removing \(answer.name): generation \(answer.generation)\n")
     }

@@ -33,7 +33,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let deployments = try Self.deployments(in: file)
-        let client = try server.client()
+        let client = try await server.client()
         var accepted: [DeployAccepted] = []
         try await RequestFailure.reporting {
             for deployment in deployments {

@@ -13,7 +13,8 @@ struct EOSCtl: AsyncParsableCommand {
         version: EOSCtlVersion.current,
         subcommands: [
             ValidateCommand.self, DeployCommand.self, StatusCommand.self, GetCommand.self, DeleteCommand.self,
-            RollbackCommand.self, PauseCommand.self, ResumeCommand.self, PKICommand.self,
+            RollbackCommand.self, PauseCommand.self, ResumeCommand.self, PKICommand.self, LoginCommand.self,
+            LogoutCommand.self,
         ]
     )
 

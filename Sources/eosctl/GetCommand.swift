@@ -40,7 +40,7 @@ struct GetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try server.client()
+        let client = try await server.client()
         try await RequestFailure.reporting {
             switch resource.plural {
             case .sites: try await show(try await client.sites(), table: Self.sites)

@@ -6,7 +6,12 @@ import EOSKit
 enum RequestFailure {
     /// Prints `error: …` for `error` and returns the exit code to throw.
     static func report(_ error: any Error) -> ExitCode {
-        Console.error("error: \(error)\n")
+        report("\(error)")
+    }
+
+    /// Prints `error: MESSAGE` and returns the exit code to throw.
+    static func report(_ message: String) -> ExitCode {
+        Console.error("error: \(message)\n")
         return ExitCode(ExitStatus.failure)
     }
 

@@ -44,7 +44,7 @@ struct RolloutControlTarget: ParsableArguments {
 
     /// Asks the server for `action` on the deployment and says what happened; exit 1 when refused.
     func send(_ action: CentralClient.RolloutAction, saying done: String) async throws {
-        let client = try server.client()
+        let client = try await server.client()
         let answer = try await RequestFailure.reporting { try await client.control(name, action) }
         Console.out("\(answer.name) \(done): generation \(answer.generation)\n")
     }

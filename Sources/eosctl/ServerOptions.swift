@@ -3,7 +3,8 @@ import EOSKit
 import Foundation
 
 /// Where the central's REST API is and the token it wants: `--server` and `--token`, else `EOS_SERVER` and
-/// `EOS_TOKEN`, else `server:` and `token:` in `~/.config/eos/config.yaml` (`$XDG_CONFIG_HOME/eos/` when set).
+/// `EOS_TOKEN`, else `server:` and `token:` in `~/.config/eos/config.yaml` (`$XDG_CONFIG_HOME/eos/` when set), and
+/// for the token last the login `eosctl login` stored, renewed when it is about to expire.
 struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The central's REST API, such as http://127.0.0.1:8080.", valueName: "url"))
     var server: String?
@@ -12,7 +13,7 @@ struct ServerOptions: ParsableArguments {
     var token: String?
 
     /// A client of the server these options, the environment and the configuration file name.
-    func client(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CentralClient {
+    func client(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> CentralClient {
         let file = try ClientConfigurationFile.read(environment: environment)
         guard let text = server ?? environment["EOS_SERVER"] ?? file?.server else {
             throw UsageFailure(
@@ -24,7 +25,10 @@ struct ServerOptions: ParsableArguments {
         else {
             throw UsageFailure("server \"\(text)\" is not an http:// or https:// address")
         }
-        let token = token ?? environment["EOS_TOKEN"] ?? file?.token
+        var token = token ?? environment["EOS_TOKEN"] ?? file?.token
+        if token == nil, var login = try StoredLogin.read(environment: environment) {
+            token = try await login.currentToken(environment: environment)
+        }
         return CentralClient(server: url, token: token?.isEmpty == true ? nil : token)
     }
 }

@@ -25,7 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let client = try server.client()
+        let client = try await server.client()
         try await RequestFailure.reporting {
             if let name {
                 if watch {

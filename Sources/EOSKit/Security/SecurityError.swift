@@ -1,4 +1,4 @@
-/// The error EOSSecurity throws: PKI files, certificates, identities and authorization.
+/// The error EOSSecurity throws: PKI files, certificates, identities, authorization and user authentication.
 public struct SecurityError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -16,8 +16,15 @@ public struct SecurityError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let io = Code("io")
         /// A certificate or key is malformed or does not match.
         public static let invalidCertificate = Code("invalid-certificate")
-        /// A peer asked for something its identity does not allow.
+        /// A peer asked for something its identity does not allow, or a user something their roles do not.
         public static let permissionDenied = Code("permission-denied")
+        /// A user's bearer token is missing or not valid: malformed, expired, for another issuer or audience, signed
+        /// by an unknown key or with a refused algorithm.
+        public static let unauthenticated = Code("unauthenticated")
+        /// The identity provider could not be asked for its configuration or keys.
+        public static let providerUnavailable = Code("provider-unavailable")
+        /// The identity provider refused a sign-in or a token request.
+        public static let signInRefused = Code("sign-in-refused")
 
         /// The code's name.
         public var description: String { name }

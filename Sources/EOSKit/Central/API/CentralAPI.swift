@@ -1,4 +1,5 @@
 internal import EOSModel
+public import EOSSecurity
 internal import Foundation
 public import Hummingbird
 internal import NIOCore
@@ -17,35 +18,57 @@ internal import NIOCore
 /// | `GET /healthz`, `GET /readyz`, `GET /metrics` | probes and Prometheus (``CentralMetrics``) |
 ///
 /// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
-/// `application/problem+json`. With a token, every route but the probes, `/metrics` and `/openapi.yaml` needs
-/// `Authorization: Bearer TOKEN`.
+/// `application/problem+json`.
+///
+/// Every route but the probes, `/metrics` and `/openapi.yaml` needs `Authorization: Bearer TOKEN`, which the
+/// ``UserAuthenticator`` turns into a user (401 when it cannot), and the permission the route needs (403 naming the
+/// role that grants it when the user's roles do not): reads need ``Permission/read``, `POST /deploy/fleet`
+/// ``Permission/deploy``, `DELETE` ``Permission/remove``, and rollback, pause and resume their own. The audit log
+/// names the user.
 public struct CentralAPI: Sendable {
     /// The largest request body taken: 1 MiB.
     public static let maximumBodySize = 1 << 20
     /// The most items a list answers at once.
     public static let maximumPageSize = 500
 
-    private let central: CentralOrchestrator
-    private let token: String?
+    /// The paths served without a token: the probes, the metrics and the API's contract.
+    public static let openPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
 
-    /// An API over `central`; with `token`, requests must carry it.
-    public init(central: CentralOrchestrator, token: String?) {
+    private let central: CentralOrchestrator
+    private let authenticator: any UserAuthenticator
+
+    /// An API over `central` whose users `authenticator` finds.
+    public init(central: CentralOrchestrator, authenticator: any UserAuthenticator) {
         self.central = central
-        self.token = token
+        self.authenticator = authenticator
     }
 
-    /// The routes, behind the problem and token middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    /// An API over `central` open to the holder of `token`, as an administrator (what `eosd dev` serves).
+    public init(central: CentralOrchestrator, token: String) {
+        self.init(central: central, authenticator: StaticTokenAuthenticator(token: token))
+    }
+
+    /// The routes, behind the metrics, problem and authentication middleware.
+    public func router() -> Router<CentralRequestContext> {
+        let router = Router(context: CentralRequestContext.self)
         let central = self.central
+        let roleNames = authenticator.roleNames
         router.add(middleware: RequestMetricsMiddleware(metrics: central.metrics))
         router.add(middleware: ProblemMiddleware())
-        if let token {
-            router.add(
-                middleware: BearerTokenMiddleware(
-                    token: token, exempt: ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]))
-        }
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, exempt: Self.openPaths))
         let graphQL = CentralGraphQL(central: central)
+        /// The user of a request, when they may do `permission`; otherwise a 403 naming the role needed.
+        @Sendable func user(_ context: CentralRequestContext, _ permission: Permission) throws -> AuthenticatedUser {
+            guard let user = context.user else {
+                throw ProblemDetails(.unauthorized, "this request needs 'Authorization: Bearer TOKEN'")
+            }
+            do {
+                try user.require(permission, roleNames: roleNames)
+            } catch {
+                throw ProblemDetails(.forbidden, error.message)
+            }
+            return user
+        }
 
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
@@ -62,26 +85,30 @@ public struct CentralAPI: Sendable {
             Self.text(CentralOpenAPI.document, type: "application/yaml")
         }
 
-        router.post("/graphql") { request, _ -> Response in
+        router.post("/graphql") { request, context -> Response in
+            let user = try user(context, .read)
             let body = try await Self.body(of: request)
-            let answer = try await graphQL.respond(to: Data(buffer: body), actor: Self.actor(request))
+            let answer = try await graphQL.respond(to: Data(buffer: body), user: user, roleNames: roleNames)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
         }
 
         router.post("/deploy/fleet") { request, context -> Response in
+            let user = try user(context, .deploy)
             let body = try await Self.body(of: request)
             let deployment = try Self.fleetDeployment(from: body)
-            let record = try await central.deploy(deployment, by: Self.actor(request))
+            let record = try await central.deploy(deployment, by: user.name)
             return try Self.json(DeployAccepted(name: record.name, generation: record.generation), status: .accepted)
         }
 
-        router.get("/status") { request, _ -> Response in
+        router.get("/status") { request, context -> Response in
+            _ = try user(context, .read)
             let (after, limit) = try Self.paging(request)
             return try Self.json(try await central.statuses(after: after, limit: limit))
         }
         router.get("/status/:name") { request, context -> Response in
+            _ = try user(context, .read)
             let name = try context.parameters.require("name")
             let detail = request.uri.queryParameters.get("detail") == "nodes"
             guard let summary = try await central.status(of: name, detail: detail) else {
@@ -90,51 +117,58 @@ public struct CentralAPI: Sendable {
             return try Self.json(summary)
         }
 
-        router.get("/sites") { request, _ -> Response in
+        router.get("/sites") { request, context -> Response in
+            _ = try user(context, .read)
             let (after, limit) = try Self.paging(request)
             return try Self.json(try await central.sites(after: after, limit: limit))
         }
         router.get("/sites/:id") { _, context -> Response in
+            _ = try user(context, .read)
             let id = try context.parameters.require("id")
             guard let site = try await central.site(id: id) else { throw ProblemDetails(.notFound, "no site \(id)") }
             return try Self.json(site)
         }
-        router.get("/nodes") { request, _ -> Response in
+        router.get("/nodes") { request, context -> Response in
+            _ = try user(context, .read)
             let (after, limit) = try Self.paging(request)
             let site = request.uri.queryParameters.get("site")
             return try Self.json(try await central.nodes(after: after, limit: limit, site: site))
         }
         router.get("/nodes/:id") { _, context -> Response in
+            _ = try user(context, .read)
             let id = try context.parameters.require("id")
             guard let node = try await central.node(id: id) else { throw ProblemDetails(.notFound, "no node \(id)") }
             return try Self.json(node)
         }
 
-        router.get("/deployments") { request, _ -> Response in
+        router.get("/deployments") { request, context -> Response in
+            _ = try user(context, .read)
             let (after, limit) = try Self.paging(request)
             return try Self.json(
                 try await central.registry.deployments(after: after, limit: limit, includeRemoved: false))
         }
         router.get("/deployments/:name") { _, context -> Response in
+            _ = try user(context, .read)
             let name = try context.parameters.require("name")
             guard let record = try await central.registry.deployment(named: name) else {
                 throw ProblemDetails(.notFound, "no deployment named \(name)")
             }
             return try Self.json(record)
         }
-        router.delete("/deployments/:name") { request, context -> Response in
+        router.delete("/deployments/:name") { _, context -> Response in
+            let user = try user(context, .remove)
             let name = try context.parameters.require("name")
-            let record = try await central.remove(name, by: Self.actor(request))
+            let record = try await central.remove(name, by: user.name)
             return try Self.json(DeployAccepted(name: name, generation: record.generation), status: .accepted)
         }
-        router.post("/deployments/:name/:action") { request, context -> Response in
+        router.post("/deployments/:name/:action") { _, context -> Response in
             let name = try context.parameters.require("name")
-            let actor = Self.actor(request)
             switch try context.parameters.require("action") {
-            case "rollback": try await central.rollback(name, by: actor)
-            case "pause": try await central.pause(name, by: actor)
-            case "resume": try await central.resume(name, by: actor)
+            case "rollback": try await central.rollback(name, by: try user(context, .rollback).name)
+            case "pause": try await central.pause(name, by: try user(context, .pause).name)
+            case "resume": try await central.resume(name, by: try user(context, .resume).name)
             case let other:
+                _ = try user(context, .read)
                 throw ProblemDetails(.notFound, "no action \(other): use rollback, pause or resume")
             }
             let record = try await central.registry.deployment(named: name)
@@ -199,10 +233,6 @@ public struct CentralAPI: Sendable {
         }
         return (parameters.get("after"), limit)
     }
-
-    /// Who the audit log names for a request. Until users sign in, every change is made by `admin`, the holder of
-    /// the static token.
-    private static func actor(_ request: Request) -> String { "admin" }
 
     // MARK: Writing responses
 

@@ -1,3 +1,4 @@
+public import EOSSecurity
 public import Foundation
 internal import GraphQL
 internal import Graphiti
@@ -34,9 +35,13 @@ public struct CentralGraphQL: Sendable {
     /// The schema in the GraphQL schema language.
     public static var schemaLanguage: String { printSchema(schema: schema.schema) + "\n" }
 
-    /// Answers the GraphQL request in `body` (JSON) as JSON; `actor` is whom the audit log names for a mutation.
-    /// A body that is not a GraphQL request is a 400 problem; errors in executing it are in the answer's `errors`.
-    public func respond(to body: Data, actor: String) async throws(ProblemDetails) -> Data {
+    /// Answers the GraphQL request in `body` (JSON) as JSON for `user`: each field and mutation needs its permission
+    /// (a refusal is an error with `extensions.code` `FORBIDDEN` naming the role from `roleNames` that grants it), and
+    /// the audit log names the user for a mutation. A body that is not a GraphQL request is a 400 problem; errors in
+    /// executing it are in the answer's `errors`.
+    public func respond(
+        to body: Data, user: AuthenticatedUser, roleNames: RoleNames = RoleNames()
+    ) async throws(ProblemDetails) -> Data {
         let request: GraphQLRequest
         do {
             request = try JSONDecoder().decode(GraphQLRequest.self, from: body)
@@ -49,7 +54,7 @@ public struct CentralGraphQL: Sendable {
         do {
             result = try await Self.schema.execute(
                 request: request.query, resolver: GraphQLResolver(),
-                context: GraphQLContext(central: central, actor: actor), variables: request.variables,
+                context: GraphQLContext(central: central, user: user, roleNames: roleNames), variables: request.variables,
                 operationName: request.operationName)
         } catch let error as GraphQLError {
             result = GraphQLResult(errors: [error])

@@ -11,7 +11,7 @@ extension SiteSummary {
 
     /// The site's nodes, every one, filtered by liveness and label.
     func nodes(context: GraphQLContext, arguments: NodesArguments) async throws -> [NodeRecord] {
-        try await GraphQLResolver.answering {
+        try await GraphQLResolver.answering(context, needs: .read) {
             let label = try GraphQLLabelFilter(arguments.label)
             var nodes: [NodeRecord] = []
             var cursor: String?
