@@ -471,6 +471,9 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # A parent may start this process with signals blocked (threads of some runtimes block them, and children
+    # inherit the mask): unblock the two that stop it, or SIGTERM would stay pending forever.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     handler = type("BoundHandler", (Handler,), {})
     server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # default listen backlog: 5
     try:

@@ -7,7 +7,7 @@ internal import ServiceLifecycle
 /// anything that talks to a central as a user does (`eosctl`, ``CentralClient``, scripts).
 ///
 /// Every node's ``SimulatedRuntime`` is reachable by node id in ``runtimes``, so a test can inject faults before or
-/// during a rollout. The API wants ``token``.
+/// during a rollout. The API wants ``token``, unless the fleet was made with an authenticator of its own.
 public struct SimulatedFleet: Sendable {
     /// The bearer token the API wants.
     public static let token = "simulated-fleet-token"
@@ -16,10 +16,13 @@ public struct SimulatedFleet: Sendable {
     public let configuration: DevelopmentFleetConfiguration
     /// Each node's runtime, by node id (`site-1-node-1`, …).
     public let runtimes: [String: SimulatedRuntime]
+    /// Who the API lets in.
+    public let authenticator: any UserAuthenticator
 
     /// A fleet of `sites` sites with `nodesPerSite` nodes each, heartbeating every 2 seconds: a node is `Unknown`
-    /// only after 6 seconds of silence, which a test machine under load does not reach by accident.
-    public init(sites: Int = 2, nodesPerSite: Int = 2) {
+    /// only after 6 seconds of silence, which a test machine under load does not reach by accident. The API lets in
+    /// the users `authenticator` finds: by default the holder of ``token``.
+    public init(sites: Int = 2, nodesPerSite: Int = 2, authenticator: (any UserAuthenticator)? = nil) {
         var configuration = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodesPerSite,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -31,6 +34,7 @@ public struct SimulatedFleet: Sendable {
         configuration.runtime = .custom(name: "simulated") { node, _ in runtimes[node] ?? SimulatedRuntime() }
         self.configuration = configuration
         self.runtimes = runtimes
+        self.authenticator = authenticator ?? StaticTokenAuthenticator(token: Self.token)
     }
 
     /// A FleetDeployment document named `name` with one container workload of `image` on every node, rolled out
@@ -59,7 +63,7 @@ public struct SimulatedFleet: Sendable {
         let logger = Logger(label: "eos.simulated-fleet")
         let fleet = try await DevelopmentFleet(configuration: configuration, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
-        let api = CentralAPI(central: fleet.central, token: Self.token).application(host: "127.0.0.1", port: 0) {
+        let api = CentralAPI(central: fleet.central, authenticator: authenticator).application(host: "127.0.0.1", port: 0) {
             listening.yield($0)
             listening.finish()
         }
