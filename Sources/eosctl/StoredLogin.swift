@@ -58,7 +58,12 @@ struct StoredLogin: Codable {
             else {
                 throw UsageFailure("\(temporary.path): cannot be written")
             }
-            _ = try manager.replaceItemAt(path, withItemAt: temporary)
+            // rename(2) replaces the file in one step, whether or not it existed.
+            guard rename(temporary.path, path.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? manager.removeItem(at: temporary)
+                throw UsageFailure("\(path.path): cannot be written: \(reason)")
+            }
         } catch let failure as UsageFailure {
             throw failure
         } catch {
