@@ -23,16 +23,8 @@ struct CentralCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("serves gRPC and the REST API with the dev token; SIGTERM stops it with status 0")
-    func servesTheAPI() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
-        let central = try EOSDProcess(
-            [
-                "central", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir", tls.path,
-                "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--dev-token", "s3cret",
-            ])
+    /// The address of the REST API `central` logs once it serves it.
+    static func apiAddress(of central: EOSDProcess) async throws -> URL {
         var port: Int?
         try await eventually("the central logs where its API is") {
             port =
@@ -44,7 +36,27 @@ struct CentralCommandTests {
                 }.first
             return port != nil
         }
-        let base = try #require(port.flatMap { URL(string: "http://127.0.0.1:\($0)") })
+        return try #require(port.flatMap { URL(string: "http://127.0.0.1:\($0)") })
+    }
+
+    static func arguments(_ root: URL, _ tls: URL) -> [String] {
+        [
+            "central", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir", tls.path,
+            "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
+        ]
+    }
+
+    @Test("serves gRPC and the REST API with the dev token; SIGTERM stops it with status 0")
+    func servesTheAPI() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
+        let central = try EOSDProcess(
+            [
+                "central", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir", tls.path,
+                "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--dev-token", "s3cret",
+            ])
+        let base = try await Self.apiAddress(of: central)
         let health = try await Self.get(base.appendingPathComponent("healthz"), token: nil)
         #expect(health.status == 200)
         let refused = try await Self.get(base.appendingPathComponent("sites"), token: "wrong")
@@ -59,20 +71,74 @@ struct CentralCommandTests {
         #expect(outcome.stderr.contains("central orchestrator stopped"))
     }
 
-    @Test("without a token or --insecure-no-auth it refuses to start, with status 2 and the way out")
+    @Test("without an OIDC issuer, a dev token or --insecure-no-auth it refuses to start, with status 2 and the way out")
     func needsAuthentication() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
-        let arguments = [
-            "central", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir", tls.path,
-            "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-        ]
+        let arguments = Self.arguments(root, tls)
         let refused = try await EOSDProcess.run(arguments)
         #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--oidc-issuer URL --oidc-audience AUD"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--dev-token TOKEN, or --insecure-no-auth"), "\(refused.stderr)")
+        let both = try await EOSDProcess.run(arguments + ["--dev-token", "t", "--insecure-no-auth"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("choose one of --dev-token, --insecure-no-auth"), "\(both.stderr)")
+        let noAudience = try await EOSDProcess.run(arguments + ["--oidc-issuer", "https://id.example.com/realms/eos"])
+        #expect(noAudience.status == 2)
+        #expect(noAudience.stderr.contains("--oidc-audience is required"), "\(noAudience.stderr)")
+        let badIssuer = try await EOSDProcess.run(
+            arguments, environment: ["EOS_OIDC_ISSUER": "ftp://id.example.com", "EOS_OIDC_AUDIENCE": "eos"])
+        #expect(badIssuer.status == 2)
+        #expect(badIssuer.stderr.contains("EOS_OIDC_ISSUER: \"ftp://id.example.com\" is not an https:// URL"), "\(badIssuer.stderr)")
         let withID = try await EOSDProcess.run(arguments + ["--dev-token", "t", "--id", "central"])
         #expect(withID.status == 2)
         #expect(withID.stderr.contains("--id: the central has no id"), "\(withID.stderr)")
+    }
+
+    @Test(
+        "with --oidc-issuer it verifies the provider's tokens and roles",
+        .enabled(
+            if: OIDCTestProvider.available || OIDCTestProvider.required, "\(OIDCTestProvider.unavailableReason ?? "")"))
+    func oidc() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
+        try await OIDCTestProvider.with { provider in
+            let config = root.appendingPathComponent("central.yaml")
+            try Data("oidc-issuer: \(provider.issuer.absoluteString)\noidc-viewer-role: fleet-reader\n".utf8).write(
+                to: config)
+            let central = try EOSDProcess(
+                Self.arguments(root, tls) + ["--config", config.path], environment: ["EOS_OIDC_AUDIENCE": "eos"])
+            let base = try await Self.apiAddress(of: central)
+            #expect(central.stderr.contains("fetched the identity provider's signing keys"), "\(central.stderr)")
+            let admin = try await provider.token(for: "ada")
+            #expect(try await Self.get(base.appendingPathComponent("sites"), token: admin).status == 200)
+            // vera's eos-viewer is not the configured viewer role, fleet-reader: she may not read.
+            let vera = try await Self.get(base.appendingPathComponent("sites"), token: try await provider.token(for: "vera"))
+            #expect(vera.status == 403)
+            #expect(vera.body.contains("fleet-reader or eos-operator or eos-admin"), "\(vera.body)")
+            let expired = try await provider.token(for: "ada", claims: ["exp": 1])
+            #expect(try await Self.get(base.appendingPathComponent("sites"), token: expired).status == 401)
+            central.signal(SIGTERM)
+            let outcome = await central.wait()
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+    }
+
+    @Test("--insecure-no-auth serves anyone and warns at start and on every request")
+    func insecure() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
+        let central = try EOSDProcess(Self.arguments(root, tls) + ["--insecure-no-auth"])
+        let base = try await Self.apiAddress(of: central)
+        for _ in 0..<3 {
+            #expect(try await Self.get(base.appendingPathComponent("sites"), token: nil).status == 200)
+        }
+        central.signal(SIGTERM)
+        let outcome = await central.wait()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.components(separatedBy: "WITHOUT AUTHENTICATION").count - 1 == 4, "\(outcome.stderr)")
     }
 }
