@@ -27,6 +27,21 @@ struct OIDCAuthenticationTests {
 
     static let hello = SimulatedFleet.deployment(name: "hello", image: "local/hello:1")
 
+    /// A canary that holds after its first wave (a long health gate), so that pause and resume find it running.
+    static let held = """
+        apiVersion: eos/v1
+        kind: FleetDeployment
+        metadata: {name: hello}
+        spec:
+          workloads:
+            - name: app
+              container: {image: "local/hello:1"}
+          rollout:
+            strategy: Canary
+            steps: ["50%", "100%"]
+            minReadySeconds: 600
+        """
+
     static func send(
         _ method: HTTPMethod, _ server: URL, _ path: String, token: String?, body: String? = nil,
         type: String = "application/yaml"
@@ -54,14 +69,14 @@ struct OIDCAuthenticationTests {
 
     /// Runs `body` with a provider and a one-node simulated fleet whose API verifies the provider's tokens.
     static func withFleet(
-        refetchInterval: Duration = .seconds(10),
+        refetchInterval: Duration = .seconds(10), nodes: Int = 1,
         _ body: (OIDCTestProvider, OIDCTokenVerifier, DevelopmentFleet, URL) async throws -> Void
     ) async throws {
         try await OIDCTestProvider.with { provider in
             let verifier = OIDCTokenVerifier(
                 configuration: OIDCConfiguration(
                     issuer: provider.issuer, audience: "eos", minimumKeyRefetchInterval: refetchInterval))
-            try await SimulatedFleet(sites: 1, nodesPerSite: 1, authenticator: verifier).run { fleet, server in
+            try await SimulatedFleet(sites: 1, nodesPerSite: nodes, authenticator: verifier).run { fleet, server in
                 try await body(provider, verifier, fleet, server)
             }
         }
@@ -69,7 +84,7 @@ struct OIDCAuthenticationTests {
 
     @Test("a viewer reads but cannot deploy; an operator and a robot deploy; the audit log names each of them")
     func roles() async throws {
-        try await Self.withFleet { provider, _, fleet, server in
+        try await Self.withFleet(nodes: 2) { provider, _, fleet, server in
             let viewer = try await provider.token(for: "vera")
             #expect(try await Self.send(.GET, server, "/sites", token: viewer).status == 200)
             #expect(try await Self.send(.GET, server, "/status", token: viewer).status == 200)
@@ -95,9 +110,10 @@ struct OIDCAuthenticationTests {
 
             // The operator role, as a client role of `eos`, deploys; the audit log names the user.
             let operatorToken = try await provider.token(for: "otto")
-            let deployed = try await Self.send(.POST, server, "/deploy/fleet", token: operatorToken, body: Self.hello)
+            let deployed = try await Self.send(.POST, server, "/deploy/fleet", token: operatorToken, body: Self.held)
             #expect(deployed.status == 202, "\(deployed.body)")
-            #expect(try await Self.send(.POST, server, "/deployments/hello/pause", token: operatorToken).status == 202)
+            let paused = try await Self.send(.POST, server, "/deployments/hello/pause", token: operatorToken)
+            #expect(paused.status == 202, "\(paused.body)")
 
             // A robot signs in with client credentials at the real token endpoint and resumes the rollout.
             let robot = try await OIDCProviderClient(issuer: provider.issuer).requestTokens(

@@ -10,7 +10,10 @@ info:
   version: "1"
   description: |
     The fleet's registry, rollouts and status, as the Central Orchestrator serves them. Every route but the
-    probes, /metrics and /openapi.yaml needs `Authorization: Bearer TOKEN`. Errors are
+    probes, /metrics and /openapi.yaml needs `Authorization: Bearer TOKEN`: a JWT access token from the fleet's
+    OpenID Connect provider (Keycloak), or the dev token of `eosd dev`. Reads need the role eos-viewer,
+    eos-operator or eos-admin; deploying, removing, rollback, pause and resume need eos-operator or eos-admin.
+    When the provider cannot be reached for its signing keys, requests answer 503. Errors are
     `application/problem+json` (RFC 9457). Lists answer `{"items": [...], "next": CURSOR}`; pass `next` back as
     `after` for the following page. Request bodies larger than 1 MiB are refused with 413.
 servers:
@@ -40,6 +43,7 @@ paths:
               schema: {$ref: "#/components/schemas/DeployAccepted"}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Unprocessable"}
   /status:
@@ -62,6 +66,7 @@ paths:
                   next: {type: string, description: The cursor of the next page; absent on the last.}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
   /status/{name}:
     get:
       summary: One deployment's rollout status
@@ -79,6 +84,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/DeploymentStatus"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
   /sites:
     get:
@@ -100,6 +106,7 @@ paths:
                   next: {type: string}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
   /sites/{id}:
     get:
       summary: One site
@@ -113,6 +120,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Site"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
   /nodes:
     get:
@@ -138,6 +146,7 @@ paths:
                   next: {type: string}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
   /nodes/{id}:
     get:
       summary: One node
@@ -151,6 +160,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Node"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
   /deployments:
     get:
@@ -172,6 +182,7 @@ paths:
                   next: {type: string}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
   /deployments/{name}:
     get:
       summary: One deployment's spec and generation
@@ -185,6 +196,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Deployment"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
     delete:
       summary: Remove a deployment from every node
@@ -198,6 +210,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/DeployAccepted"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
   /deployments/{name}/rollback:
     post:
@@ -208,6 +221,7 @@ paths:
       responses:
         "202": {$ref: "#/components/responses/Control"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
   /deployments/{name}/pause:
@@ -219,6 +233,7 @@ paths:
       responses:
         "202": {$ref: "#/components/responses/Control"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
   /deployments/{name}/resume:
@@ -230,6 +245,7 @@ paths:
       responses:
         "202": {$ref: "#/components/responses/Control"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
   /graphql:
@@ -264,6 +280,7 @@ paths:
                         message: {type: string}
         "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
         "413": {$ref: "#/components/responses/TooLarge"}
   /openapi.yaml:
     get:
@@ -319,6 +336,10 @@ components:
     bearer:
       type: http
       scheme: bearer
+      bearerFormat: JWT
+      description: |
+        An access token from the OpenID Connect issuer `eosd central --oidc-issuer` names (RS256 or ES256, for the
+        audience `--oidc-audience`), with its roles in `realm_access.roles` or `resource_access.<client>.roles`.
   parameters:
     name:
       name: name
@@ -353,10 +374,18 @@ components:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
     Unauthorized:
-      description: No bearer token, or not the right one.
+      description: |
+        No bearer token, or one that is refused; the detail says why (expired, another issuer or audience, an
+        unknown key, a signature that does not verify, an algorithm that is not allowed).
       headers:
         WWW-Authenticate:
+          description: '`Bearer realm="eos"`, with `error="invalid_token"` and the reason when a token was sent.'
           schema: {type: string}
+      content:
+        application/problem+json:
+          schema: {$ref: "#/components/schemas/Problem"}
+    Forbidden:
+      description: The token's roles do not allow this; the detail names the role that does.
       content:
         application/problem+json:
           schema: {$ref: "#/components/schemas/Problem"}
