@@ -25,8 +25,11 @@ enum CentralAccess {
             try sources.value(
                 "insecure-no-auth", flag: options.insecureNoAuth ? "true" : nil, SettingParsers.boolean) ?? false
         let issuer = try sources.value("oidc-issuer", flag: options.oidcIssuer, SettingParsers.httpURL)
-        let chosen = [issuer != nil ? "--oidc-issuer" : nil, token != nil ? "--dev-token" : nil, insecure ? "--insecure-no-auth" : nil]
-            .compactMap { $0 }
+        let chosen = [
+            issuer != nil ? "--oidc-issuer" : nil, token != nil ? "--dev-token" : nil,
+            insecure ? "--insecure-no-auth" : nil,
+        ]
+        .compactMap { $0 }
         guard chosen.count == 1 else {
             throw .configuration(
                 chosen.isEmpty

@@ -36,13 +36,17 @@ struct CentralCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The role allowed everything (default eos-admin).", valueName: "name"))
     var oidcAdminRole: String?
 
-    @Option(help: ArgumentHelp("The role allowed to deploy and control rollouts (default eos-operator).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("The role allowed to deploy and control rollouts (default eos-operator).", valueName: "name")
+    )
     var oidcOperatorRole: String?
 
     @Option(help: ArgumentHelp("The role allowed to read (default eos-viewer).", valueName: "name"))
     var oidcViewerRole: String?
 
-    @Option(help: ArgumentHelp("One shared bearer token every API request must carry, as an administrator.", valueName: "token"))
+    @Option(
+        help: ArgumentHelp(
+            "One shared bearer token every API request must carry, as an administrator.", valueName: "token"))
     var devToken: String?
 
     @Flag(help: "Serve the API without authentication: for a closed lab network only.")

@@ -70,7 +70,8 @@ struct LoginCommand: AsyncParsableCommand {
 
     /// What the user is asked to do for the device grant.
     static func instructions(for authorization: DeviceAuthorization) -> String {
-        var text = "To sign in, open \(authorization.verificationURI.absoluteString) and enter the code "
+        var text =
+            "To sign in, open \(authorization.verificationURI.absoluteString) and enter the code "
             + "\(authorization.userCode)\n"
         if let complete = authorization.verificationURIComplete {
             text += "(or open \(complete.absoluteString))\n"

@@ -17,7 +17,8 @@ struct StoredLogin: Codable {
     var expiresAt: Date
 
     /// The stored tokens for `tokens` just issued at `issuer`.
-    init(issuer: URL, clientID: String, clientSecret: String?, scope: String?, tokens: OAuthTokens, now: Date = Date()) {
+    init(issuer: URL, clientID: String, clientSecret: String?, scope: String?, tokens: OAuthTokens, now: Date = Date())
+    {
         self.issuer = issuer
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -51,10 +52,13 @@ struct StoredLogin: Codable {
         let folder = path.deletingLastPathComponent()
         let manager = FileManager.default
         do {
-            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try manager.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let temporary = folder.appendingPathComponent(".credentials-\(UUID().uuidString).json")
-            guard manager.createFile(
-                atPath: temporary.path, contents: try Self.encoder.encode(self), attributes: [.posixPermissions: 0o600])
+            guard
+                manager.createFile(
+                    atPath: temporary.path, contents: try Self.encoder.encode(self),
+                    attributes: [.posixPermissions: 0o600])
             else {
                 throw UsageFailure("\(temporary.path): cannot be written")
             }

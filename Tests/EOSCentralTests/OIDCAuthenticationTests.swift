@@ -173,7 +173,8 @@ struct OIDCAuthenticationTests {
             #expect(try await Self.send(.GET, server, "/healthz", token: nil).status == 200)
             #expect(try await Self.send(.GET, server, "/openapi.yaml", token: nil).status == 200)
             // A valid token still works after all that.
-            #expect(try await Self.send(.GET, server, "/sites", token: try await provider.token(for: "vera")).status == 200)
+            #expect(
+                try await Self.send(.GET, server, "/sites", token: try await provider.token(for: "vera")).status == 200)
         }
     }
 

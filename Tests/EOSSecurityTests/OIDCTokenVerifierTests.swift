@@ -42,7 +42,8 @@ struct OIDCTokenVerifierTests {
         #expect(operatorUser.permissions == RoleNames.operatorPermissions)
 
         // Roles of another client do not count.
-        let otherClient = signer.token(signer.claims(user: "eve", realmRoles: [], clientRoles: ["other": ["eos-admin"]]))
+        let otherClient = signer.token(
+            signer.claims(user: "eve", realmRoles: [], clientRoles: ["other": ["eos-admin"]]))
         #expect(try await verifier.authenticate(bearerToken: otherClient).permissions.isEmpty)
     }
 
@@ -209,10 +210,61 @@ struct OIDCTokenVerifierTests {
         do {
             try viewer.require(.deploy, roleNames: verifier.roleNames)
         } catch {
-            #expect(error.message == "v may not deploy: that needs the role fleet-ops or fleet-root, and the token carries roles fleet-read")
+            #expect(
+                error.message
+                    == "v may not deploy: that needs the role fleet-ops or fleet-root, and the token carries roles fleet-read"
+            )
         }
         #expect(OIDCConfiguration(issuer: URL(string: "https://x/")!, audience: "eos").roleClient == "eos")
         #expect(OIDCConfiguration(issuer: URL(string: "https://x/")!, audience: "eos").issuerString == "https://x")
+    }
+}
+
+@Suite("OIDC token verification when the provider is down")
+struct OIDCProviderOutageTests {
+    /// A key source that fails while `down` is set.
+    final class FlakySource: SigningKeySource {
+        let signer: TestTokenSigner
+        let down = Mutex(true)
+
+        init(_ signer: TestTokenSigner) { self.signer = signer }
+
+        func fetchSigningKeys() async throws(SecurityError) -> [UInt8] {
+            if down.withLock({ $0 }) {
+                throw SecurityError(code: .providerUnavailable, message: "connection refused")
+            }
+            return try await signer.fetchSigningKeys()
+        }
+    }
+
+    @Test("no keys yet: provider-unavailable, retried after the interval; keys fetched before outlive an outage")
+    func outage() async throws {
+        let signer = TestTokenSigner()
+        let source = FlakySource(signer)
+        let clock = TestClock()
+        let verifier = OIDCTokenVerifier(
+            configuration: OIDCConfiguration(
+                issuer: URL(string: signer.issuer)!, audience: "eos", minimumKeyRefetchInterval: .seconds(10)),
+            keySource: source, now: { clock.now })
+        let token = signer.token(signer.claims())
+        await #expect(throws: SecurityError.self) { try await verifier.prepare() }
+        do {
+            _ = try await verifier.authenticate(bearerToken: token)
+            Issue.record("a token was accepted with no keys")
+        } catch {
+            #expect(error.code == .providerUnavailable)
+            #expect(error.message == "connection refused")
+        }
+        source.down.withLock { $0 = false }
+        clock.advance(by: 11)
+        #expect(try await verifier.authenticate(bearerToken: token).name == "vera")
+
+        // Down again while a token names a new key: the keys fetched before still verify their own tokens.
+        source.down.withLock { $0 = true }
+        clock.advance(by: 11)
+        let unknown = signer.token(signer.claims(), keyID: "k9")
+        await #expect(throws: SecurityError.self) { try await verifier.authenticate(bearerToken: unknown) }
+        #expect(try await verifier.authenticate(bearerToken: token).name == "vera")
     }
 }
 

@@ -47,7 +47,9 @@ struct LoginCommandTests {
     func clientCredentials() async throws {
         try await withFleet { provider, server in
             let issuer = provider.issuer.absoluteString
-            let wrong = try await eosctl(["login", "--issuer", issuer, "--client-id", "ci-robot", "--client-secret", "x"])
+            let wrong = try await eosctl([
+                "login", "--issuer", issuer, "--client-id", "ci-robot", "--client-secret", "x",
+            ])
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("invalid_client"), "\(wrong.stderr)")
             #expect(!FileManager.default.fileExists(atPath: credentials.path))
@@ -69,7 +71,9 @@ struct LoginCommandTests {
 
             // A token that expires within a minute is renewed (client credentials again) before the request.
             try await provider.setAccessTokenLifetime(30)
-            #expect(try await eosctl(["login", "--issuer", issuer, "--client-id", "ci-robot", "--client-secret", "s3cret"]).status == 0)
+            #expect(
+                try await eosctl(["login", "--issuer", issuer, "--client-id", "ci-robot", "--client-secret", "s3cret"])
+                    .status == 0)
             let short = try stored()["accessToken"] as? String
             let sites = try await eosctl(["get", "sites", "--server", server.absoluteString])
             #expect(sites.status == 0, "\(sites.stderr)")
@@ -160,7 +164,8 @@ struct LoginCommandTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-        let userCode = try #require(code, "eosctl printed no code: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
+        let userCode = try #require(
+            code, "eosctl printed no code: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
         try await approve(userCode)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {

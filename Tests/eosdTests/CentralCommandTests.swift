@@ -71,7 +71,8 @@ struct CentralCommandTests {
         #expect(outcome.stderr.contains("central orchestrator stopped"))
     }
 
-    @Test("without an OIDC issuer, a dev token or --insecure-no-auth it refuses to start, with status 2 and the way out")
+    @Test(
+        "without an OIDC issuer, a dev token or --insecure-no-auth it refuses to start, with status 2 and the way out")
     func needsAuthentication() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-central-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -90,7 +91,9 @@ struct CentralCommandTests {
         let badIssuer = try await EOSDProcess.run(
             arguments, environment: ["EOS_OIDC_ISSUER": "ftp://id.example.com", "EOS_OIDC_AUDIENCE": "eos"])
         #expect(badIssuer.status == 2)
-        #expect(badIssuer.stderr.contains("EOS_OIDC_ISSUER: \"ftp://id.example.com\" is not an https:// URL"), "\(badIssuer.stderr)")
+        #expect(
+            badIssuer.stderr.contains("EOS_OIDC_ISSUER: \"ftp://id.example.com\" is not an https:// URL"),
+            "\(badIssuer.stderr)")
         let withID = try await EOSDProcess.run(arguments + ["--dev-token", "t", "--id", "central"])
         #expect(withID.status == 2)
         #expect(withID.stderr.contains("--id: the central has no id"), "\(withID.stderr)")
@@ -115,7 +118,8 @@ struct CentralCommandTests {
             let admin = try await provider.token(for: "ada")
             #expect(try await Self.get(base.appendingPathComponent("sites"), token: admin).status == 200)
             // vera's eos-viewer is not the configured viewer role, fleet-reader: she may not read.
-            let vera = try await Self.get(base.appendingPathComponent("sites"), token: try await provider.token(for: "vera"))
+            let vera = try await Self.get(
+                base.appendingPathComponent("sites"), token: try await provider.token(for: "vera"))
             #expect(vera.status == 403)
             #expect(vera.body.contains("fleet-reader or eos-operator or eos-admin"), "\(vera.body)")
             let expired = try await provider.token(for: "ada", claims: ["exp": 1])

@@ -1,5 +1,5 @@
-public import Foundation
 internal import AsyncHTTPClient
+public import Foundation
 internal import NIOCore
 internal import Synchronization
 
@@ -45,7 +45,9 @@ public final class OIDCTestProvider: Sendable {
         public var clientRoles: [String: [String]]
 
         /// A user.
-        public init(username: String, password: String = "pw", realmRoles: [String] = [], clientRoles: [String: [String]] = [:]) {
+        public init(
+            username: String, password: String = "pw", realmRoles: [String] = [], clientRoles: [String: [String]] = [:]
+        ) {
             self.username = username
             self.password = password
             self.realmRoles = realmRoles
@@ -93,7 +95,8 @@ public final class OIDCTestProvider: Sendable {
     public static let required = environment["EOS_REQUIRE_INTEGRATION"] == "1"
 
     /// The provider script: `EOS_OIDC_TEST_PROVIDER`, else `scripts/oidc-test-provider.py` in this repository.
-    public static let script: URL = environment["EOS_OIDC_TEST_PROVIDER"].map { URL(fileURLWithPath: $0) }
+    public static let script: URL =
+        environment["EOS_OIDC_TEST_PROVIDER"].map { URL(fileURLWithPath: $0) }
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/oidc-test-provider.py")
 
@@ -126,7 +129,9 @@ public final class OIDCTestProvider: Sendable {
     public static func with<T: Sendable>(
         _ configuration: Configuration = .fleet, _ body: (OIDCTestProvider) async throws -> T
     ) async throws -> T {
-        if let unavailableReason { throw OIDCTestProviderError("the OIDC test provider cannot run: \(unavailableReason)") }
+        if let unavailableReason {
+            throw OIDCTestProviderError("the OIDC test provider cannot run: \(unavailableReason)")
+        }
         let provider = try await start(configuration)
         do {
             let result = try await body(provider)
@@ -253,7 +258,8 @@ public final class OIDCTestProvider: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         guard response.status == .ok else {
-            throw OIDCTestProviderError("\(method) \(path) answered \(response.status.code): \(String(decoding: data, as: UTF8.self))")
+            throw OIDCTestProviderError(
+                "\(method) \(path) answered \(response.status.code): \(String(decoding: data, as: UTF8.self))")
         }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }

@@ -63,7 +63,9 @@ public struct SimulatedFleet: Sendable {
         let logger = Logger(label: "eos.simulated-fleet")
         let fleet = try await DevelopmentFleet(configuration: configuration, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
-        let api = CentralAPI(central: fleet.central, authenticator: authenticator).application(host: "127.0.0.1", port: 0) {
+        let api = CentralAPI(central: fleet.central, authenticator: authenticator).application(
+            host: "127.0.0.1", port: 0
+        ) {
             listening.yield($0)
             listening.finish()
         }

@@ -36,7 +36,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         do {
             context.user = try await authenticator.authenticate(bearerToken: token)
-        } catch where error.code == .providerUnavailable {
+        } catch  where error.code == .providerUnavailable {
             context.logger.error(
                 "cannot authenticate: the identity provider is unavailable", metadata: ["error": "\(error)"])
             return ProblemDetails(

@@ -54,7 +54,8 @@ public struct CentralGraphQL: Sendable {
         do {
             result = try await Self.schema.execute(
                 request: request.query, resolver: GraphQLResolver(),
-                context: GraphQLContext(central: central, user: user, roleNames: roleNames), variables: request.variables,
+                context: GraphQLContext(central: central, user: user, roleNames: roleNames),
+                variables: request.variables,
                 operationName: request.operationName)
         } catch let error as GraphQLError {
             result = GraphQLResult(errors: [error])

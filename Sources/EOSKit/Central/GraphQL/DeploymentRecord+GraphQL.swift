@@ -16,6 +16,8 @@ extension DeploymentRecord {
 
     /// The deployment's rollout status, with every targeted node's report.
     func status(context: GraphQLContext, arguments: NoArguments) async throws -> DeploymentStatusSummary? {
-        try await GraphQLResolver.answering(context, needs: .read) { try await context.central.status(of: name, detail: true) }
+        try await GraphQLResolver.answering(context, needs: .read) {
+            try await context.central.status(of: name, detail: true)
+        }
     }
 }

@@ -90,7 +90,9 @@ struct GraphQLResolver: Sendable {
     }
 
     func status(context: GraphQLContext, arguments: NameArguments) async throws -> DeploymentStatusSummary? {
-        try await Self.answering(context, needs: .read) { try await context.central.status(of: arguments.name, detail: true) }
+        try await Self.answering(context, needs: .read) {
+            try await context.central.status(of: arguments.name, detail: true)
+        }
     }
 
     // MARK: Mutations

@@ -73,7 +73,9 @@ public final class OIDCProviderClient: SigningKeySource {
 
     /// Starts the device authorization grant for `clientID`: the answer says where the user goes and which code
     /// they enter.
-    public func startDeviceAuthorization(clientID: String, scope: String? = "openid") async throws(SecurityError)
+    public func startDeviceAuthorization(
+        clientID: String, scope: String? = "openid"
+    ) async throws(SecurityError)
         -> DeviceAuthorization
     {
         guard let endpoint = try await metadata().deviceAuthorizationEndpoint else {
@@ -96,7 +98,9 @@ public final class OIDCProviderClient: SigningKeySource {
 
     /// Tokens for `grant`; `clientSecret` authenticates a confidential client (HTTP Basic). A refusal is a
     /// ``SecurityError/Code/signInRefused`` error whose message starts with the OAuth error code.
-    public func requestTokens(_ grant: OAuthGrant, clientID: String, clientSecret: String? = nil)
+    public func requestTokens(
+        _ grant: OAuthGrant, clientID: String, clientSecret: String? = nil
+    )
         async throws(SecurityError) -> OAuthTokens
     {
         switch try await tokenAnswer(grant, clientID: clientID, clientSecret: clientSecret) {
@@ -142,7 +146,9 @@ public final class OIDCProviderClient: SigningKeySource {
         var error: SecurityError
     }
 
-    private func tokenAnswer(_ grant: OAuthGrant, clientID: String, clientSecret: String?)
+    private func tokenAnswer(
+        _ grant: OAuthGrant, clientID: String, clientSecret: String?
+    )
         async throws(SecurityError) -> Result<OAuthTokens, Refusal>
     {
         let endpoint = try await metadata().tokenEndpoint
@@ -159,7 +165,8 @@ public final class OIDCProviderClient: SigningKeySource {
         let (status, body) = try await send(request, what: "the token endpoint")
         guard status == .ok else {
             let error = Self.refusal(status, body, at: "the token endpoint")
-            let code = (try? JSONDecoder().decode([String: String].self, from: Data(body)))?["error"] ?? "\(status.code)"
+            let code =
+                (try? JSONDecoder().decode([String: String].self, from: Data(body)))?["error"] ?? "\(status.code)"
             return .failure(Refusal(code: code, error: error))
         }
         do {
@@ -170,7 +177,9 @@ public final class OIDCProviderClient: SigningKeySource {
         }
     }
 
-    private func send(_ request: HTTPClientRequest, what: String) async throws(SecurityError)
+    private func send(
+        _ request: HTTPClientRequest, what: String
+    ) async throws(SecurityError)
         -> (HTTPResponseStatus, [UInt8])
     {
         let timeout = TimeAmount.nanoseconds(

@@ -75,7 +75,8 @@ public final class OIDCTokenVerifier: UserAuthenticator {
         do {
             claims = try await keys.collection.verify(token, as: AccessTokenClaims.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
-            throw SecurityError(code: .unauthenticated, message: "the token's signature does not verify with key \(keyID)")
+            throw SecurityError(
+                code: .unauthenticated, message: "the token's signature does not verify with key \(keyID)")
         } catch {
             throw SecurityError(
                 code: .unauthenticated, message: "the token's payload is not a JSON object of claims", cause: error)
@@ -121,7 +122,9 @@ public final class OIDCTokenVerifier: UserAuthenticator {
             let published = keys.keyIDs.joined(separator: ", ")
             throw SecurityError(
                 code: .unauthenticated,
-                message: keyID.map { "the token is signed by key \($0), which \(configuration.issuerString) does not publish" }
+                message: keyID.map {
+                    "the token is signed by key \($0), which \(configuration.issuerString) does not publish"
+                }
                     ?? "the token names no key (kid) and the provider publishes several"
                     + " (published: \(published.isEmpty ? "none" : published))")
         }
@@ -144,11 +147,13 @@ public final class OIDCTokenVerifier: UserAuthenticator {
         guard claims.issuer == issuer else {
             throw SecurityError(
                 code: .unauthenticated,
-                message: "the token was issued by \(claims.issuer.map { "'\($0)'" } ?? "no one (no iss)"), not by \(issuer)")
+                message:
+                    "the token was issued by \(claims.issuer.map { "'\($0)'" } ?? "no one (no iss)"), not by \(issuer)")
         }
         guard claims.audience.contains(configuration.audience) || claims.authorizedParty == configuration.audience
         else {
-            let audience = claims.audience.isEmpty ? "no audience" : "audience " + claims.audience.joined(separator: ", ")
+            let audience =
+                claims.audience.isEmpty ? "no audience" : "audience " + claims.audience.joined(separator: ", ")
             throw SecurityError(
                 code: .unauthenticated,
                 message: "the token is for \(audience) (azp \(claims.authorizedParty ?? "none")), not for "
@@ -182,7 +187,8 @@ public final class OIDCTokenVerifier: UserAuthenticator {
     /// The current keys; with `refresh`, fetched anew unless a fetch started less than the minimum interval ago.
     private func signingKeys(refresh: Bool) async throws(SecurityError) -> SigningKeys {
         let now = self.now()
-        let interval = Double(configuration.minimumKeyRefetchInterval.components.seconds)
+        let interval =
+            Double(configuration.minimumKeyRefetchInterval.components.seconds)
             + Double(configuration.minimumKeyRefetchInterval.components.attoseconds) / 1e18
         let step = state.withLock { state -> Step in
             if let keys = state.keys, !refresh { return .use(keys) }
@@ -191,7 +197,8 @@ public final class OIDCTokenVerifier: UserAuthenticator {
                 if let keys = state.keys { return .use(keys) }
                 return .fail(
                     state.lastFailure
-                        ?? SecurityError(code: .providerUnavailable, message: "the provider's keys are not fetched yet"))
+                        ?? SecurityError(code: .providerUnavailable, message: "the provider's keys are not fetched yet")
+                )
             }
             state.lastAttempt = now
             state.waiters = []
@@ -212,14 +219,16 @@ public final class OIDCTokenVerifier: UserAuthenticator {
                         if let keys = state.keys { return .success(keys) }
                         return .failure(
                             state.lastFailure
-                                ?? SecurityError(code: .providerUnavailable, message: "the provider's keys are missing"))
+                                ?? SecurityError(code: .providerUnavailable, message: "the provider's keys are missing")
+                        )
                     }
                     if let ready { continuation.resume(with: ready) }
                 }
             } catch let error as SecurityError {
                 throw error
             } catch {
-                throw SecurityError(code: .providerUnavailable, message: "fetching the provider's keys failed", cause: error)
+                throw SecurityError(
+                    code: .providerUnavailable, message: "fetching the provider's keys failed", cause: error)
             }
         }
     }

@@ -19,7 +19,8 @@ struct SigningKeys: Sendable {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let keys = root["keys"] as? [[String: Any]]
         else {
-            throw SecurityError(code: .providerUnavailable, message: "the provider's JWKS is not a JSON object with keys")
+            throw SecurityError(
+                code: .providerUnavailable, message: "the provider's JWKS is not a JSON object with keys")
         }
         let collection = JWTKeyCollection()
         var algorithms: [String: String] = [:]
