@@ -42,7 +42,10 @@ public struct OIDCConfiguration: Sendable, Hashable {
     }
 
     /// The issuer as text, without a trailing slash, which is how `iss` must read.
-    public var issuerString: String {
+    public var issuerString: String { Self.issuerString(issuer) }
+
+    /// `issuer` as text without a trailing slash: the form discovery's `issuer` and tokens' `iss` are compared in.
+    static func issuerString(_ issuer: URL) -> String {
         let text = issuer.absoluteString
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }

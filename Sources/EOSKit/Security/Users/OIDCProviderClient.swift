@@ -26,10 +26,7 @@ public final class OIDCProviderClient: SigningKeySource {
         self.requestTimeout = requestTimeout
     }
 
-    private var issuerString: String {
-        let text = issuer.absoluteString
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
-    }
+    private var issuerString: String { OIDCConfiguration.issuerString(issuer) }
 
     /// The provider's metadata, discovered on first use.
     public func metadata() async throws(SecurityError) -> OIDCProviderMetadata {
