@@ -112,6 +112,12 @@ struct OIDCAuthenticationTests {
             let operatorToken = try await provider.token(for: "otto")
             let deployed = try await Self.send(.POST, server, "/deploy/fleet", token: operatorToken, body: Self.held)
             #expect(deployed.status == 202, "\(deployed.body)")
+            // A rollout can be paused once the controller has started it: its first wave installed, held by the gate.
+            try await eventually("the canary's first wave is installed and held") {
+                let status = try await Self.send(.GET, server, "/status/hello", token: operatorToken).json
+                return status["phase"] as? String == "Progressing"
+                    && (status["nodes"] as? [String: Any])?["installed"] as? Int == 1
+            }
             let paused = try await Self.send(.POST, server, "/deployments/hello/pause", token: operatorToken)
             #expect(paused.status == 202, "\(paused.body)")
 
