@@ -58,9 +58,9 @@ struct LoginCommand: AsyncParsableCommand {
         } catch {
             throw RequestFailure.report("sign-in at \(issuer) failed: \(error.message)")
         }
-        let login = StoredLogin(
+        let login = OIDCLogin(
             issuer: issuerURL, clientID: clientID, clientSecret: clientSecret, scope: scope, tokens: tokens)
-        try login.write(environment: environment)
+        try StoredLogin.write(login, environment: environment)
         let claims = AccessTokenClaims.unverified(from: tokens.accessToken)
         let name = claims?.preferredUsername ?? claims?.subject ?? clientID
         Console.out(

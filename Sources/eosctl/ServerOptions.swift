@@ -26,8 +26,8 @@ struct ServerOptions: ParsableArguments {
             throw UsageFailure("server \"\(text)\" is not an http:// or https:// address")
         }
         var token = token ?? environment["EOS_TOKEN"] ?? file?.token
-        if token == nil, var login = try StoredLogin.read(environment: environment) {
-            token = try await login.currentToken(environment: environment)
+        if token == nil {
+            token = try await StoredLogin.currentToken(environment: environment)
         }
         return CentralClient(server: url, token: token?.isEmpty == true ? nil : token)
     }

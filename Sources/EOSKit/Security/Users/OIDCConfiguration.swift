@@ -45,8 +45,10 @@ public struct OIDCConfiguration: Sendable, Hashable {
     public var issuerString: String { Self.issuerString(issuer) }
 
     /// `issuer` as text without a trailing slash: the form discovery's `issuer` and tokens' `iss` are compared in.
-    static func issuerString(_ issuer: URL) -> String {
-        let text = issuer.absoluteString
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    static func issuerString(_ issuer: URL) -> String { issuerString(issuer.absoluteString) }
+
+    /// An issuer's text without a trailing slash.
+    static func issuerString(_ text: String) -> String {
+        text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 }

@@ -46,8 +46,7 @@ public final class OIDCProviderClient: SigningKeySource {
                 message: "discovery at \(url) is not OpenID Connect metadata with issuer, jwks_uri and token_endpoint",
                 cause: error)
         }
-        let named = metadata.issuer.hasSuffix("/") ? String(metadata.issuer.dropLast()) : metadata.issuer
-        guard named == issuerString else {
+        guard OIDCConfiguration.issuerString(metadata.issuer) == issuerString else {
             throw SecurityError(
                 code: .providerUnavailable,
                 message: "the provider at \(url) names itself '\(metadata.issuer)', not \(issuerString): "
