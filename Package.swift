@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "EOSSecurity", targets: ["EOSSecurity"]),
         .library(name: "EOSMargo", targets: ["EOSMargo"]),
         .library(name: "EOSRuntime", targets: ["EOSRuntime"]),
+        .library(name: "EOSTelemetry", targets: ["EOSTelemetry"]),
         .library(name: "EOSEdge", targets: ["EOSEdge"]),
         .library(name: "EOSSite", targets: ["EOSSite"]),
         .library(name: "EOSTesting", targets: ["EOSTesting"]),
@@ -102,9 +103,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "EOSTelemetry",
+            dependencies: [
+                "EOSModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/EOSKit/Telemetry",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "EOSEdge",
             dependencies: [
-                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime",
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSTelemetry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -117,7 +133,7 @@ let package = Package(
         .target(
             name: "EOSSite",
             dependencies: [
-                "EOSModel", "EOSSecurity", "EOSMargo",
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSTelemetry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -130,7 +146,7 @@ let package = Package(
         .target(
             name: "EOSCentral",
             dependencies: [
-                "EOSModel", "EOSSecurity", "EOSMargo", "EOSSite",
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSSite", "EOSTelemetry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -150,7 +166,8 @@ let package = Package(
         .target(
             name: "EOSKit",
             dependencies: [
-                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSEdge", "EOSSite", "EOSCentral",
+                "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSTelemetry", "EOSEdge", "EOSSite",
+                "EOSCentral",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,6 +200,7 @@ let package = Package(
             name: "eosd",
             dependencies: [
                 "EOSKit",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -259,6 +277,12 @@ let package = Package(
             ],
             path: "Tests/EOSMargoTests",
             exclude: ["Interop"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EOSTelemetryTests",
+            dependencies: ["EOSTelemetry", "EOSModel", .product(name: "Metrics", package: "swift-metrics")],
+            path: "Tests/EOSTelemetryTests",
             swiftSettings: strictSettings
         ),
         .testTarget(

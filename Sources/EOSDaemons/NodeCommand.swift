@@ -20,6 +20,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var tier: TierOptions
 
+    @OptionGroup var telemetry: TelemetryOptions
+
     @Option(help: ArgumentHelp("The parent's Upstream: the site's LO, or the CO.", valueName: "host:port"))
     var upstream: String?
 
@@ -43,7 +45,9 @@ struct NodeCommand: AsyncParsableCommand {
         let runtime = settings.runtime.make(settings: settings, logger: logger)
         let node: EdgeNode
         do {
-            node = try EdgeNode(configuration: settings.node, tls: tls, runtime: runtime, logger: logger)
+            node = try EdgeNode(
+                configuration: settings.node, tls: tls, runtime: runtime,
+                telemetrySources: [TelemetrySettings.processMetrics], logger: logger)
         } catch {
             throw DaemonFailure.runtime(error.message)
         }

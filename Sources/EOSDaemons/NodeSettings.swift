@@ -5,9 +5,9 @@ import Logging
 /// `eosd node`'s settings, resolved from its flags, `EOS_*` variables and configuration file, and checked.
 struct NodeSettings {
     /// The settings only `eosd node` has, as keys of its configuration file.
-    static let keys: Set<String> = [
+    static let keys = TelemetrySettings.keys.union([
         "upstream", "runtime", "containerd-namespace", "containerd-address", "image-archives",
-    ]
+    ])
 
     /// The settings every tier has.
     let tier: TierSettings
@@ -43,8 +43,10 @@ struct NodeSettings {
             try sources.value("containerd-address", flag: command.containerdAddress, SettingParsers.nonEmpty)
             ?? "/run/containerd/containerd.sock"
         imageArchives = try sources.value("image-archives", flag: command.imageArchives, SettingParsers.directory)
+        let telemetry = try TelemetrySettings(command.telemetry, sources: sources, defaultCapacity: 20_000)
         node = EdgeNodeConfiguration(
             nodeID: tier.id, labels: tier.labels, dataDirectory: tier.dataDirectory, listen: tier.listen,
-            advertise: tier.advertise, upstream: upstream)
+            advertise: tier.advertise, upstream: upstream, telemetryInterval: telemetry.interval,
+            telemetryBufferCapacity: telemetry.bufferCapacity)
     }
 }

@@ -76,4 +76,25 @@ enum SettingParsers {
             return value
         }
     }
+
+    /// A duration in `range`: a number with a unit, `500ms`, `15s`, `2m` or `1h`; a bare number is seconds.
+    static func duration(in range: ClosedRange<Duration>) -> (String) throws(SettingError) -> Duration {
+        { text throws(SettingError) in
+            let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+            var number = Substring(text)
+            var scale = 1.0
+            if let unit = units.first(where: { text.hasSuffix($0.suffix) }) {
+                number = text.dropLast(unit.suffix.count)
+                scale = unit.seconds
+            }
+            guard let value = Double(number), value.isFinite, value >= 0 else {
+                throw SettingError("\"\(text)\" is not a duration; use a number with ms, s, m or h, such as 15s")
+            }
+            let duration = Duration.milliseconds(Int64((value * scale * 1000).rounded()))
+            guard range.contains(duration) else {
+                throw SettingError("\"\(text)\" is not between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return duration
+        }
+    }
 }

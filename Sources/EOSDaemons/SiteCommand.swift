@@ -19,6 +19,8 @@ struct SiteCommand: AsyncParsableCommand {
 
     @OptionGroup var tier: TierOptions
 
+    @OptionGroup var telemetry: TelemetryOptions
+
     @Option(help: ArgumentHelp("The central's Upstream.", valueName: "host:port"))
     var central: String?
 
@@ -27,11 +29,13 @@ struct SiteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let settings = try TierSettings(tier, keys: ["central", "apply-concurrency"], environment: environment)
+        let settings = try TierSettings(
+            tier, keys: TelemetrySettings.keys.union(["central", "apply-concurrency"]), environment: environment)
         let centralEndpoint = try settings.sources.required("central", flag: central, SettingParsers.endpoint)
         let concurrency =
             try settings.sources.value(
                 "apply-concurrency", flag: applyConcurrency, SettingParsers.integer(in: 1...1024)) ?? 16
+        let telemetrySettings = try TelemetrySettings(telemetry, sources: settings.sources, defaultCapacity: 100_000)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.site")
         let tls = try await DaemonRunner.prepare(settings)
         let site: LocalOrchestrator
@@ -40,8 +44,9 @@ struct SiteCommand: AsyncParsableCommand {
                 configuration: LocalOrchestratorConfiguration(
                     siteID: settings.id, labels: settings.labels, dataDirectory: settings.dataDirectory,
                     listen: settings.listen, advertise: settings.advertise, central: centralEndpoint,
-                    applyConcurrency: concurrency),
-                tls: tls, logger: logger)
+                    applyConcurrency: concurrency, telemetryInterval: telemetrySettings.interval,
+                    telemetryBufferCapacity: telemetrySettings.bufferCapacity),
+                tls: tls, telemetrySources: [TelemetrySettings.processMetrics], logger: logger)
         } catch {
             throw DaemonFailure.runtime(error.message)
         }

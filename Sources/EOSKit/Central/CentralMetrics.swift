@@ -50,7 +50,9 @@ public final class CentralMetrics: Sendable {
         ).recordNanoseconds(duration.nanoseconds)
     }
 
-    /// The Prometheus text exposition, with the gauges read from `central` now.
+    /// The Prometheus text exposition, with the gauges read from `central` now, followed by the fleet's telemetry
+    /// (``TelemetryGateway/prometheusExposition(excluding:)``): every node's and site's latest samples, labelled with
+    /// `site` and `node`.
     public func exposition(of central: CentralOrchestrator) async throws -> String {
         var phases = Dictionary(uniqueKeysWithValues: DeploymentPhase.allCases.map { ($0, 0) })
         var cursor: String?
@@ -82,7 +84,13 @@ public final class CentralMetrics: Sendable {
         for (liveness, count) in sites {
             gauge("sites", ("liveness", liveness.rawValue), help: "Sites by liveness.").set(Int64(count))
         }
-        return registry.emitToString()
+        let own = registry.emitToString()
+        let families = Set(
+            own.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("# TYPE ") else { return nil }
+                return line.split(separator: " ").dropFirst(2).first.map(String.init)
+            })
+        return own + central.telemetry.prometheusExposition(excluding: families)
     }
 
     private func gauge(_ name: String, _ label: (String, String), help: String) -> Gauge {

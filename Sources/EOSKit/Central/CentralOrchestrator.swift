@@ -2,6 +2,7 @@ public import EOSMargo
 public import EOSModel
 public import EOSSecurity
 public import EOSSite
+public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
@@ -17,6 +18,10 @@ public import ServiceLifecycle
 /// ``remove(_:by:)``, ``rollback(_:by:)``, ``pause(_:by:)``, ``resume(_:by:)``, ``status(of:detail:)``) are what the
 /// REST and GraphQL APIs call.
 ///
+/// Its ``telemetry`` gateway keeps what the sites and nodes send up (`Upstream.ReportTelemetry`): latest values and a
+/// short history per node, rollups per site, for `GET /nodes/{id}/metrics`, `GET /sites/{id}/metrics`, GraphQL and
+/// Prometheus `/metrics`.
+///
 /// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``).
 public final class CentralOrchestrator: Service {
     /// The central's configuration.
@@ -27,6 +32,8 @@ public final class CentralOrchestrator: Service {
     public let children: ChildRegistry
     /// The central's Prometheus metrics, which `GET /metrics` serves.
     public let metrics: CentralMetrics
+    /// The fleet's telemetry, as the sites and nodes send it up.
+    public let telemetry: TelemetryGateway
     private let tls: TLSMaterial
     private let logger: Logger
     private let clock: any Clock<Duration>
@@ -52,6 +59,8 @@ public final class CentralOrchestrator: Service {
         self.logger = logger
         self.clock = clock
         self.metrics = metrics
+        let telemetry = TelemetryGateway(configuration: configuration.telemetry)
+        self.telemetry = telemetry
         do {
             let registry = try SQLiteFleetRegistry(directory: configuration.dataDirectory)
             self.registry = registry
@@ -70,7 +79,7 @@ public final class CentralOrchestrator: Service {
         let registry = self.registry
         let intake = UpstreamIntake(
             registry: children, accepting: [.site, .node], desiredStates: calls, statusSink: calls,
-            nodesAttached: { site in
+            telemetry: telemetry, nodesAttached: { site in
                 let nodes = try? await registry.nodes(after: nil, limit: 100_000, site: site)
                 return Set(nodes?.items.map(\.id) ?? [])
             }, logger: logger)

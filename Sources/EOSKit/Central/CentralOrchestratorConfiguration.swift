@@ -1,4 +1,5 @@
 public import EOSMargo
+public import EOSTelemetry
 public import Foundation
 
 /// How a Central Orchestrator runs: where it keeps the fleet registry and where its sites reach it.
@@ -18,12 +19,15 @@ public struct CentralOrchestratorConfiguration: Sendable {
     public var inventoryInterval: Duration
     /// Deadlines and retries of calls to sites.
     public var callPolicy: MargoCallPolicy
+    /// How much telemetry the central keeps per node and site.
+    public var telemetry: TelemetryGateway.Configuration
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
         dataDirectory: URL, listen: MargoEndpoint, heartbeatInterval: Duration = .seconds(5),
         offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(2),
-        inventoryInterval: Duration = .seconds(10), callPolicy: MargoCallPolicy = .standard
+        inventoryInterval: Duration = .seconds(10), callPolicy: MargoCallPolicy = .standard,
+        telemetry: TelemetryGateway.Configuration = TelemetryGateway.Configuration()
     ) {
         self.dataDirectory = dataDirectory
         self.listen = listen
@@ -32,5 +36,6 @@ public struct CentralOrchestratorConfiguration: Sendable {
         self.reconcileInterval = reconcileInterval
         self.inventoryInterval = inventoryInterval
         self.callPolicy = callPolicy
+        self.telemetry = telemetry
     }
 }

@@ -2,6 +2,7 @@ public import EOSMargo
 public import EOSModel
 public import EOSRuntime
 public import EOSSecurity
+public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
@@ -16,6 +17,11 @@ public import ServiceLifecycle
 /// the parent asks, and streams status from its durable outbox. Applies are written to the node's SQLite store
 /// before they are acknowledged; after a restart or a reboot with no network, the node starts what it last applied
 /// by itself, and reports what happened meanwhile, in order, once the parent is back.
+///
+/// Its telemetry agent collects the host's figures (``HostMetricsSource``), its workloads' resource use
+/// (``WorkloadMetricsSource``) and any sources the embedder adds, every
+/// ``EdgeNodeConfiguration/telemetryInterval``, labels them with the node's id, and queues them in a bounded
+/// ``TelemetryBuffer`` that the link to the parent drains in order (`Upstream.ReportTelemetry`).
 ///
 /// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``). A graceful shutdown stops serving and
 /// ends the runtime's own loop: containers keep running through an agent restart or upgrade; process workloads,
@@ -33,14 +39,19 @@ public final class EdgeNode: Service {
     private let outbox = ReconcileSignal()
     private let parent: KnownParent
     private let calls: EdgeNodeCalls
+    private let pipeline: TelemetryPipeline
+    /// The node's queue of telemetry for its parent.
+    public let telemetry: TelemetryBuffer
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private static let parentSetting = "parent"
 
     /// Opens the node's store and prepares its server; fails with a clear message when the certificate is not
-    /// this node's or the store cannot be opened.
+    /// this node's or the store cannot be opened. `telemetrySources` are collected with the host's and workloads'
+    /// figures (EOS's own swift-metrics, a device's readings).
     public init(
         configuration: EdgeNodeConfiguration, tls: TLSMaterial, runtime: any EdgeRuntime,
-        logger: Logger = Logger(label: "eos.edge"), clock: any Clock<Duration> = ContinuousClock()
+        telemetrySources: [any TelemetrySource] = [], logger: Logger = Logger(label: "eos.edge"),
+        clock: any Clock<Duration> = ContinuousClock()
     ) throws(EdgeNodeError) {
         guard tls.identity.role == .node, tls.identity.id == configuration.nodeID else {
             throw EdgeNodeError(
@@ -68,6 +79,14 @@ public final class EdgeNode: Service {
         self.parent = parent
         let calls = EdgeNodeCalls(store: store, reconciler: reconciler, wake: { [wake] in wake.signal() })
         self.calls = calls
+        telemetry = TelemetryBuffer(sourceID: configuration.nodeID, capacity: configuration.telemetryBufferCapacity)
+        pipeline = TelemetryPipeline(
+            sources: [
+                HostMetricsSource(filesystems: [configuration.dataDirectory.path]),
+                WorkloadMetricsSource { [runtime] in await Self.workloadSamples(runtime) },
+            ] + telemetrySources,
+            processors: [LabelStamp(["node": configuration.nodeID])], sinks: [telemetry],
+            interval: configuration.telemetryInterval, clock: clock, logger: logger)
         let identity = tls.identity
         let interceptor = PeerIdentityInterceptor(
             currentAuthorization: { PeerAuthorization(server: identity, parent: parent.current) },
@@ -112,6 +131,7 @@ public final class EdgeNode: Service {
                         for await _ in runtime.events() { wake.signal() }
                     }
                     group.addTask { await self.reconcileLoop() }
+                    group.addTask { [pipeline] in try await pipeline.run() }
                     if let upstream = self.configuration.upstream {
                         group.addTask { await self.upstreamLink(to: upstream).run() }
                     }
@@ -133,11 +153,30 @@ public final class EdgeNode: Service {
         }
     }
 
+    /// The resource use of every running EOS workload, as the runtime measures it; a workload whose figures cannot
+    /// be read now is left out of this collection.
+    private static func workloadSamples(_ runtime: any EdgeRuntime) async -> [WorkloadMetricsSource.Sample] {
+        guard let workloads = try? await runtime.list() else { return [] }
+        var samples: [WorkloadMetricsSource.Sample] = []
+        for workload in workloads where workload.state == .running {
+            guard let deployment = workload.deployment, let stats = try? await runtime.stats(workload.id) else {
+                continue
+            }
+            let prefix = deployment + "_"
+            let name = workload.id.hasPrefix(prefix) ? String(workload.id.dropFirst(prefix.count)) : workload.id
+            samples.append(
+                WorkloadMetricsSource.Sample(
+                    deployment: deployment, workload: name, cpuNanoseconds: stats.cpuNanoseconds,
+                    memoryBytes: stats.memoryBytes))
+        }
+        return samples
+    }
+
     private func upstreamLink(to endpoint: MargoEndpoint) -> UpstreamLink {
         let capabilities = HostCapabilities.read(dataDirectory: configuration.dataDirectory, runtimes: [runtime.name])
         return UpstreamLink(
             configuration: configuration, endpoint: endpoint, tls: tls, store: store, calls: calls, outbox: outbox,
-            capabilities: capabilities,
+            telemetry: telemetry, capabilities: capabilities,
             advertised: { [self] in
                 if let advertise = configuration.advertise { return advertise }
                 return await listeningEndpoint

@@ -30,6 +30,11 @@ public struct EdgeNodeConfiguration: Sendable {
     public var maximumReconnectDelay: Duration
     /// Deadlines and retries of calls to the upstream.
     public var callPolicy: MargoCallPolicy
+    /// How often the node collects its host's and workloads' metrics. Default: 15 seconds.
+    public var telemetryInterval: Duration
+    /// The most telemetry samples the node holds while its upstream is unreachable; beyond it the oldest go, and
+    /// are counted. Default: 20,000 (over five hours of a host with a few workloads at the default interval).
+    public var telemetryBufferCapacity: Int
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
@@ -37,7 +42,8 @@ public struct EdgeNodeConfiguration: Sendable {
         advertise: MargoEndpoint? = nil, upstream: MargoEndpoint? = nil, parent: SPIFFEIdentity? = nil,
         reconcileInterval: Duration = .seconds(10),
         restartBackoff: RestartBackoff = RestartBackoff(), maximumReconnectDelay: Duration = .seconds(30),
-        callPolicy: MargoCallPolicy = .standard
+        callPolicy: MargoCallPolicy = .standard, telemetryInterval: Duration = .seconds(15),
+        telemetryBufferCapacity: Int = 20_000
     ) {
         self.nodeID = nodeID
         self.labels = labels
@@ -50,5 +56,7 @@ public struct EdgeNodeConfiguration: Sendable {
         self.restartBackoff = restartBackoff
         self.maximumReconnectDelay = maximumReconnectDelay
         self.callPolicy = callPolicy
+        self.telemetryInterval = telemetryInterval
+        self.telemetryBufferCapacity = telemetryBufferCapacity
     }
 }

@@ -1,12 +1,13 @@
 internal import EOSMargo
 internal import EOSModel
 internal import EOSSecurity
+internal import EOSTelemetry
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
 internal import Logging
 
 /// The Edge Node's side of `Upstream`: registers with the parent, resyncs desired state by generation, heartbeats
-/// at the interval the parent asks, and drains the outbox to the parent in order.
+/// at the interval the parent asks, and drains the status outbox and the telemetry queue to the parent in order.
 ///
 /// A session lasts until a call fails; the link then waits a jittered, growing delay and starts a new session.
 /// Nothing is lost meanwhile: reports stay in the ``EdgeStore`` outbox until the parent acknowledges them, and
@@ -18,6 +19,7 @@ struct UpstreamLink {
     let store: EdgeStore
     let calls: EdgeNodeCalls
     let outbox: ReconcileSignal
+    let telemetry: TelemetryBuffer
     let capabilities: NodeCapabilities
     /// Where the parent reaches this node's `EdgeNode` service, told in every registration.
     let advertised: @Sendable () async -> MargoEndpoint?
@@ -55,6 +57,9 @@ struct UpstreamLink {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await heartbeats(upstream, every: acceptance.heartbeatInterval) }
                 group.addTask { try await drainOutbox(upstream) }
+                group.addTask { [telemetry, clock] in
+                    try await telemetry.drain(clock: clock) { try await upstream.reportTelemetry($0).lastSequence }
+                }
                 try await group.next()
                 group.cancelAll()
             }

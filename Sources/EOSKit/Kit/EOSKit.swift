@@ -6,3 +6,4 @@
 @_exported public import EOSRuntime
 @_exported public import EOSSecurity
 @_exported public import EOSSite
+@_exported public import EOSTelemetry

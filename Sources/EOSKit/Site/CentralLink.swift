@@ -1,6 +1,7 @@
 internal import EOSMargo
 internal import EOSModel
 internal import EOSSecurity
+internal import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
@@ -8,7 +9,7 @@ internal import Logging
 
 /// The Local Orchestrator's side of the central's `Upstream`: registers the site, resyncs desired state by
 /// generation (the central's newer generation wins), heartbeats at the interval the central asks, and drains the
-/// site's coalescing outbox to it in order.
+/// site's coalescing outbox and its telemetry queue to it in order.
 ///
 /// A session lasts until a call fails; the link then waits a jittered, growing delay and starts a new one. Nothing
 /// is lost meanwhile: statuses stay in the ``SiteStore`` outbox until the central acknowledges them, and the site
@@ -19,6 +20,7 @@ struct CentralLink {
     let tls: TLSMaterial
     let calls: LocalOrchestratorCalls
     let outbox: ReconcileSignal
+    let telemetry: TelemetryBuffer
     let advertised: @Sendable () async -> MargoEndpoint?
     let logger: Logger
     let clock: any Clock<Duration>
@@ -48,6 +50,9 @@ struct CentralLink {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await heartbeats(central, every: acceptance.heartbeatInterval) }
                 group.addTask { try await drainOutbox(central) }
+                group.addTask { [telemetry, clock] in
+                    try await telemetry.drain(clock: clock) { try await central.reportTelemetry($0).lastSequence }
+                }
                 try await group.next()
                 group.cancelAll()
             }

@@ -1,6 +1,7 @@
 public import EOSMargo
 public import EOSModel
 public import EOSSecurity
+public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
@@ -19,6 +20,10 @@ public import ServiceLifecycle
 /// `Replicas` workloads off nodes that go `Offline`. Node statuses go into a coalescing outbox that the link to the
 /// central drains in order; after an outage the site resyncs by generation and flushes it.
 ///
+/// Telemetry takes the same road: the nodes' batches, stamped with the node and the site (``TelemetryForwarder``),
+/// and the LO's own host figures, collected every ``LocalOrchestratorConfiguration/telemetryInterval``, queue in one
+/// bounded ``TelemetryBuffer`` that the link to the central drains in order once it is up.
+///
 /// Run it as a `Service` (in a `ServiceGroup`, or by calling ``run()``).
 public final class LocalOrchestrator: Service {
     /// The LO's configuration.
@@ -35,12 +40,16 @@ public final class LocalOrchestrator: Service {
     private let connections: ChildConnections
     private let wake = ReconcileSignal()
     private let outbox = ReconcileSignal()
+    private let pipeline: TelemetryPipeline
+    /// The site's queue of telemetry for the central: the LO's own and its nodes'.
+    public let telemetry: TelemetryBuffer
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
     /// Opens the site's stores and prepares its server; fails with a clear message when the certificate is not
-    /// this site's or a store cannot be opened.
+    /// this site's or a store cannot be opened. `telemetrySources` are collected with the LO's host figures.
     public init(
-        configuration: LocalOrchestratorConfiguration, tls: TLSMaterial, logger: Logger = Logger(label: "eos.site"),
+        configuration: LocalOrchestratorConfiguration, tls: TLSMaterial,
+        telemetrySources: [any TelemetrySource] = [], logger: Logger = Logger(label: "eos.site"),
         clock: any Clock<Duration> = ContinuousClock()
     ) throws(LocalOrchestratorError) {
         guard tls.identity.role == .site, tls.identity.id == configuration.siteID else {
@@ -69,8 +78,15 @@ public final class LocalOrchestrator: Service {
             calls: calls, connections: connections, policy: configuration.callPolicy,
             concurrency: configuration.applyConcurrency,
             maximumDelay: configuration.maximumRetryDelay, logger: logger)
+        let telemetry = TelemetryBuffer(sourceID: configuration.siteID, capacity: configuration.telemetryBufferCapacity)
+        self.telemetry = telemetry
+        pipeline = TelemetryPipeline(
+            sources: [HostMetricsSource(filesystems: [configuration.dataDirectory.path])] + telemetrySources,
+            processors: [LabelStamp(["site": configuration.siteID])], sinks: [telemetry],
+            interval: configuration.telemetryInterval, clock: clock, logger: logger)
         let intake = UpstreamIntake(
-            registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls, logger: logger)
+            registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls,
+            telemetry: TelemetryForwarder(siteID: configuration.siteID, buffer: telemetry), logger: logger)
         server = GRPCServer(
             transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
             services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
@@ -125,6 +141,7 @@ public final class LocalOrchestrator: Service {
                             wake.signal()
                         }
                     }
+                    group.addTask { [pipeline] in try await pipeline.run() }
                     group.addTask { [reconciler, wake, configuration, clock] in
                         await reconciler.run(wake: wake, interval: configuration.reconcileInterval, clock: clock)
                     }
@@ -143,7 +160,7 @@ public final class LocalOrchestrator: Service {
     private func centralLink(to endpoint: MargoEndpoint) -> CentralLink {
         CentralLink(
             configuration: configuration, endpoint: endpoint, tls: tls, calls: calls, outbox: outbox,
-            advertised: { [self] in
+            telemetry: telemetry, advertised: { [self] in
                 if let advertise = configuration.advertise { return advertise }
                 return await listeningEndpoint
             },

@@ -33,6 +33,12 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public var maximumReconnectDelay: Duration
     /// Deadlines and retries of calls to nodes and to the central.
     public var callPolicy: MargoCallPolicy
+    /// How often the LO collects its own host's metrics. Default: 15 seconds.
+    public var telemetryInterval: Duration
+    /// The most telemetry samples (the LO's own and its nodes') the LO holds while the central is unreachable;
+    /// beyond it the oldest go, and are counted. Default: 100,000 (about ten minutes of a hundred nodes at the
+    /// default interval).
+    public var telemetryBufferCapacity: Int
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
@@ -41,7 +47,8 @@ public struct LocalOrchestratorConfiguration: Sendable {
         heartbeatInterval: Duration = .seconds(5), offlineAfter: Duration = .seconds(300),
         reconcileInterval: Duration = .seconds(5),
         maximumRetryDelay: Duration = .seconds(30), maximumReconnectDelay: Duration = .seconds(4),
-        callPolicy: MargoCallPolicy = .standard
+        callPolicy: MargoCallPolicy = .standard, telemetryInterval: Duration = .seconds(15),
+        telemetryBufferCapacity: Int = 100_000
     ) {
         self.siteID = siteID
         self.labels = labels
@@ -56,5 +63,7 @@ public struct LocalOrchestratorConfiguration: Sendable {
         self.maximumRetryDelay = maximumRetryDelay
         self.maximumReconnectDelay = maximumReconnectDelay
         self.callPolicy = callPolicy
+        self.telemetryInterval = telemetryInterval
+        self.telemetryBufferCapacity = telemetryBufferCapacity
     }
 }

@@ -1,6 +1,7 @@
 public import EOSMargo
 public import EOSModel
 public import EOSSecurity
+public import EOSTelemetry
 internal import GRPCCore
 public import Logging
 internal import Synchronization
@@ -21,7 +22,10 @@ internal import Synchronization
 ///   arrive while earlier ones are being recorded are passed on together (``ReportReadahead``), so a busy parent
 ///   records many in one go. Reports refresh the child's last contact. The answer is the last sequence taken from
 ///   the child.
-/// - `ReportTelemetry` takes and counts every batch; a telemetry sink comes with the telemetry pipeline.
+/// - `ReportTelemetry` passes each batch to the ``TelemetryReceiver`` (an LO's forwarder, the central's gateway), in
+///   order, skipping one the child sends again because an acknowledgement was lost (a sequence not above the last
+///   taken; a sequence of 1 after higher ones is a child that restarted, and is taken). Batches refresh the child's
+///   last contact. The answer is the last sequence taken.
 public final class UpstreamIntake: UpstreamHandler {
     /// The registry the intake records children in.
     public let registry: ChildRegistry
@@ -29,6 +33,7 @@ public final class UpstreamIntake: UpstreamHandler {
     public let acceptedKinds: Set<ChildKind>
     private let desiredStates: any ChildDesiredStates
     private let statusSink: any ChildStatusSink
+    private let telemetryReceiver: (any TelemetryReceiver)?
     private let attachedNodes: @Sendable (String) async -> Set<String>
     private let logger: Logger
     private let turns = ReportTurns()
@@ -38,6 +43,8 @@ public final class UpstreamIntake: UpstreamHandler {
         var batches: UInt64 = 0
         var points: UInt64 = 0
         var dropped: UInt64 = 0
+        var replayed: UInt64 = 0
+        var lastSequence: [String: UInt64] = [:]
     }
 
     /// Creates an intake over `registry`.
@@ -46,11 +53,12 @@ public final class UpstreamIntake: UpstreamHandler {
     ///   - kinds: the kinds of child this parent takes.
     ///   - desiredStates: what each child should hold.
     ///   - statusSink: where the statuses children report go.
+    ///   - telemetry: where the telemetry children send goes; `nil` counts it and lets it go.
     ///   - nodesAttached: the ids of the nodes attached to a site, which the site may speak for; by default none.
     ///   - logger: where registrations, refusals and replays are logged.
     public init(
         registry: ChildRegistry, accepting kinds: Set<ChildKind>, desiredStates: any ChildDesiredStates,
-        statusSink: any ChildStatusSink,
+        statusSink: any ChildStatusSink, telemetry: (any TelemetryReceiver)? = nil,
         nodesAttached: @escaping @Sendable (_ siteID: String) async -> Set<String> = { _ in [] },
         logger: Logger = Logger(label: "eos.site.upstream-intake")
     ) {
@@ -58,6 +66,7 @@ public final class UpstreamIntake: UpstreamHandler {
         self.acceptedKinds = kinds
         self.desiredStates = desiredStates
         self.statusSink = statusSink
+        self.telemetryReceiver = telemetry
         self.attachedNodes = nodesAttached
         self.logger = logger
     }
@@ -68,6 +77,8 @@ public final class UpstreamIntake: UpstreamHandler {
     public var telemetryPointsReceived: UInt64 { telemetry.withLock { $0.points } }
     /// How many samples the children said they dropped before sending (``TelemetryBatch/droppedCount``).
     public var telemetryPointsDroppedAtSource: UInt64 { telemetry.withLock { $0.dropped } }
+    /// How many batches children sent again after a lost acknowledgement, which were skipped.
+    public var telemetryBatchesReplayed: UInt64 { telemetry.withLock { $0.replayed } }
 
     // MARK: UpstreamHandler
 
@@ -175,20 +186,29 @@ public final class UpstreamIntake: UpstreamHandler {
         return (taken, replayed)
     }
 
-    /// Takes and counts every telemetry batch of the caller's stream and acknowledges the last sequence.
+    /// Passes each new telemetry batch of the caller's stream to the receiver and acknowledges the last sequence.
     public func reportTelemetry(
         _ batches: any AsyncSequence<TelemetryBatch, any Error>, caller: SPIFFEIdentity
     ) async throws -> ReportAcknowledgement {
         let (kind, id) = try sender(caller, "report telemetry")
         try accept(kind, id, "report telemetry", caller: caller)
+        let source = "\(kind.rawValue)/\(id)"
         var last: UInt64 = 0
         var taken: UInt64 = 0
         for try await batch in batches {
-            telemetry.withLock { counts in
+            let isNew = telemetry.withLock { counts in
+                let previous = counts.lastSequence[source] ?? 0
+                guard batch.sequence > previous || batch.sequence == 1 else {
+                    counts.replayed += 1
+                    return false
+                }
+                counts.lastSequence[source] = batch.sequence
                 counts.batches += 1
                 counts.points += UInt64(batch.points.count)
                 counts.dropped += batch.droppedCount
+                return true
             }
+            if isNew { await telemetryReceiver?.receive(batch, from: kind, id: id) }
             _ = try recording { () throws(ChildRegistryError) in try registry.touch(kind: kind, id: id) }
             last = max(last, batch.sequence)
             taken += 1

@@ -95,34 +95,23 @@ public final class OIDCTestProvider: Sendable {
     public static let required = environment["EOS_REQUIRE_INTEGRATION"] == "1"
 
     /// The provider script: `EOS_OIDC_TEST_PROVIDER`, else `scripts/oidc-test-provider.py` in this repository.
-    public static let script: URL =
-        environment["EOS_OIDC_TEST_PROVIDER"].map { URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/oidc-test-provider.py")
+    public static let script: URL = PythonTestServer.script(
+        "oidc-test-provider.py", overriddenBy: "EOS_OIDC_TEST_PROVIDER")
 
     /// Why the provider cannot run here, or nil when it can.
-    public static let unavailableReason: String? = {
-        guard FileManager.default.fileExists(atPath: script.path) else { return "\(script.path) is missing" }
-        let check = ContainerdTestEnvironment.run("/usr/bin/env", ["python3", "-c", "import joserfc"])
-        guard check.status == 0 else {
-            return "python3 cannot import joserfc (pip install authlib): "
-                + check.error.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return nil
-    }()
+    public static let unavailableReason: String? = PythonTestServer.unavailableReason(
+        of: script, importing: "joserfc", install: "pip install authlib")
 
     /// Whether the provider can run here.
     public static var available: Bool { unavailableReason == nil }
 
     /// The issuer: `http://127.0.0.1:PORT`.
     public let issuer: URL
-    private let process: Process
-    private let folder: URL
+    private let server: PythonTestServer
 
-    private init(issuer: URL, process: Process, folder: URL) {
-        self.issuer = issuer
-        self.process = process
-        self.folder = folder
+    private init(server: PythonTestServer) {
+        self.issuer = server.url
+        self.server = server
     }
 
     /// Runs `body` with a provider issuing as `configuration` says, stopping it afterwards.
@@ -144,62 +133,25 @@ public final class OIDCTestProvider: Sendable {
     }
 
     private static func start(_ configuration: Configuration) async throws -> OIDCTestProvider {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eos-oidc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try PythonTestServer.makeFolder(
+            "eos-oidc", files: ["provider.json": try JSONEncoder().encode(configuration)])
         let configFile = folder.appendingPathComponent("provider.json")
-        try JSONEncoder().encode(configuration).write(to: configFile)
-        let logFile = folder.appendingPathComponent("provider.log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--config", configFile.path, "--host", "127.0.0.1", "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let line = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var bytes: [UInt8] = []
-                while true {
-                    let data = output.fileHandleForReading.readData(ofLength: 1)
-                    guard let byte = data.first, byte != UInt8(ascii: "\n") else { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
+        let server = try await PythonTestServer.start(
+            script, ["--config", configFile.path, "--host", "127.0.0.1", "--port", "0"], in: folder
+        ) { line, log in
+            OIDCTestProviderError("the OIDC test provider did not start (\(line)): \(log)")
         }
-        guard line.hasPrefix("listening "), let issuer = URL(string: String(line.dropFirst("listening ".count))) else {
-            process.terminate()
-            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw OIDCTestProviderError("the OIDC test provider did not start (\(line)): \(log.suffix(2000))")
-        }
-        return OIDCTestProvider(issuer: issuer, process: process, folder: folder)
+        return OIDCTestProvider(server: server)
     }
 
     /// Stops the provider (SIGTERM, then SIGKILL after 5 seconds) and removes its files. The waiting happens on a
     /// thread of its own, so it never holds one of the few threads async tasks run on.
     public func stop() async {
-        let process = self.process
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                if process.isRunning {
-                    process.terminate()
-                    let deadline = Date().addingTimeInterval(5)
-                    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-                    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                    process.waitUntilExit()
-                }
-                continuation.resume()
-            }
-        }
-        try? FileManager.default.removeItem(at: folder)
+        await server.stop()
     }
 
     /// What the provider logged, for a failing test to print.
-    public var log: String {
-        (try? String(contentsOf: folder.appendingPathComponent("provider.log"), encoding: .utf8)) ?? ""
-    }
+    public var log: String { server.log }
 
     // MARK: Test controls
 

@@ -11,11 +11,12 @@ internal import NIOCore
 /// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}` |
 /// | `GET /status`, `GET /status/{name}` | rollout status: totals, per site, per node with `?detail=nodes` |
 /// | `GET /sites[/{id}]`, `GET /nodes[/{id}]` | the registry with liveness |
+/// | `GET /sites/{id}/metrics`, `GET /nodes/{id}/metrics` | telemetry: a site's rollups, a node's series; `?name=` (repeatable) and `?since=RFC3339` narrow it |
 /// | `GET /deployments[/{name}]`, `DELETE /deployments/{name}` | specs and generations; removal |
 /// | `POST /deployments/{name}/rollback`, `/pause`, `/resume` | rollout control |
 /// | `POST /graphql` | the same through ``CentralGraphQL`` |
 /// | `GET /openapi.yaml` | this API's contract, ``CentralOpenAPI`` |
-/// | `GET /healthz`, `GET /readyz`, `GET /metrics` | probes and Prometheus (``CentralMetrics``) |
+/// | `GET /healthz`, `GET /readyz`, `GET /metrics` | probes and Prometheus (``CentralMetrics``, then the fleet's telemetry) |
 ///
 /// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
 /// `application/problem+json`.
@@ -128,6 +129,15 @@ public struct CentralAPI: Sendable {
             guard let site = try await central.site(id: id) else { throw ProblemDetails(.notFound, "no site \(id)") }
             return try Self.json(site)
         }
+        router.get("/sites/:id/metrics") { request, context -> Response in
+            _ = try user(context, .read)
+            let id = try context.parameters.require("id")
+            let (names, since) = try Self.metricsQuery(request)
+            guard let metrics = try await central.siteMetrics(id: id, names: names, since: since) else {
+                throw ProblemDetails(.notFound, "no site \(id)")
+            }
+            return try Self.json(metrics)
+        }
         router.get("/nodes") { request, context -> Response in
             _ = try user(context, .read)
             let (after, limit) = try Self.paging(request)
@@ -139,6 +149,15 @@ public struct CentralAPI: Sendable {
             let id = try context.parameters.require("id")
             guard let node = try await central.node(id: id) else { throw ProblemDetails(.notFound, "no node \(id)") }
             return try Self.json(node)
+        }
+        router.get("/nodes/:id/metrics") { request, context -> Response in
+            _ = try user(context, .read)
+            let id = try context.parameters.require("id")
+            let (names, since) = try Self.metricsQuery(request)
+            guard let metrics = try await central.nodeMetrics(id: id, names: names, since: since) else {
+                throw ProblemDetails(.notFound, "no node \(id)")
+            }
+            return try Self.json(metrics)
         }
 
         router.get("/deployments") { request, context -> Response in
@@ -232,6 +251,18 @@ public struct CentralAPI: Sendable {
             limit = value
         }
         return (parameters.get("after"), limit)
+    }
+
+    /// The metric names (`?name=`, repeatable) and the earliest time (`?since=`, RFC 3339) a metrics request asks
+    /// for; a 400 naming a `since` that is not a time.
+    private static func metricsQuery(_ request: Request) throws -> (names: Set<String>, since: Timestamp?) {
+        let parameters = request.uri.queryParameters
+        let names = Set(parameters.getAll("name").map { String($0) }.filter { !$0.isEmpty })
+        guard let text = parameters.get("since") else { return (names, nil) }
+        guard let since = Timestamp(rfc3339: text) else {
+            throw ProblemDetails(.badRequest, "since: \"\(text)\" is not an RFC 3339 time (2026-11-30T10:00:00Z)")
+        }
+        return (names, since)
     }
 
     // MARK: Writing responses

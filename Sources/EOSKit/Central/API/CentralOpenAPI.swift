@@ -122,6 +122,28 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
+  /sites/{id}/metrics:
+    get:
+      summary: A site's telemetry
+      description: |
+        Rollups over the site's nodes (per metric and window, the sum, or the mean for a metric whose name ends in
+        `_ratio`) and the series of the site's Local Orchestrator's own host, as the site's telemetry agent sent them.
+        A site the registry knows that has sent nothing yet answers empty lists.
+      operationId: getSiteMetrics
+      parameters:
+        - $ref: "#/components/parameters/id"
+        - $ref: "#/components/parameters/metricName"
+        - $ref: "#/components/parameters/since"
+      responses:
+        "200":
+          description: The site's telemetry.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/SiteMetrics"}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
   /nodes:
     get:
       summary: The nodes, with their liveness
@@ -159,6 +181,27 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Node"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+  /nodes/{id}/metrics:
+    get:
+      summary: A node's telemetry
+      description: |
+        The node's series (host, workloads, EOS's own metrics) with the latest value and a short history, as its
+        agent sent them through its site. A node the registry knows that has sent nothing yet answers an empty list.
+      operationId: getNodeMetrics
+      parameters:
+        - $ref: "#/components/parameters/id"
+        - $ref: "#/components/parameters/metricName"
+        - $ref: "#/components/parameters/since"
+      responses:
+        "200":
+          description: The node's telemetry.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/NodeMetrics"}
+        "400": {$ref: "#/components/responses/BadRequest"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
@@ -321,8 +364,13 @@ paths:
     get:
       summary: Prometheus metrics
       description: |
-        `eos_http_requests_total`, `eos_http_request_duration_seconds`, `eos_deployments{phase}`,
+        The central's own: `eos_http_requests_total`, `eos_http_request_duration_seconds`, `eos_deployments{phase}`,
         `eos_nodes{liveness}`, `eos_sites{liveness}`, `eos_status_received_total`, `eos_status_batches_total`.
+        Then the fleet's telemetry: the latest sample of every node's series labelled `site` and `node`
+        (`eos_host_cpu_utilization_ratio`, `eos_host_memory_available_bytes`, `eos_workload_cpu_seconds_total`,
+        ...) and of every site's Local Orchestrator labelled `site`, each with the time it was taken; and
+        `eos_telemetry_dropped_samples_total{site}`, `eos_telemetry_batches_received_total`,
+        `eos_telemetry_samples_refused_total`.
       operationId: metrics
       security: []
       responses:
@@ -352,6 +400,18 @@ components:
       in: path
       required: true
       schema: {type: string}
+    metricName:
+      name: name
+      in: query
+      description: Only this metric (repeatable); every metric when absent.
+      schema: {type: array, items: {type: string}}
+      style: form
+      explode: true
+    since:
+      name: since
+      in: query
+      description: Only samples taken at or after this RFC 3339 time.
+      schema: {type: string, format: date-time}
     after:
       name: after
       in: query
@@ -482,6 +542,46 @@ components:
         capabilities: {$ref: "#/components/schemas/Capabilities"}
         liveness: {$ref: "#/components/schemas/Liveness"}
         updatedAt: {$ref: "#/components/schemas/Time"}
+    MetricSample:
+      type: object
+      required: [timestamp, value]
+      properties:
+        timestamp: {$ref: "#/components/schemas/Time"}
+        value: {type: number}
+    MetricSeries:
+      type: object
+      required: [name, labels, kind, samples]
+      properties:
+        name: {type: string, description: "The metric, in Prometheus style: eos_host_cpu_utilization_ratio."}
+        labels: {$ref: "#/components/schemas/Labels"}
+        kind: {type: string, enum: [gauge, counter]}
+        unit: {type: string, description: "seconds, bytes, ratio, 1; absent when the metric has none."}
+        latest: {$ref: "#/components/schemas/MetricSample"}
+        samples:
+          type: array
+          description: The samples kept, oldest first (by default up to 240 a series).
+          items: {$ref: "#/components/schemas/MetricSample"}
+    NodeMetrics:
+      type: object
+      required: [node, droppedSamples, series]
+      properties:
+        node: {type: string}
+        site: {type: string, description: Absent for a node attached to the central directly.}
+        lastReceivedAt: {$ref: "#/components/schemas/Time"}
+        droppedSamples:
+          type: integer
+          description: Samples a full queue lost on the way from a node attached directly (a site's nodes' losses count on the site).
+        series: {type: array, items: {$ref: "#/components/schemas/MetricSeries"}}
+    SiteMetrics:
+      type: object
+      required: [site, nodes, droppedSamples, series, localOrchestrator]
+      properties:
+        site: {type: string}
+        nodes: {type: array, items: {type: string}, description: The nodes the central has telemetry from at this site.}
+        lastReceivedAt: {$ref: "#/components/schemas/Time"}
+        droppedSamples: {type: integer, description: Samples full queues lost at the site or below it.}
+        series: {type: array, items: {$ref: "#/components/schemas/MetricSeries"}, description: Rollups over the nodes.}
+        localOrchestrator: {type: array, items: {$ref: "#/components/schemas/MetricSeries"}}
     Deployment:
       type: object
       required: [name, generation, spec, labels, createdAt, createdBy, removed]

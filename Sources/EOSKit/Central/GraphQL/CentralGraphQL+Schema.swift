@@ -1,4 +1,5 @@
 internal import EOSModel
+internal import EOSTelemetry
 internal import Graphiti
 
 extension CentralGraphQL {
@@ -46,6 +47,11 @@ extension CentralGraphQL {
                 Value(.unhealthy)
             }
 
+            Enum(MetricPoint.Kind.self, as: "MetricKind") {
+                Value(.gauge).description("A value that goes up and down.")
+                Value(.counter).description("A running total that only goes up, except when its source restarts.")
+            }
+
             Type(GraphQLLabel.self, as: "Label") {
                 Field("key", at: \.key)
                 Field("value", at: \.value)
@@ -56,6 +62,18 @@ extension CentralGraphQL {
                 Field("storageBytes", at: \.storage)
                 Field("architecture", at: \.architecture)
                 Field("runtimes", at: \.runtimes)
+            }
+            Type(MetricSeries.Sample.self, as: "MetricSample") {
+                Field("timestamp", at: \.timestamp)
+                Field("value", at: \.value)
+            }
+            Type(MetricSeries.self, as: "MetricSeries") {
+                Field("name", at: \.name)
+                Field("labels", at: \.labelList)
+                Field("kind", at: \.kind)
+                Field("unit", at: \.unit)
+                Field("latest", at: \.latest)
+                Field("samples", at: \.samples).description("Oldest first.")
             }
             Type(SiteSummary.self, as: "Site") {
                 Field("id", at: \.id)
@@ -70,6 +88,16 @@ extension CentralGraphQL {
                     Argument("liveness", at: \.liveness)
                     Argument("label", at: \.label).description("key=value, or key alone")
                 }
+                Field("metrics", at: SiteSummary.metrics) {
+                    Argument("names", at: \.names).description("Only these metrics; all when absent.")
+                    Argument("since", at: \.since).description("Only samples from this time on.")
+                }
+                .description("Rollups over the site's nodes: per metric and window, the sum, or the mean for a ratio.")
+                Field("localOrchestratorMetrics", at: SiteSummary.localOrchestratorMetrics) {
+                    Argument("names", at: \.names).description("Only these metrics; all when absent.")
+                    Argument("since", at: \.since).description("Only samples from this time on.")
+                }
+                .description("The site's Local Orchestrator's own host.")
             }
             Type(NodeRecord.self, as: "Node") {
                 Field("id", at: \.id)
@@ -84,6 +112,11 @@ extension CentralGraphQL {
                 Field("deployments", at: NodeRecord.deployments) {
                     Argument("name", at: \.name)
                 }
+                Field("metrics", at: NodeRecord.metrics) {
+                    Argument("names", at: \.names).description("Only these metrics; all when absent.")
+                    Argument("since", at: \.since).description("Only samples from this time on.")
+                }
+                .description("The node's telemetry: its host's and workloads' figures, as its agent sent them.")
             }
             Type(WorkloadStatus.self, as: "Workload") {
                 Field("name", at: \.name)

@@ -76,4 +76,15 @@ public struct UpstreamClient<Transport: ClientTransport>: Sendable {
         }
         return ReportAcknowledgement(wire: response)
     }
+
+    /// Sends `batches` to the parent in one stream, in order.
+    public func reportTelemetry(
+        _ batches: [TelemetryBatch], timeout: Duration? = nil
+    ) async throws(MargoError) -> ReportAcknowledgement {
+        let stream = AsyncStream<TelemetryBatch> { continuation in
+            for batch in batches { continuation.yield(batch) }
+            continuation.finish()
+        }
+        return try await reportTelemetry(stream, timeout: timeout)
+    }
 }
