@@ -15,6 +15,10 @@ struct CentralTestFleet {
     /// same reason: a node is `Unknown` after 6 s of silence, which a loaded machine does not reach by accident.
     static let policy = MargoCallPolicy(timeout: .seconds(30))
 
+    /// How often the sites and nodes collect telemetry; the agents' default unless a test asks otherwise.
+    var telemetryInterval: Duration = .seconds(15)
+    /// How many telemetry samples each site holds while the central is unreachable.
+    var siteTelemetryBuffer = 100_000
     let authority: CertificateAuthority
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-\(UUID().uuidString)")
     /// Each node's runtime, by node id.
@@ -28,46 +32,62 @@ struct CentralTestFleet {
         try await TLSMaterial(authority.issue(identity: identity))
     }
 
+    /// The central's configuration: its stores under the fleet's folder, listening on `port` (any when 0).
+    func centralConfiguration(port: Int = 0) -> CentralOrchestratorConfiguration {
+        CentralOrchestratorConfiguration(
+            dataDirectory: root.appendingPathComponent("central"),
+            listen: MargoEndpoint(host: "127.0.0.1", port: port), heartbeatInterval: .seconds(2),
+            reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy)
+    }
+
     /// Runs the central, the sites and their nodes until `body` returns.
     func run<T: Sendable>(_ body: (CentralOrchestrator) async throws -> T) async throws -> T {
         let central = try CentralOrchestrator(
-            configuration: CentralOrchestratorConfiguration(
-                dataDirectory: root.appendingPathComponent("central"),
-                listen: MargoEndpoint(host: "127.0.0.1", port: 0), heartbeatInterval: .seconds(2),
-                reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy),
+            configuration: centralConfiguration(),
             tls: try await tls(try SPIFFEIdentity.central(in: Self.domain)), logger: Logger(label: "test.central"))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await central.run() }
-            let centralEndpoint = try #require(await central.listeningEndpoint)
-            for site in Self.sites {
-                let lo = try LocalOrchestrator(
-                    configuration: LocalOrchestratorConfiguration(
-                        siteID: site, labels: ["site": site], dataDirectory: root.appendingPathComponent(site),
-                        listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: centralEndpoint,
-                        heartbeatInterval: .seconds(2), reconcileInterval: .seconds(1),
-                        maximumRetryDelay: .seconds(1), maximumReconnectDelay: .seconds(1), callPolicy: Self.policy),
-                    tls: try await tls(try SPIFFEIdentity.site(site, in: Self.domain)),
-                    logger: Logger(label: "test.\(site)"))
-                group.addTask { try await lo.run() }
-                let siteEndpoint = try #require(await lo.listeningEndpoint)
-                for node in Self.nodes(of: site) {
-                    let edge = try EdgeNode(
-                        configuration: EdgeNodeConfiguration(
-                            nodeID: node, labels: ["line": node.hasSuffix("3") ? "2" : "1"],
-                            dataDirectory: root.appendingPathComponent(node),
-                            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: siteEndpoint,
-                            reconcileInterval: .seconds(1),
-                            restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
-                            maximumReconnectDelay: .seconds(1), callPolicy: Self.policy),
-                        tls: try await tls(try SPIFFEIdentity.node(node, in: Self.domain)), runtime: runtimes[node]!,
-                        logger: Logger(label: "test.\(node)"))
-                    group.addTask { try await edge.run() }
-                }
-            }
+            try await startSites(in: &group, central: try #require(await central.listeningEndpoint))
             let result = try await body(central)
             group.cancelAll()
             return result
         }
     }
 
+    /// Starts every site and its nodes in `group`, reporting to the central at `centralEndpoint`; answers the sites.
+    @discardableResult
+    func startSites(
+        in group: inout ThrowingTaskGroup<Void, any Error>, central centralEndpoint: MargoEndpoint
+    ) async throws -> [LocalOrchestrator] {
+        var started: [LocalOrchestrator] = []
+        for site in Self.sites {
+            let lo = try LocalOrchestrator(
+                configuration: LocalOrchestratorConfiguration(
+                    siteID: site, labels: ["site": site], dataDirectory: root.appendingPathComponent(site),
+                    listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: centralEndpoint,
+                    heartbeatInterval: .seconds(2), reconcileInterval: .seconds(1),
+                    maximumRetryDelay: .seconds(1), maximumReconnectDelay: .seconds(1), callPolicy: Self.policy,
+                    telemetryInterval: telemetryInterval, telemetryBufferCapacity: siteTelemetryBuffer),
+                tls: try await tls(try SPIFFEIdentity.site(site, in: Self.domain)),
+                logger: Logger(label: "test.\(site)"))
+            started.append(lo)
+            group.addTask { try await lo.run() }
+            let siteEndpoint = try #require(await lo.listeningEndpoint)
+            for node in Self.nodes(of: site) {
+                let edge = try EdgeNode(
+                    configuration: EdgeNodeConfiguration(
+                        nodeID: node, labels: ["line": node.hasSuffix("3") ? "2" : "1"],
+                        dataDirectory: root.appendingPathComponent(node),
+                        listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: siteEndpoint,
+                        reconcileInterval: .seconds(1),
+                        restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
+                        maximumReconnectDelay: .seconds(1), callPolicy: Self.policy,
+                        telemetryInterval: telemetryInterval),
+                    tls: try await tls(try SPIFFEIdentity.node(node, in: Self.domain)), runtime: runtimes[node]!,
+                    logger: Logger(label: "test.\(node)"))
+                group.addTask { try await edge.run() }
+            }
+        }
+        return started
+    }
 }

@@ -61,8 +61,39 @@ struct TelemetryBufferTests {
         #expect(pending.count == 1)
         #expect(pending[0].points.map(\.value) == [2, 3, 4, 5])
         #expect(pending[0].droppedCount == 5)
+        // A count alone rides with the newest batch not yet sent.
         buffer.append([], droppedBefore: 2)
-        #expect(buffer.pending().last?.droppedCount == 2)
+        #expect(buffer.pending().map(\.droppedCount) == [7])
+    }
+
+    @Test("batches on their way up are neither dropped nor recounted: each sample is delivered or lost, once")
+    func inFlightBatchesAreKept() async throws {
+        let buffer = TelemetryBuffer(sourceID: "n1", capacity: 10, maximumBatchSize: 5)
+        buffer.append(Self.points(5))
+        buffer.append(Self.points(5, from: 5))
+        let (sending, sent) = AsyncStream<[TelemetryBatch]>.makeStream()
+        let (answers, answer) = AsyncStream<UInt64>.makeStream()
+        let drain = Task {
+            var answers = answers.makeAsyncIterator()
+            try await buffer.drain(clock: ContinuousClock()) { batches in
+                sent.yield(batches)
+                return await answers.next() ?? 0
+            }
+        }
+        var sentGroups = sending.makeAsyncIterator()
+        #expect(await sentGroups.next()?.map(\.sequence) == [1, 2])
+        // Both queued batches are on their way: a new collection cannot push them out, so it loses its own samples.
+        buffer.append(Self.points(5, from: 10))
+        #expect(buffer.statistics.droppedSamples == 5)
+        answer.yield(2)
+        #expect(await sentGroups.next().map { $0.map(\.sequence) } == [3])
+        drain.cancel()
+        answer.finish()
+        _ = await drain.result
+        let next = buffer.pending()
+        #expect(next.map(\.sequence) == [3])
+        #expect(next[0].points.isEmpty)
+        #expect(next[0].droppedCount == 5)
     }
 
     @Test("drain sends the queue in order, resends what was not acknowledged, and waits for more")

@@ -42,12 +42,14 @@ public final class CentralOrchestrator: Service {
     private let wake = ReconcileSignal()
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
-    /// Opens the registry and prepares the server, counting into `metrics`; fails with a clear message when the
-    /// certificate is not the central's or a store cannot be opened.
+    /// Opens the registry and prepares the server, counting into `metrics` and keeping telemetry in `telemetry`
+    /// (a new gateway with ``CentralOrchestratorConfiguration/telemetry`` unless given: pass one to keep the
+    /// fleet's recent telemetry across a restart of the service in the same process); fails with a clear message
+    /// when the certificate is not the central's or a store cannot be opened.
     public init(
         configuration: CentralOrchestratorConfiguration, tls: TLSMaterial,
         logger: Logger = Logger(label: "eos.central"), metrics: CentralMetrics = CentralMetrics(),
-        clock: any Clock<Duration> = ContinuousClock()
+        telemetry: TelemetryGateway? = nil, clock: any Clock<Duration> = ContinuousClock()
     ) throws(CentralOrchestratorError) {
         guard tls.identity.role == .central else {
             throw CentralOrchestratorError(
@@ -59,7 +61,7 @@ public final class CentralOrchestrator: Service {
         self.logger = logger
         self.clock = clock
         self.metrics = metrics
-        let telemetry = TelemetryGateway(configuration: configuration.telemetry)
+        let telemetry = telemetry ?? TelemetryGateway(configuration: configuration.telemetry)
         self.telemetry = telemetry
         do {
             let registry = try SQLiteFleetRegistry(directory: configuration.dataDirectory)

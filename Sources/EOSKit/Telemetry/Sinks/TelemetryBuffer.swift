@@ -7,9 +7,9 @@ internal import Synchronization
 ///
 /// The queue holds at most ``capacity`` samples. When a collection would overflow it, the oldest batches go first
 /// (recent readings matter most to an operator coming back to a site); the samples they held are counted, and the
-/// count rides up with the oldest batch still queued (``TelemetryBatch/droppedCount``), so the central reports the
-/// gap instead of hiding it. A batch is never changed once made, so one that is on its way up is acknowledged
-/// exactly as sent.
+/// count rides up with the next batch still queued (``TelemetryBatch/droppedCount``), so the central reports the
+/// gap instead of hiding it, once. Batches on their way up are neither dropped nor changed until the parent answers:
+/// they may arrive, and must be counted either as delivered or as lost, never as both.
 public final class TelemetryBuffer: TelemetrySink {
     /// The most samples the queue holds.
     public let capacity: Int
@@ -28,21 +28,28 @@ public final class TelemetryBuffer: TelemetrySink {
         var unreportedDrops: UInt64 = 0
         var dropped: UInt64 = 0
         var acknowledged: UInt64 = 0
+        /// The batches up to this sequence are on their way up: they may arrive, so they are neither dropped nor
+        /// changed until acknowledged, or until the send fails.
+        var inFlightThrough: UInt64 = 0
 
         var queued: ArraySlice<TelemetryBatch> { batches[first...] }
 
-        mutating func dropOldest() {
-            let batch = batches[first]
-            first += 1
+        /// Drops the oldest batch that is not on its way up and carries its count to the next such batch; `false`
+        /// when every queued batch is on its way.
+        mutating func dropOldest() -> Bool {
+            guard let index = batches[first...].firstIndex(where: { $0.sequence > inFlightThrough }) else {
+                return false
+            }
+            let batch = batches.remove(at: index)
             held -= batch.points.count
-            let lost = UInt64(batch.points.count) + batch.droppedCount
             dropped += UInt64(batch.points.count)
-            if first < batches.count {
-                batches[first].droppedCount += lost
+            let lost = UInt64(batch.points.count) + batch.droppedCount
+            if index < batches.count {
+                batches[index].droppedCount += lost
             } else {
                 unreportedDrops += lost
             }
-            compact()
+            return true
         }
 
         mutating func compact() {
@@ -82,16 +89,24 @@ public final class TelemetryBuffer: TelemetrySink {
         guard !points.isEmpty || droppedBefore > 0 else { return }
         var points = ArraySlice(points)
         state.withLock { state in
-            var carried = droppedBefore
-            if points.count > capacity {
-                let lost = points.count - capacity
+            while state.held + points.count > capacity, state.dropOldest() {}
+            var carried = droppedBefore + state.unreportedDrops
+            state.unreportedDrops = 0
+            // What still does not fit (the collection is larger than the queue, or the queue is all on its way up)
+            // loses its oldest samples.
+            let room = max(0, capacity - state.held)
+            if points.count > room {
+                let lost = points.count - room
                 points = points.dropFirst(lost)
                 state.dropped += UInt64(lost)
                 carried += UInt64(lost)
             }
-            while state.held + points.count > capacity, !state.queued.isEmpty { state.dropOldest() }
-            carried += state.unreportedDrops
-            state.unreportedDrops = 0
+            guard !points.isEmpty || carried > 0 else { return }
+            if points.isEmpty, let last = state.queued.last, last.sequence > state.inFlightThrough {
+                // Only a count to pass on: it rides with the newest batch not yet on its way.
+                state.batches[state.batches.count - 1].droppedCount += carried
+                return
+            }
             repeat {
                 let chunk = points.prefix(maximumBatchSize)
                 points = points.dropFirst(chunk.count)
@@ -111,9 +126,11 @@ public final class TelemetryBuffer: TelemetrySink {
         state.withLock { Array($0.queued.prefix(max(1, limit))) }
     }
 
-    /// Forgets every queued batch up to and including `sequence`: the parent has them.
+    /// Forgets every queued batch up to and including `sequence`: the parent has them. Batches sent but not
+    /// acknowledged may be dropped again if the queue fills.
     public func acknowledge(through sequence: UInt64) {
         state.withLock { state in
+            state.inFlightThrough = 0
             while let oldest = state.queued.first, oldest.sequence <= sequence {
                 state.first += 1
                 state.held -= oldest.points.count
@@ -141,12 +158,22 @@ public final class TelemetryBuffer: TelemetrySink {
     ) async throws {
         while true {
             try Task.checkCancellation()
-            let batches = pending()
+            let batches = state.withLock { state in
+                let batches = Array(state.queued.prefix(64))
+                state.inFlightThrough = batches.last?.sequence ?? 0
+                return batches
+            }
             guard let last = batches.last else {
                 await arrivals.wait(upTo: .seconds(5), clock: clock)
                 continue
             }
-            let acknowledged = try await send(batches)
+            let acknowledged: UInt64
+            do {
+                acknowledged = try await send(batches)
+            } catch {
+                state.withLock { $0.inFlightThrough = 0 }
+                throw error
+            }
             acknowledge(through: acknowledged)
             if acknowledged < last.sequence {
                 // The parent took part of the group; wait a moment before sending the rest.

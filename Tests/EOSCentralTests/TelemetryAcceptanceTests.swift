@@ -1,0 +1,200 @@
+import EOSKit
+import EOSTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// Telemetry from the edge to the central over the real tiers: nodes and sites on loopback mutual TLS, the agents
+/// collecting at a short interval, the central answering over its REST API and Prometheus `/metrics`.
+@Suite("Telemetry end to end", .timeLimit(.minutes(8)))
+struct TelemetryAcceptanceTests {
+    static let token = "telemetry-token"
+    static let interval = Duration.seconds(3)
+
+    static func headers() -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        return headers
+    }
+
+    static func memorySeries(_ metrics: NodeMetrics?) -> MetricSeries? {
+        metrics?.series.first { $0.name == "eos_host_memory_total_bytes" }
+    }
+
+    @Test("EN host metrics reach the central's REST API and /metrics within two intervals, and promtool accepts it")
+    func hostMetricsReachTheCentral() async throws {
+        var fleet = try CentralTestFleet()
+        fleet.telemetryInterval = Self.interval
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        try await fleet.run { central in
+            let app = CentralAPI(central: central, token: Self.token).application(host: "127.0.0.1", port: 0)
+            try await app.test(.live) { client in
+                let node = "site-a-node-1"
+                func fetch() async throws -> NodeMetrics? {
+                    try await client.execute(uri: "/nodes/\(node)/metrics", method: .get, headers: Self.headers()) {
+                        $0.status == .ok ? try JSONDecoder().decode(NodeMetrics.self, from: Data(buffer: $0.body)) : nil
+                    }
+                }
+                try await eventually("the node's first samples at the central") {
+                    try await Self.memorySeries(fetch())?.latest != nil
+                }
+                // A sample taken from now on arrives within two intervals of being taken.
+                let asked = Date()
+                try await eventually("a sample taken after \(asked)", within: 2 * 3 + 1) {
+                    try await Self.memorySeries(fetch())?.latest.map { $0.timestamp.date > asked } ?? false
+                }
+                let metrics = try #require(try await fetch())
+                #expect(metrics.site == "site-a")
+                let names = Set(metrics.series.map(\.name))
+                for name in [
+                    "eos_host_cpu_cores", "eos_host_memory_available_bytes", "eos_host_filesystem_free_bytes",
+                    "eos_host_load1",
+                ] {
+                    #expect(names.contains(name), "\(name) is reported")
+                }
+                let cores = try #require(metrics.series.first { $0.name == "eos_host_cpu_cores" }?.latest?.value)
+                #expect(cores == Double(ProcessInfo.processInfo.activeProcessorCount))
+
+                // The site's rollup adds its three nodes' memory; its own LO reports too.
+                try await client.execute(uri: "/sites/site-a/metrics", method: .get, headers: Self.headers()) {
+                    response in
+                    #expect(response.status == .ok)
+                    let site = try JSONDecoder().decode(SiteMetrics.self, from: Data(buffer: response.body))
+                    #expect(site.nodes == CentralTestFleet.nodes(of: "site-a"))
+                    #expect(site.localOrchestrator.contains { $0.name == "eos_host_memory_total_bytes" })
+                    #expect(site.series.contains { $0.name == "eos_host_memory_total_bytes" })
+                }
+                try await client.execute(
+                    uri: "/nodes/\(node)/metrics?since=yesterday", method: .get, headers: Self.headers()
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("since"))
+                }
+                try await client.execute(uri: "/nodes/nobody/metrics", method: .get, headers: Self.headers()) {
+                    #expect($0.status == .notFound)
+                }
+
+                let exposition = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+                #expect(exposition.contains("eos_host_memory_total_bytes{site=\"site-a\",node=\"\(node)\"} "))
+                #expect(exposition.contains("eos_host_memory_total_bytes{site=\"site-b\"} "))
+                #expect(exposition.contains("eos_telemetry_dropped_samples_total{site=\"site-a\"} 0\n"))
+                #expect(exposition.contains("# TYPE eos_http_requests_total counter"))
+                if Promtool.path != nil || Promtool.required {
+                    let (status, output) = try await Promtool.check(exposition)
+                    #expect(status == 0, "promtool check metrics: \(output)")
+                    #expect(output.isEmpty, "promtool has no complaint: \(output)")
+                } else {
+                    print("promtool check skipped: \(Promtool.unavailableReason ?? "")")
+                }
+
+                let query = #"{"query": "{ node(id: \"site-a-node-1\") { metrics(names: [\"eos_host_cpu_cores\"]) { name kind latest { value } } } site(id: \"site-a\") { metrics(names: [\"eos_host_cpu_cores\"]) { latest { value } } } }"}"#
+                var headers = Self.headers()
+                headers[.contentType] = "application/json"
+                try await client.execute(
+                    uri: "/graphql", method: .post, headers: headers, body: ByteBuffer(string: query)
+                ) { response in
+                    let body = String(buffer: response.body)
+                    #expect(response.status == .ok)
+                    #expect(body.contains(#""name":"eos_host_cpu_cores""#), "\(body)")
+                    #expect(body.contains(#""kind":"gauge""#), "\(body)")
+                    #expect(body.contains(#""value":\#(Double(3 * ProcessInfo.processInfo.activeProcessorCount))"#)
+                        || body.contains(#""value":\#(3 * ProcessInfo.processInfo.activeProcessorCount)"#), "\(body)")
+                }
+            }
+        }
+    }
+
+    @Test("a site cut off from the central for two minutes leaves no gap in the central's history")
+    func outageLeavesNoGap() async throws {
+        var fleet = try CentralTestFleet()
+        fleet.telemetryInterval = Self.interval
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let gateway = TelemetryGateway()
+        let tls = try await fleet.tls(try SPIFFEIdentity.central(in: CentralTestFleet.domain))
+        let node = "site-b-node-2"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let first = try CentralOrchestrator(
+                configuration: fleet.centralConfiguration(), tls: tls, logger: Logger(label: "test.central"),
+                telemetry: gateway)
+            let running = Task { try await first.run() }
+            let endpoint = try #require(await first.listeningEndpoint)
+            let sites = try await fleet.startSites(in: &group, central: endpoint)
+            try await eventually("samples from \(node)") { (Self.memorySeries(gateway.nodeMetrics(node))?.samples.count ?? 0) >= 2 }
+
+            // The central goes away: the sites keep collecting and queue what they cannot send.
+            running.cancel()
+            _ = await running.result
+            let cutOff = Date()
+            try await Task.sleep(for: .seconds(120))
+            let site = try #require(sites.first { $0.configuration.siteID == "site-b" })
+            #expect(site.telemetry.statistics.queuedBatches > 10)
+
+            // It returns on the same port with the telemetry it held: the sites deliver their backlog in order.
+            let second = try CentralOrchestrator(
+                configuration: fleet.centralConfiguration(port: endpoint.port), tls: tls,
+                logger: Logger(label: "test.central"), telemetry: gateway)
+            group.addTask { try await second.run() }
+            try await eventually("the backlog delivered") {
+                site.telemetry.statistics.queuedBatches == 0
+                    && (Self.memorySeries(gateway.nodeMetrics(node))?.latest?.timestamp.date ?? .distantPast)
+                        > Date().addingTimeInterval(-6)
+            }
+            let samples = try #require(Self.memorySeries(gateway.nodeMetrics(node))?.samples)
+            let times = samples.map(\.timestamp.date)
+            #expect(try #require(times.first) < cutOff.addingTimeInterval(-2))
+            #expect(try #require(times.last) > cutOff.addingTimeInterval(118))
+            let gaps = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }
+            #expect(gaps.allSatisfy { $0 < 4.5 }, "samples at most an interval and a half apart: \(gaps.max() ?? 0) s")
+            #expect(samples.count >= 40)
+            #expect(gateway.siteMetrics("site-b")?.droppedSamples == 0)
+            group.cancelAll()
+        }
+    }
+
+    @Test("when a site's queue overflows during an outage, the central counts and reports the samples lost")
+    func overflowIsReported() async throws {
+        var fleet = try CentralTestFleet()
+        fleet.telemetryInterval = .seconds(1)
+        fleet.siteTelemetryBuffer = 200
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let gateway = TelemetryGateway()
+        let tls = try await fleet.tls(try SPIFFEIdentity.central(in: CentralTestFleet.domain))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let first = try CentralOrchestrator(
+                configuration: fleet.centralConfiguration(), tls: tls, logger: Logger(label: "test.central"),
+                telemetry: gateway)
+            let running = Task { try await first.run() }
+            let endpoint = try #require(await first.listeningEndpoint)
+            let sites = try await fleet.startSites(in: &group, central: endpoint)
+            try await eventually("both sites report") {
+                gateway.siteMetrics("site-a") != nil && gateway.siteMetrics("site-b") != nil
+            }
+            running.cancel()
+            _ = await running.result
+            let site = try #require(sites.first { $0.configuration.siteID == "site-a" })
+            // Four agents' samples every second against room for 200: the site must drop.
+            try await eventually("the site's queue overflows") { site.telemetry.statistics.droppedSamples > 100 }
+
+            let second = try CentralOrchestrator(
+                configuration: fleet.centralConfiguration(port: endpoint.port), tls: tls,
+                logger: Logger(label: "test.central"), metrics: CentralMetrics(), telemetry: gateway)
+            group.addTask { try await second.run() }
+            try await eventually("the drops reported") {
+                site.telemetry.statistics.queuedBatches <= 2 && (gateway.siteMetrics("site-a")?.droppedSamples ?? 0) > 0
+            }
+            let dropped = site.telemetry.statistics.droppedSamples
+            try await eventually("every drop counted at the central") {
+                gateway.siteMetrics("site-a")?.droppedSamples == site.telemetry.statistics.droppedSamples
+            }
+            #expect(dropped > 100)
+            let exposition = try await second.metrics.exposition(of: second)
+            let line = try #require(
+                exposition.split(separator: "\n").first { $0.hasPrefix("eos_telemetry_dropped_samples_total{site=\"site-a\"}") })
+            #expect((Double(line.split(separator: " ").last ?? "") ?? 0) >= Double(dropped))
+            group.cancelAll()
+        }
+    }
+}
