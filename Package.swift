@@ -281,7 +281,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSTelemetryTests",
-            dependencies: ["EOSTelemetry", "EOSModel", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["EOSTelemetry", "EOSModel", "EOSTesting", .product(name: "Metrics", package: "swift-metrics")],
             path: "Tests/EOSTelemetryTests",
             swiftSettings: strictSettings
         ),

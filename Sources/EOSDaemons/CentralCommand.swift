@@ -52,11 +52,19 @@ struct CentralCommand: AsyncParsableCommand {
     @Flag(help: "Serve the API without authentication: for a closed lab network only.")
     var insecureNoAuth = false
 
+    @Option(
+        help: ArgumentHelp(
+            "An OpenTelemetry collector's OTLP/HTTP base (http://collector:4318) to forward the fleet's telemetry to.",
+            valueName: "url"))
+    var otlpEndpoint: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try TierSettings(
-            tier, keys: CentralAccess.keys.union(["http-listen"]), environment: environment, identified: false)
+            tier, keys: CentralAccess.keys.union(["http-listen", "otlp-endpoint"]), environment: environment,
+            identified: false)
         let http = try settings.sources.required("http-listen", flag: httpListen, SettingParsers.endpoint)
+        let otlp = try settings.sources.value("otlp-endpoint", flag: otlpEndpoint, SettingParsers.httpURL)
         let access = try CentralAccess(self, sources: settings.sources)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.central")
         let tls = try await DaemonRunner.prepare(settings)
@@ -64,7 +72,10 @@ struct CentralCommand: AsyncParsableCommand {
         do {
             central = try CentralOrchestrator(
                 configuration: CentralOrchestratorConfiguration(
-                    dataDirectory: settings.dataDirectory, listen: settings.listen),
+                    dataDirectory: settings.dataDirectory, listen: settings.listen,
+                    otlp: otlp.map {
+                        OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"])
+                    }),
                 tls: tls, logger: logger)
         } catch {
             throw DaemonFailure.runtime(error.message)

@@ -19,6 +19,8 @@ struct CentralTestFleet {
     var telemetryInterval: Duration = .seconds(15)
     /// How many telemetry samples each site holds while the central is unreachable.
     var siteTelemetryBuffer = 100_000
+    /// The OpenTelemetry collector the central forwards telemetry to, if any.
+    var centralOTLP: URL?
     let authority: CertificateAuthority
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-\(UUID().uuidString)")
     /// Each node's runtime, by node id.
@@ -37,7 +39,8 @@ struct CentralTestFleet {
         CentralOrchestratorConfiguration(
             dataDirectory: root.appendingPathComponent("central"),
             listen: MargoEndpoint(host: "127.0.0.1", port: port), heartbeatInterval: .seconds(2),
-            reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy)
+            reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy,
+            otlp: centralOTLP.map { OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"]) })
     }
 
     /// Runs the central, the sites and their nodes until `body` returns.

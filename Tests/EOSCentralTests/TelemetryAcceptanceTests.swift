@@ -197,4 +197,34 @@ struct TelemetryAcceptanceTests {
             group.cancelAll()
         }
     }
+
+    @Test(
+        "the central forwards every site's telemetry to an OpenTelemetry collector",
+        .enabled(
+            if: OTLPTestReceiver.available || OTLPTestReceiver.required,
+            "\(OTLPTestReceiver.unavailableReason ?? "")"))
+    func forwardsToCollector() async throws {
+        try await OTLPTestReceiver.with { receiver in
+            var fleet = try CentralTestFleet()
+            fleet.telemetryInterval = Self.interval
+            fleet.centralOTLP = receiver.endpoint
+            defer { try? FileManager.default.removeItem(at: fleet.root) }
+            try await fleet.run { central in
+                try await eventually("every node's memory at the collector") {
+                    let nodes = try await receiver.metrics().filter { $0.metric == "eos_host_memory_total_bytes" }
+                        .compactMap { $0.attributes["node"]?.description }
+                    return Set(nodes) == Set(CentralTestFleet.allNodes)
+                }
+                let point = try #require(
+                    try await receiver.metrics().first {
+                        $0.metric == "eos_host_memory_total_bytes" && $0.attributes["node"] == "site-b-node-1"
+                    })
+                #expect(point.attributes["site"] == "site-b")
+                #expect(point.resource["service.name"] == "eos-central")
+                #expect(point.value == central.telemetry.nodeMetrics("site-b-node-1")?.series.first {
+                    $0.name == "eos_host_memory_total_bytes"
+                }?.samples.first?.value)
+            }
+        }
+    }
 }

@@ -34,6 +34,8 @@ public final class CentralOrchestrator: Service {
     public let metrics: CentralMetrics
     /// The fleet's telemetry, as the sites and nodes send it up.
     public let telemetry: TelemetryGateway
+    /// The exporter to the OpenTelemetry collector, when ``CentralOrchestratorConfiguration/otlp`` names one.
+    public let exporter: OTLPExporter?
     private let tls: TLSMaterial
     private let logger: Logger
     private let clock: any Clock<Duration>
@@ -63,6 +65,8 @@ public final class CentralOrchestrator: Service {
         self.metrics = metrics
         let telemetry = telemetry ?? TelemetryGateway(configuration: configuration.telemetry)
         self.telemetry = telemetry
+        let exporter = configuration.otlp.map { OTLPExporter(configuration: $0, logger: logger, clock: clock) }
+        self.exporter = exporter
         do {
             let registry = try SQLiteFleetRegistry(directory: configuration.dataDirectory)
             self.registry = registry
@@ -81,7 +85,7 @@ public final class CentralOrchestrator: Service {
         let registry = self.registry
         let intake = UpstreamIntake(
             registry: children, accepting: [.site, .node], desiredStates: calls, statusSink: calls,
-            telemetry: telemetry, nodesAttached: { site in
+            telemetry: TelemetryFanout([telemetry] + (exporter.map { [$0] } ?? [])), nodesAttached: { site in
                 let nodes = try? await registry.nodes(after: nil, limit: 100_000, site: site)
                 return Set(nodes?.items.map(\.id) ?? [])
             }, logger: logger)
@@ -241,6 +245,7 @@ public final class CentralOrchestrator: Service {
                         }
                     }
                     group.addTask { await self.inventoryLoop() }
+                    if let exporter = self.exporter { group.addTask { try await exporter.run() } }
                     group.addTask { [controller, wake, configuration, clock] in
                         await controller.run(wake: wake, interval: configuration.reconcileInterval, clock: clock)
                     }

@@ -21,13 +21,17 @@ public struct CentralOrchestratorConfiguration: Sendable {
     public var callPolicy: MargoCallPolicy
     /// How much telemetry the central keeps per node and site.
     public var telemetry: TelemetryGateway.Configuration
+    /// The OpenTelemetry collector the central forwards its fleet's telemetry to, over OTLP/HTTP; `nil` forwards
+    /// it nowhere.
+    public var otlp: OTLPExporter.Configuration?
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
         dataDirectory: URL, listen: MargoEndpoint, heartbeatInterval: Duration = .seconds(5),
         offlineAfter: Duration = .seconds(300), reconcileInterval: Duration = .seconds(2),
         inventoryInterval: Duration = .seconds(10), callPolicy: MargoCallPolicy = .standard,
-        telemetry: TelemetryGateway.Configuration = TelemetryGateway.Configuration()
+        telemetry: TelemetryGateway.Configuration = TelemetryGateway.Configuration(),
+        otlp: OTLPExporter.Configuration? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.listen = listen
@@ -37,5 +41,6 @@ public struct CentralOrchestratorConfiguration: Sendable {
         self.inventoryInterval = inventoryInterval
         self.callPolicy = callPolicy
         self.telemetry = telemetry
+        self.otlp = otlp
     }
 }
