@@ -52,19 +52,12 @@ struct CentralCommand: AsyncParsableCommand {
     @Flag(help: "Serve the API without authentication: for a closed lab network only.")
     var insecureNoAuth = false
 
-    @Option(
-        help: ArgumentHelp(
-            "An OpenTelemetry collector's OTLP/HTTP base (http://collector:4318) to forward the fleet's telemetry to.",
-            valueName: "url"))
-    var otlpEndpoint: String?
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try TierSettings(
-            tier, keys: CentralAccess.keys.union(["http-listen", "otlp-endpoint"]), environment: environment,
+            tier, keys: CentralAccess.keys.union(["http-listen"]), environment: environment,
             identified: false)
         let http = try settings.sources.required("http-listen", flag: httpListen, SettingParsers.endpoint)
-        let otlp = try settings.sources.value("otlp-endpoint", flag: otlpEndpoint, SettingParsers.httpURL)
         let access = try CentralAccess(self, sources: settings.sources)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.central")
         let tls = try await DaemonRunner.prepare(settings)
@@ -73,7 +66,7 @@ struct CentralCommand: AsyncParsableCommand {
             central = try CentralOrchestrator(
                 configuration: CentralOrchestratorConfiguration(
                     dataDirectory: settings.dataDirectory, listen: settings.listen,
-                    otlp: otlp.map {
+                    otlp: settings.otlpEndpoint.map {
                         OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"])
                     }),
                 tls: tls, logger: logger)
@@ -86,6 +79,7 @@ struct CentralCommand: AsyncParsableCommand {
         ) { port in
             logger.info("serving the REST API", metadata: ["http": "\(http.host):\(port)"])
         }
-        try await DaemonRunner.run([central, api], what: "the central", logger: logger)
+        let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-central")
+        try await DaemonRunner.run([central, api] + (tracing.map { [$0] } ?? []), what: "the central", logger: logger)
     }
 }

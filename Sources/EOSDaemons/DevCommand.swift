@@ -59,6 +59,12 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("text (default) or json, one object a line.", valueName: "format"))
     var logFormat: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "An OpenTelemetry collector's OTLP/HTTP base (http://collector:4318) for traces and the fleet's telemetry.",
+            valueName: "url"))
+    var otlpEndpoint: String?
+
     func run() async throws {
         let settings = try DevSettings(command: self, environment: ProcessInfo.processInfo.environment)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.dev")
@@ -71,6 +77,7 @@ struct DevCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
+        let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-dev")
         let console = DevConsole(settings: settings, fleet: fleet)
         let api = CentralAPI(central: fleet.central, token: settings.token).application(
             host: settings.http.host, port: settings.http.port
@@ -79,7 +86,8 @@ struct DevCommand: AsyncParsableCommand {
         }
         // A throw-away fleet takes its containers with it; with --data-dir they stay, as a node's do.
         do {
-            try await DaemonRunner.run([fleet, api, console], what: "the dev fleet", logger: logger)
+            try await DaemonRunner.run(
+                [fleet, api, console] + (tracing.map { [$0] } ?? []), what: "the dev fleet", logger: logger)
         } catch {
             if settings.temporaryData { await fleet.removeWorkloads() }
             throw error

@@ -7,7 +7,7 @@ struct DevSettings {
     /// The keys of `eosd dev`'s configuration file.
     static let keys: Set<String> = [
         "sites", "nodes-per-site", "runtime", "apply", "data-dir", "http-listen", "dev-token", "containerd-address",
-        "containerd-namespace", "image-archives", "log-level", "log-format",
+        "containerd-namespace", "image-archives", "log-level", "log-format", "otlp-endpoint",
     ]
 
     /// The fleet to run.
@@ -24,6 +24,8 @@ struct DevSettings {
     let logLevel: Logger.Level
     /// How log lines are written.
     let logFormat: DaemonLogging.Format
+    /// The OpenTelemetry collector for traces and the fleet's telemetry.
+    let otlpEndpoint: URL?
 
     /// Resolves and checks every setting, and reads the files to apply, so a bad one stops `eosd dev` before any
     /// tier starts.
@@ -57,10 +59,13 @@ struct DevSettings {
         }
         let data = try sources.value("data-dir", flag: command.dataDir, SettingParsers.directory)
         temporaryData = data == nil
+        let otlpEndpoint = try sources.value("otlp-endpoint", flag: command.otlpEndpoint, SettingParsers.httpURL)
+        self.otlpEndpoint = otlpEndpoint
         fleet = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodes, runtime: runtime,
             dataDirectory: data
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("eos-dev-\(UUID().uuidString)"))
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("eos-dev-\(UUID().uuidString)"),
+            otlp: otlpEndpoint.map { OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-dev"]) })
         http =
             try sources.value("http-listen", flag: command.httpListen, SettingParsers.endpoint)
             ?? MargoEndpoint(host: "127.0.0.1", port: 8080)

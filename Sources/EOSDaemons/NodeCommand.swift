@@ -51,6 +51,8 @@ struct NodeCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
-        try await DaemonRunner.run([node], what: "node \(settings.tier.id)", logger: logger)
+        let tracing = try DaemonTracing.bootstrap(endpoint: settings.tier.otlpEndpoint, serviceName: "eos-node")
+        try await DaemonRunner.run(
+            [node] + (tracing.map { [$0] } ?? []), what: "node \(settings.tier.id)", logger: logger)
     }
 }

@@ -50,6 +50,7 @@ struct SiteCommand: AsyncParsableCommand {
         } catch {
             throw DaemonFailure.runtime(error.message)
         }
-        try await DaemonRunner.run([site], what: "site \(settings.id)", logger: logger)
+        let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-site")
+        try await DaemonRunner.run([site] + (tracing.map { [$0] } ?? []), what: "site \(settings.id)", logger: logger)
     }
 }

@@ -35,4 +35,11 @@ struct TierOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("text (default) or json, one object a line.", valueName: "format"))
     var logFormat: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An OpenTelemetry collector's OTLP/HTTP base (http://collector:4318) to send traces to; the central also "
+                + "forwards the fleet's telemetry there.",
+            valueName: "url"))
+    var otlpEndpoint: String?
 }

@@ -6,7 +6,7 @@ import Logging
 struct TierSettings {
     /// The keys of ``TierOptions`` in a configuration file.
     static let keys: Set<String> = [
-        "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level", "log-format",
+        "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level", "log-format", "otlp-endpoint",
     ]
 
     /// All sources, for the tier's own settings.
@@ -20,6 +20,8 @@ struct TierSettings {
     let labels: [String: String]
     let logLevel: Logger.Level
     let logFormat: DaemonLogging.Format
+    /// The OpenTelemetry collector to send traces (and, from the central, telemetry) to.
+    let otlpEndpoint: URL?
 
     /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file. The central
     /// (`identified: false`) takes no id.
@@ -44,6 +46,7 @@ struct TierSettings {
         advertise = try sources.value("advertise", flag: options.advertise, SettingParsers.endpoint)
         logLevel = try sources.value("log-level", flag: options.logLevel, SettingParsers.logLevel) ?? .info
         logFormat = try sources.value("log-format", flag: options.logFormat, SettingParsers.logFormat) ?? .text
+        otlpEndpoint = try sources.value("otlp-endpoint", flag: options.otlpEndpoint, SettingParsers.httpURL)
         var labels: [String: String] = [:]
         for (key, value, source) in try sources.pairs("label", flags: options.labels) {
             if let problem = NameRules.labelKeyProblem(key) ?? NameRules.labelValueProblem(value) {

@@ -46,6 +46,10 @@ struct NodeCrashTests {
                 parent.statuses(of: "hello").last.map { $0.observedGeneration == 1 && $0.state == .installed } ?? false
             }
             #expect(Self.running(base: base1) == 2)
+            // Killed only once the parent's acknowledgement is on disk: a report the parent took but the node had not
+            // yet marked sent would rightly be sent again after the restart, and counted as a duplicate here.
+            let outbox = try EdgeStore(directory: fleet.dataDirectory)
+            try await eventually("generation 1's reports acknowledged") { try outbox.pendingCount() == 0 }
             node.signal(SIGKILL)
             _ = await node.wait()
 

@@ -6,17 +6,18 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// Measures what an idle Edge Node costs its host: `eosd node` with the process runtime, five process workloads, a
-/// parent it heartbeats to every 10 seconds, sampled from `/proc` once a second.
+/// parent it heartbeats to every 10 seconds and sends telemetry to every 15 (`--telemetry`; a day all but turns it
+/// off, to measure what telemetry adds), sampled from `/proc` once a second.
 ///
-///     EdgeFootprint --eosd PATH [--seconds 60] [--workloads 5] [--heartbeat 10]
+///     EdgeFootprint --eosd PATH [--seconds 60] [--workloads 5] [--heartbeat 10] [--telemetry 15]
 ///
 /// Prints the resident set size (mean and peak) and the CPU time the node used as a share of one core.
 @main
 struct EdgeFootprint {
     static func main() async throws {
         let options = try MeasurementOptions(
-            CommandLine.arguments.dropFirst(), known: ["seconds", "workloads", "heartbeat"],
-            usage: "--eosd PATH [--seconds N] [--workloads N] [--heartbeat N]")
+            CommandLine.arguments.dropFirst(), known: ["seconds", "workloads", "heartbeat", "telemetry"],
+            usage: "--eosd PATH [--seconds N] [--workloads N] [--heartbeat N] [--telemetry N]")
         let (seconds, workloads) = (
             try options.positive("seconds", default: 60), try options.positive("workloads", default: 5)
         )
@@ -44,7 +45,7 @@ struct EdgeFootprint {
                 arguments: [
                     "node", "--id", "edge-01", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir",
                     tlsDirectory.path, "--grpc-listen", "127.0.0.1:0", "--upstream", "\(address.host):\(address.port)",
-                    "--runtime", "process",
+                    "--runtime", "process", "--telemetry-interval", "\(try options.positive("telemetry", default: 15))s",
                 ], log: root.appendingPathComponent("eosd.log"))
             defer { node.stop() }
             let endpoint = try await node.endpoint()
@@ -56,6 +57,9 @@ struct EdgeFootprint {
             print(sample.report(workloads: workloads))
             let heartbeats = parent.recorded.heartbeats
             print("heartbeats received by the parent: \(heartbeats)")
+            print(
+                "telemetry received by the parent: \(parent.recorded.telemetryBatches) batches, "
+                    + "\(parent.recorded.telemetryPoints) samples")
             server.beginGracefulShutdown()
             try await group.waitForAll()
         }

@@ -93,7 +93,8 @@ public final class CentralOrchestrator: Service {
             transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
             services: [UpstreamService(handler: intake)],
             interceptors: [
-                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger)
+                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),
+                TraceContextServerInterceptor(tier: "central"),
             ])
     }
 
@@ -111,6 +112,7 @@ public final class CentralOrchestrator: Service {
         let record = try await registry.putDeployment(
             name: deployment.metadata.name, spec: deployment.spec, labels: deployment.metadata.labels, by: actor,
             at: .now)
+        controller.traces.remember(deployment: record.name, generation: record.generation)
         wake.signal()
         return record
     }

@@ -93,7 +93,8 @@ public final class EdgeNode: Service {
             logger: logger)
         server = GRPCServer(
             transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
-            services: [EdgeNodeService(handler: calls)], interceptors: [interceptor])
+            services: [EdgeNodeService(handler: calls)],
+            interceptors: [interceptor, TraceContextServerInterceptor(tier: "node")])
     }
 
     /// Where the node listens, once it does (useful with port 0).

@@ -22,6 +22,8 @@ public struct EdgeNodeCalls: EdgeNodeHandler {
 
     /// Records a desired state, from a call or from a sync with the upstream.
     func apply(_ desiredState: FleetDesiredState) throws(MargoError) -> ApplyResult {
+        // Remembered before the store wakes the reconcile loop, which may start the workloads at once.
+        reconciler.traces.remember(deployment: desiredState.deployment, generation: desiredState.generation)
         let result = try stored { () throws(EdgeStoreError) in try store.apply(desiredState) }
         try Self.refuseStale(result, desiredState.deployment, desiredState.generation)
         if result.outcome == .accepted { wake() }

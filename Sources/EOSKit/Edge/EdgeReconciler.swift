@@ -1,7 +1,9 @@
+public import EOSMargo
 public import EOSModel
 public import EOSRuntime
 internal import Foundation
 public import Logging
+internal import Tracing
 
 /// The Edge Node's control loop: keeps the runtime converged on the stored desired state and turns every change
 /// it sees into a status report in the node's outbox.
@@ -21,6 +23,8 @@ public actor EdgeReconciler {
     private var reported: [String: NodeDeploymentStatus] = [:]
     private var persistedRestarts: [String: Int]
     private let maximumConcurrentActions = 4
+    /// The trace each generation arrived in, which starting its workloads joins.
+    public nonisolated let traces = DeploymentTraces()
 
     /// Who the reports say they come from: `node/ID`.
     public var reporter: String { "node/\(nodeID)" }
@@ -107,7 +111,7 @@ public actor EdgeReconciler {
             let slice = actions[batch..<min(batch + maximumConcurrentActions, actions.count)]
             await withTaskGroup(of: (WorkloadSupervisor.Action, Result<Void, RuntimeError>).self) { group in
                 for action in slice {
-                    group.addTask { (action, await Self.carryOut(action, on: runtime)) }
+                    group.addTask { [traces] in (action, await Self.carryOut(action, on: runtime, traces: traces)) }
                 }
                 for await result in group { results.append(result) }
             }
@@ -124,6 +128,31 @@ public actor EdgeReconciler {
     }
 
     private static func carryOut(
+        _ action: WorkloadSupervisor.Action, on runtime: any EdgeRuntime, traces: DeploymentTraces
+    ) async -> Result<Void, RuntimeError> {
+        // Installing a generation's workload ends its deployment's trace: the span covers the image, the create and
+        // the start.
+        switch action {
+        case .install(let instance), .replace(let instance, _):
+            return await withSpan(
+                "start workload", context: traces.context(deployment: instance.deployment, generation: instance.generation),
+                ofKind: .internal
+            ) { span in
+                span.attributes["eos.tier"] = "node"
+                span.attributes["eos.workload"] = instance.workload.name
+                span.attributes["eos.deployment"] = instance.deployment
+                span.attributes["eos.generation"] = Int(instance.generation)
+                span.attributes["eos.runtime"] = runtime.name
+                let outcome = await perform(action, on: runtime)
+                if case .failure(let error) = outcome { span.recordError(error) }
+                return outcome
+            }
+        default:
+            return await perform(action, on: runtime)
+        }
+    }
+
+    private static func perform(
         _ action: WorkloadSupervisor.Action, on runtime: any EdgeRuntime
     ) async -> Result<Void, RuntimeError> {
         do throws(RuntimeError) {

@@ -50,7 +50,7 @@ public final class DevelopmentFleet: Service {
                 configuration: CentralOrchestratorConfiguration(
                     dataDirectory: configuration.dataDirectory.appendingPathComponent("central"),
                     listen: configuration.centralListen, heartbeatInterval: configuration.heartbeatInterval,
-                    inventoryInterval: .seconds(2)),
+                    inventoryInterval: .seconds(2), otlp: configuration.otlp),
                 tls: try await Self.tls(try SPIFFEIdentity.central(in: authority.trustDomain), from: authority),
                 logger: logger)
         } catch {

@@ -45,13 +45,15 @@ public struct DevelopmentFleetConfiguration: Sendable {
     public var centralListen: MargoEndpoint
     /// How often children heartbeat: short, so a stopped node shows quickly.
     public var heartbeatInterval: Duration
+    /// The OpenTelemetry collector the central forwards the fleet's telemetry to, if any.
+    public var otlp: OTLPExporter.Configuration?
 
     /// Creates a configuration; the defaults are `eosd dev`'s: two sites of two nodes running processes.
     public init(
         sites: Int = 2, nodesPerSite: Int = 2, runtime: Runtime = .process, dataDirectory: URL,
         trustDomain: String = Self.defaultTrustDomain,
         centralListen: MargoEndpoint = MargoEndpoint(host: "127.0.0.1", port: 0),
-        heartbeatInterval: Duration = .seconds(2)
+        heartbeatInterval: Duration = .seconds(2), otlp: OTLPExporter.Configuration? = nil
     ) {
         self.sites = sites
         self.nodesPerSite = nodesPerSite
@@ -60,6 +62,7 @@ public struct DevelopmentFleetConfiguration: Sendable {
         self.trustDomain = trustDomain
         self.centralListen = centralListen
         self.heartbeatInterval = heartbeatInterval
+        self.otlp = otlp
     }
 
     /// The id of site `index` (from 1): `site-1`, `site-2`, ….

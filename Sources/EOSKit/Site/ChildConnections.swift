@@ -37,7 +37,8 @@ public actor ChildConnections {
             ? try SPIFFEIdentity.node(id, in: tls.trustDomain) : try SPIFFEIdentity.site(id, in: tls.trustDomain)
         let client = GRPCClient(
             transport: try MargoTransport.client(
-                connectingTo: endpoint, tls: tls, expecting: .identity(identity), idleTimeout: Self.idleTimeout))
+                connectingTo: endpoint, tls: tls, expecting: .identity(identity), idleTimeout: Self.idleTimeout),
+            interceptors: [TraceContextClientInterceptor()])
         let task = Task { _ = try? await client.runConnections() }
         connections[id] = Connection(endpoint: endpoint, client: client, task: task)
         return client

@@ -91,7 +91,8 @@ public final class LocalOrchestrator: Service {
             transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
             services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
             interceptors: [
-                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger)
+                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),
+                TraceContextServerInterceptor(tier: "site"),
             ])
     }
 

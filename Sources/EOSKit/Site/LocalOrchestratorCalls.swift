@@ -14,6 +14,8 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
     let registry: ChildRegistry
     let wake: @Sendable () -> Void
     let statusesQueued: @Sendable () -> Void
+    /// The trace each generation arrived in, which the site's applies to its nodes join.
+    let traces = DeploymentTraces()
 
     init(
         siteID: String, store: SiteStore, registry: ChildRegistry, wake: @escaping @Sendable () -> Void,
@@ -30,7 +32,9 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
 
     /// Records one generation of a deployment for the site; the same generation naming more nodes widens the wave.
     public func deployFleet(_ desiredState: FleetDesiredState, caller: SPIFFEIdentity) async throws -> ApplyResult {
-        try accept(desiredState)
+        // Remembered before the store wakes the reconcile loop, which may apply to the nodes at once.
+        traces.remember(deployment: desiredState.deployment, generation: desiredState.generation)
+        return try accept(desiredState)
     }
 
     /// Forgets a deployment; the nodes are told to remove it.

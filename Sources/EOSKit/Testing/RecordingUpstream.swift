@@ -19,6 +19,10 @@ public final class RecordingUpstream: UpstreamHandler {
         public var sequences: [UInt64] = []
         /// How many reports arrived a second time.
         public var duplicates = 0
+        /// How many telemetry batches arrived.
+        public var telemetryBatches = 0
+        /// How many samples they carried.
+        public var telemetryPoints = 0
     }
 
     private let record = Mutex(Record())
@@ -110,6 +114,10 @@ public final class RecordingUpstream: UpstreamHandler {
         var accepted: UInt64 = 0
         var last: UInt64 = 0
         for try await batch in batches {
+            record.withLock { record in
+                record.telemetryBatches += 1
+                record.telemetryPoints += batch.points.count
+            }
             accepted += 1
             last = batch.sequence
         }

@@ -2,7 +2,10 @@ internal import EOSModel
 public import EOSSecurity
 internal import Foundation
 public import Hummingbird
+internal import Instrumentation
 internal import NIOCore
+internal import ServiceContextModule
+internal import Tracing
 
 /// The central's REST API (DESIGN §6) over a ``CentralOrchestrator``, on Hummingbird.
 ///
@@ -99,7 +102,17 @@ public struct CentralAPI: Sendable {
             let user = try user(context, .deploy)
             let body = try await Self.body(of: request)
             let deployment = try Self.fleetDeployment(from: body)
-            let record = try await central.deploy(deployment, by: user.name)
+            // The deployment's trace starts here, or continues the caller's when the request carries a traceparent.
+            var traceContext = ServiceContext.current ?? .topLevel
+            InstrumentationSystem.instrument.extract(request.headers, into: &traceContext, using: HeaderExtractor())
+            let record = try await withSpan("POST /deploy/fleet", context: traceContext, ofKind: .server) { span in
+                span.attributes["eos.tier"] = "central"
+                span.attributes["eos.deployment"] = deployment.metadata.name
+                span.attributes["enduser.id"] = user.name
+                let record = try await central.deploy(deployment, by: user.name)
+                span.attributes["eos.generation"] = Int(record.generation)
+                return record
+            }
             return try Self.json(DeployAccepted(name: record.name, generation: record.generation), status: .accepted)
         }
 
