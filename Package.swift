@@ -128,6 +128,8 @@ let package = Package(
             dependencies: [
                 "EOSModel", "EOSSecurity", "EOSMargo", "EOSRuntime", "EOSTelemetry",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -307,7 +309,7 @@ let package = Package(
         .testTarget(
             name: "EOSEdgeTests",
             dependencies: [
-                "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel", "EOSTesting",
+                "EOSEdge", "EOSRuntime", "EOSMargo", "EOSSecurity", "EOSModel", "EOSTesting", "EOSTelemetry",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

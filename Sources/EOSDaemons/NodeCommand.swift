@@ -37,6 +37,13 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A folder of OCI image archives for sites without a registry.", valueName: "dir"))
     var imageArchives: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where to take OTLP/HTTP metrics from the workloads (127.0.0.1:4318); each workload gets "
+                + "OTEL_EXPORTER_OTLP_ENDPOINT pointing there.",
+            valueName: "host:port"))
+    var otlpListen: String?
+
     func run() async throws {
         let settings = try NodeSettings(command: self, environment: ProcessInfo.processInfo.environment)
         let logger = DaemonLogging.start(

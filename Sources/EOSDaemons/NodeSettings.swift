@@ -6,7 +6,7 @@ import Logging
 struct NodeSettings {
     /// The settings only `eosd node` has, as keys of its configuration file.
     static let keys = TelemetrySettings.keys.union([
-        "upstream", "runtime", "containerd-namespace", "containerd-address", "image-archives",
+        "upstream", "runtime", "containerd-namespace", "containerd-address", "image-archives", "otlp-listen",
     ])
 
     /// The settings every tier has.
@@ -47,6 +47,7 @@ struct NodeSettings {
         node = EdgeNodeConfiguration(
             nodeID: tier.id, labels: tier.labels, dataDirectory: tier.dataDirectory, listen: tier.listen,
             advertise: tier.advertise, upstream: upstream, telemetryInterval: telemetry.interval,
-            telemetryBufferCapacity: telemetry.bufferCapacity)
+            telemetryBufferCapacity: telemetry.bufferCapacity,
+            otlpListen: try sources.value("otlp-listen", flag: command.otlpListen, SettingParsers.endpoint))
     }
 }

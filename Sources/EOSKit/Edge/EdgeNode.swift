@@ -131,6 +131,21 @@ public final class EdgeNode: Service {
                     group.addTask { [wake, runtime] in
                         for await _ in runtime.events() { wake.signal() }
                     }
+                    if let otlp = self.configuration.otlpListen {
+                        // Workloads are created with the endpoint in their environment, so it is known first.
+                        let (ports, listening) = AsyncStream<Int>.makeStream()
+                        let server = WorkloadTelemetryServer(
+                            nodeID: self.configuration.nodeID, buffer: self.telemetry, logger: self.logger)
+                        let application = server.application(listen: otlp) { port in
+                            listening.yield(port)
+                            listening.finish()
+                        }
+                        group.addTask { try await application.runService() }
+                        guard let port = await ports.first(where: { _ in true }) else { return }
+                        let host = otlp.host == "0.0.0.0" || otlp.host == "::" ? "127.0.0.1" : otlp.host
+                        self.reconciler.setTelemetryEndpoint("http://\(MargoEndpoint(host: host, port: port))")
+                        self.logger.info("taking OTLP from workloads", metadata: ["listening": "\(host):\(port)"])
+                    }
                     group.addTask { await self.reconcileLoop() }
                     group.addTask { [pipeline] in try await pipeline.run() }
                     if let upstream = self.configuration.upstream {

@@ -35,6 +35,9 @@ public struct EdgeNodeConfiguration: Sendable {
     /// The most telemetry samples the node holds while its upstream is unreachable; beyond it the oldest go, and
     /// are counted. Default: 20,000 (over five hours of a host with a few workloads at the default interval).
     public var telemetryBufferCapacity: Int
+    /// Where the node takes OTLP/HTTP metrics from its workloads (`127.0.0.1:4318`, the OpenTelemetry default);
+    /// `nil` takes none. When set, every workload gets `OTEL_EXPORTER_OTLP_ENDPOINT` pointing there.
+    public var otlpListen: MargoEndpoint?
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
@@ -43,7 +46,7 @@ public struct EdgeNodeConfiguration: Sendable {
         reconcileInterval: Duration = .seconds(10),
         restartBackoff: RestartBackoff = RestartBackoff(), maximumReconnectDelay: Duration = .seconds(30),
         callPolicy: MargoCallPolicy = .standard, telemetryInterval: Duration = .seconds(15),
-        telemetryBufferCapacity: Int = 20_000
+        telemetryBufferCapacity: Int = 20_000, otlpListen: MargoEndpoint? = nil
     ) {
         self.nodeID = nodeID
         self.labels = labels
@@ -58,5 +61,6 @@ public struct EdgeNodeConfiguration: Sendable {
         self.callPolicy = callPolicy
         self.telemetryInterval = telemetryInterval
         self.telemetryBufferCapacity = telemetryBufferCapacity
+        self.otlpListen = otlpListen
     }
 }

@@ -2,6 +2,7 @@ public import EOSMargo
 public import EOSModel
 public import EOSRuntime
 internal import Foundation
+internal import Synchronization
 public import Logging
 internal import Tracing
 
@@ -25,6 +26,13 @@ public actor EdgeReconciler {
     private let maximumConcurrentActions = 4
     /// The trace each generation arrived in, which starting its workloads joins.
     public nonisolated let traces = DeploymentTraces()
+    private nonisolated let telemetryEndpoint = Mutex<String?>(nil)
+
+    /// Where the node takes OTLP/HTTP from its workloads (`http://127.0.0.1:4318`): each workload created from now
+    /// on gets the OpenTelemetry SDK's variables pointing there, with its deployment and name as resource attributes.
+    public nonisolated func setTelemetryEndpoint(_ endpoint: String?) {
+        telemetryEndpoint.withLock { $0 = endpoint }
+    }
 
     /// Who the reports say they come from: `node/ID`.
     public var reporter: String { "node/\(nodeID)" }
@@ -57,11 +65,22 @@ public actor EdgeReconciler {
             logger.error("cannot read the desired state", metadata: ["error": "\(error)"])
             return (0, .seconds(5))
         }
+        let otlp = telemetryEndpoint.withLock { $0 }
         let instances = desired.filter { $0.includes(nodeID: nodeID) }.flatMap { state in
             state.spec.workloads.map { workload in
-                WorkloadInstance(
+                var environment = ["EOS_NODE_ID": nodeID, "EOS_DEPLOYMENT": state.deployment]
+                if let otlp {
+                    // The OpenTelemetry SDKs' own variables, and Margo's name for the HTTP endpoint.
+                    environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp
+                    environment["HTTP_OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp
+                    environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"
+                    environment["OTEL_SERVICE_NAME"] = workload.name
+                    environment["OTEL_RESOURCE_ATTRIBUTES"] =
+                        "eos.node=\(nodeID),eos.deployment=\(state.deployment),eos.workload=\(workload.name)"
+                }
+                return WorkloadInstance(
                     deployment: state.deployment, generation: state.generation, workload: workload,
-                    environment: ["EOS_NODE_ID": nodeID, "EOS_DEPLOYMENT": state.deployment])
+                    environment: environment)
             }
         }
         var observed: [WorkloadInspection]

@@ -23,6 +23,8 @@ public final class RecordingUpstream: UpstreamHandler {
         public var telemetryBatches = 0
         /// How many samples they carried.
         public var telemetryPoints = 0
+        /// The samples of the first 10,000 telemetry batches, in order.
+        public var telemetry: [MetricPoint] = []
     }
 
     private let record = Mutex(Record())
@@ -117,6 +119,7 @@ public final class RecordingUpstream: UpstreamHandler {
             record.withLock { record in
                 record.telemetryBatches += 1
                 record.telemetryPoints += batch.points.count
+                if record.telemetryBatches <= 10_000 { record.telemetry += batch.points }
             }
             accepted += 1
             last = batch.sequence
