@@ -296,7 +296,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSTelemetryTests",
-            dependencies: ["EOSTelemetry", "EOSModel", "EOSTesting", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: [
+                "EOSTelemetry", "EOSModel", "EOSTesting", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Tests/EOSTelemetryTests",
             swiftSettings: strictSettings
         ),

@@ -30,7 +30,7 @@ enum SettingParsers {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme),
             let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
         else {
-            throw SettingError("\"\(text)\" is not an https:// URL with a host (and no query)")
+            throw SettingError("\"\(text)\" is not an http:// or https:// URL with a host (and no query)")
         }
         return url
     }

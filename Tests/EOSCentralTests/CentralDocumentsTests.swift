@@ -25,7 +25,8 @@ struct CentralDocumentsTests {
         let operations = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
         let routes: Set<String> = [
             "POST /deploy/fleet", "GET /status", "GET /status/{name}", "GET /sites", "GET /sites/{id}", "GET /nodes",
-            "GET /nodes/{id}", "GET /sites/{id}/metrics", "GET /nodes/{id}/metrics", "GET /deployments", "GET /deployments/{name}", "DELETE /deployments/{name}",
+            "GET /nodes/{id}", "GET /sites/{id}/metrics", "GET /nodes/{id}/metrics", "GET /deployments",
+            "GET /deployments/{name}", "DELETE /deployments/{name}",
             "POST /deployments/{name}/rollback", "POST /deployments/{name}/pause", "POST /deployments/{name}/resume",
             "POST /graphql", "GET /openapi.yaml", "GET /healthz", "GET /readyz", "GET /metrics",
         ]

@@ -40,7 +40,9 @@ struct CentralTestFleet {
             dataDirectory: root.appendingPathComponent("central"),
             listen: MargoEndpoint(host: "127.0.0.1", port: port), heartbeatInterval: .seconds(2),
             reconcileInterval: .milliseconds(500), inventoryInterval: .seconds(1), callPolicy: Self.policy,
-            otlp: centralOTLP.map { OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"]) })
+            otlp: centralOTLP.map {
+                OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"])
+            })
     }
 
     /// Runs the central, the sites and their nodes until `body` returns.

@@ -24,6 +24,41 @@ struct TelemetryAcceptanceTests {
         metrics?.series.first { $0.name == "eos_host_memory_total_bytes" }
     }
 
+    /// Runs `fleet`'s sites against a central keeping telemetry in `gateway`, which `body` can stop (the sites are
+    /// then cut off) and start again on the same port with the same stores and gateway.
+    static func withStoppableCentral(
+        _ fleet: CentralTestFleet, gateway: TelemetryGateway,
+        _ body: (
+            _ sites: [LocalOrchestrator], _ stop: () async -> Void, _ restart: () async throws -> CentralOrchestrator
+        )
+            async throws -> Void
+    ) async throws {
+        let tls = try await fleet.tls(try SPIFFEIdentity.central(in: CentralTestFleet.domain))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let first = try CentralOrchestrator(
+                configuration: fleet.centralConfiguration(), tls: tls, logger: Logger(label: "test.central"),
+                telemetry: gateway)
+            let running = Task { try await first.run() }
+            let endpoint = try #require(await first.listeningEndpoint)
+            let sites = try await fleet.startSites(in: &group, central: endpoint)
+            try await body(
+                sites,
+                {
+                    running.cancel()
+                    _ = await running.result
+                },
+                {
+                    let second = try CentralOrchestrator(
+                        configuration: fleet.centralConfiguration(port: endpoint.port), tls: tls,
+                        logger: Logger(label: "test.central"), telemetry: gateway)
+                    group.addTask { try await second.run() }
+                    return second
+                })
+            running.cancel()
+            group.cancelAll()
+        }
+    }
+
     @Test("EN host metrics reach the central's REST API and /metrics within two intervals, and promtool accepts it")
     func hostMetricsReachTheCentral() async throws {
         var fleet = try CentralTestFleet()
@@ -90,7 +125,8 @@ struct TelemetryAcceptanceTests {
                     print("promtool check skipped: \(Promtool.unavailableReason ?? "")")
                 }
 
-                let query = #"{"query": "{ node(id: \"site-a-node-1\") { metrics(names: [\"eos_host_cpu_cores\"]) { name kind latest { value } } } site(id: \"site-a\") { metrics(names: [\"eos_host_cpu_cores\"]) { latest { value } } } }"}"#
+                let query =
+                    #"{"query": "{ node(id: \"site-a-node-1\") { metrics(names: [\"eos_host_cpu_cores\"]) { name kind latest { value } } } site(id: \"site-a\") { metrics(names: [\"eos_host_cpu_cores\"]) { latest { value } } } }"}"#
                 var headers = Self.headers()
                 headers[.contentType] = "application/json"
                 try await client.execute(
@@ -100,8 +136,10 @@ struct TelemetryAcceptanceTests {
                     #expect(response.status == .ok)
                     #expect(body.contains(#""name":"eos_host_cpu_cores""#), "\(body)")
                     #expect(body.contains(#""kind":"gauge""#), "\(body)")
-                    #expect(body.contains(#""value":\#(Double(3 * ProcessInfo.processInfo.activeProcessorCount))"#)
-                        || body.contains(#""value":\#(3 * ProcessInfo.processInfo.activeProcessorCount)"#), "\(body)")
+                    #expect(
+                        body.contains(#""value":\#(Double(3 * ProcessInfo.processInfo.activeProcessorCount))"#)
+                            || body.contains(#""value":\#(3 * ProcessInfo.processInfo.activeProcessorCount)"#),
+                        "\(body)")
                 }
             }
         }
@@ -113,30 +151,21 @@ struct TelemetryAcceptanceTests {
         fleet.telemetryInterval = Self.interval
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let gateway = TelemetryGateway()
-        let tls = try await fleet.tls(try SPIFFEIdentity.central(in: CentralTestFleet.domain))
         let node = "site-b-node-2"
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let first = try CentralOrchestrator(
-                configuration: fleet.centralConfiguration(), tls: tls, logger: Logger(label: "test.central"),
-                telemetry: gateway)
-            let running = Task { try await first.run() }
-            let endpoint = try #require(await first.listeningEndpoint)
-            let sites = try await fleet.startSites(in: &group, central: endpoint)
-            try await eventually("samples from \(node)") { (Self.memorySeries(gateway.nodeMetrics(node))?.samples.count ?? 0) >= 2 }
+        try await Self.withStoppableCentral(fleet, gateway: gateway) { sites, stop, restart in
+            try await eventually("samples from \(node)") {
+                (Self.memorySeries(gateway.nodeMetrics(node))?.samples.count ?? 0) >= 2
+            }
 
             // The central goes away: the sites keep collecting and queue what they cannot send.
-            running.cancel()
-            _ = await running.result
+            await stop()
             let cutOff = Date()
             try await Task.sleep(for: .seconds(120))
             let site = try #require(sites.first { $0.configuration.siteID == "site-b" })
             #expect(site.telemetry.statistics.queuedBatches > 10)
 
             // It returns on the same port with the telemetry it held: the sites deliver their backlog in order.
-            let second = try CentralOrchestrator(
-                configuration: fleet.centralConfiguration(port: endpoint.port), tls: tls,
-                logger: Logger(label: "test.central"), telemetry: gateway)
-            group.addTask { try await second.run() }
+            _ = try await restart()
             try await eventually("the backlog delivered") {
                 site.telemetry.statistics.queuedBatches == 0
                     && (Self.memorySeries(gateway.nodeMetrics(node))?.latest?.timestamp.date ?? .distantPast)
@@ -150,7 +179,6 @@ struct TelemetryAcceptanceTests {
             #expect(gaps.allSatisfy { $0 < 4.5 }, "samples at most an interval and a half apart: \(gaps.max() ?? 0) s")
             #expect(samples.count >= 40)
             #expect(gateway.siteMetrics("site-b")?.droppedSamples == 0)
-            group.cancelAll()
         }
     }
 
@@ -161,27 +189,16 @@ struct TelemetryAcceptanceTests {
         fleet.siteTelemetryBuffer = 200
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let gateway = TelemetryGateway()
-        let tls = try await fleet.tls(try SPIFFEIdentity.central(in: CentralTestFleet.domain))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let first = try CentralOrchestrator(
-                configuration: fleet.centralConfiguration(), tls: tls, logger: Logger(label: "test.central"),
-                telemetry: gateway)
-            let running = Task { try await first.run() }
-            let endpoint = try #require(await first.listeningEndpoint)
-            let sites = try await fleet.startSites(in: &group, central: endpoint)
+        try await Self.withStoppableCentral(fleet, gateway: gateway) { sites, stop, restart in
             try await eventually("both sites report") {
                 gateway.siteMetrics("site-a") != nil && gateway.siteMetrics("site-b") != nil
             }
-            running.cancel()
-            _ = await running.result
+            await stop()
             let site = try #require(sites.first { $0.configuration.siteID == "site-a" })
             // Four agents' samples every second against room for 200: the site must drop.
             try await eventually("the site's queue overflows") { site.telemetry.statistics.droppedSamples > 100 }
 
-            let second = try CentralOrchestrator(
-                configuration: fleet.centralConfiguration(port: endpoint.port), tls: tls,
-                logger: Logger(label: "test.central"), metrics: CentralMetrics(), telemetry: gateway)
-            group.addTask { try await second.run() }
+            let second = try await restart()
             try await eventually("the drops reported") {
                 site.telemetry.statistics.queuedBatches <= 2 && (gateway.siteMetrics("site-a")?.droppedSamples ?? 0) > 0
             }
@@ -192,9 +209,10 @@ struct TelemetryAcceptanceTests {
             #expect(dropped > 100)
             let exposition = try await second.metrics.exposition(of: second)
             let line = try #require(
-                exposition.split(separator: "\n").first { $0.hasPrefix("eos_telemetry_dropped_samples_total{site=\"site-a\"}") })
+                exposition.split(separator: "\n").first {
+                    $0.hasPrefix("eos_telemetry_dropped_samples_total{site=\"site-a\"}")
+                })
             #expect((Double(line.split(separator: " ").last ?? "") ?? 0) >= Double(dropped))
-            group.cancelAll()
         }
     }
 
@@ -221,9 +239,11 @@ struct TelemetryAcceptanceTests {
                     })
                 #expect(point.attributes["site"] == "site-b")
                 #expect(point.resource["service.name"] == "eos-central")
-                #expect(point.value == central.telemetry.nodeMetrics("site-b-node-1")?.series.first {
-                    $0.name == "eos_host_memory_total_bytes"
-                }?.samples.first?.value)
+                #expect(
+                    point.value
+                        == central.telemetry.nodeMetrics("site-b-node-1")?.series.first {
+                            $0.name == "eos_host_memory_total_bytes"
+                        }?.samples.first?.value)
             }
         }
     }

@@ -34,7 +34,10 @@ struct HostMetricsSourceTests {
         #expect(HostReadings.memory("MemAvailable", meminfo: Self.meminfo) == 1_024_000 * 1024)
         #expect(HostReadings.memory("Missing", meminfo: Self.meminfo) == nil)
         #expect(HostReadings.load1(loadavg: "0.42 0.30 0.10 1/200 1234\n") == 0.42)
-        #expect(HostReadings.interfaces(netdev: Self.netdev) == [.init(device: "eth0", receivedBytes: 1000, transmittedBytes: 2000)])
+        #expect(
+            HostReadings.interfaces(netdev: Self.netdev) == [
+                .init(device: "eth0", receivedBytes: 1000, transmittedBytes: 2000)
+            ])
         #expect(HostReadings.cpuTimes(stat: "garbage") == nil)
     }
 

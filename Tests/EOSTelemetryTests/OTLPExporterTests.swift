@@ -31,7 +31,8 @@ struct OTLPExporterTests {
                         MetricPoint(
                             name: "eos_host_network_receive_bytes_total", labels: ["node": "n1", "device": "eth0"],
                             value: 10, timestamp: time, unit: "bytes", kind: .counter),
-                        MetricPoint(name: "eos_host_cpu_utilization_ratio", value: 0.25, timestamp: time, unit: "ratio"),
+                        MetricPoint(
+                            name: "eos_host_cpu_utilization_ratio", value: 0.25, timestamp: time, unit: "ratio"),
                     ]), from: .site, id: "site-a")
             try await eventually("three points decoded", within: 30) { try await receiver.metrics().count == 3 }
             let points = try await receiver.metrics()

@@ -8,7 +8,9 @@ import Testing
 struct ProcessorTests {
     static func at(_ seconds: Double) -> Timestamp { Timestamp(Date(timeIntervalSince1970: 1_800_000_000 + seconds)) }
 
-    static func point(_ name: String, _ value: Double, at seconds: Double, _ labels: [String: String] = [:])
+    static func point(
+        _ name: String, _ value: Double, at seconds: Double, _ labels: [String: String] = [:]
+    )
         -> MetricPoint
     {
         MetricPoint(name: name, labels: labels, value: value, timestamp: at(seconds))

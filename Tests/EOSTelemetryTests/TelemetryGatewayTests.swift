@@ -55,8 +55,10 @@ struct TelemetryGatewayTests {
     @Test("late samples land in their place, a repeated moment replaces, and history is bounded")
     func historyOrder() async throws {
         let gateway = TelemetryGateway(configuration: .init(historyLength: 4))
-        await gateway.receive(Self.batch(1, [Self.memory("n1", 1, at: 0), Self.memory("n1", 4, at: 30)]), from: .site, id: "s")
-        await gateway.receive(Self.batch(2, [Self.memory("n1", 2, at: 10), Self.memory("n1", 3, at: 20)]), from: .site, id: "s")
+        await gateway.receive(
+            Self.batch(1, [Self.memory("n1", 1, at: 0), Self.memory("n1", 4, at: 30)]), from: .site, id: "s")
+        await gateway.receive(
+            Self.batch(2, [Self.memory("n1", 2, at: 10), Self.memory("n1", 3, at: 20)]), from: .site, id: "s")
         await gateway.receive(Self.batch(2, [Self.memory("n1", 3, at: 20)]), from: .site, id: "s")
         var samples = try #require(gateway.nodeMetrics("n1")?.series.first?.samples)
         #expect(samples.map(\.value) == [1, 2, 3, 4])
@@ -71,7 +73,8 @@ struct TelemetryGatewayTests {
     func refusals() async throws {
         let gateway = TelemetryGateway(configuration: .init(maximumSeriesPerSource: 2))
         let points = [
-            MetricPoint(name: "requests.count", labels: ["node": "n1", "http-code": "200"], value: 1, timestamp: Self.at(0)),
+            MetricPoint(
+                name: "requests.count", labels: ["node": "n1", "http-code": "200"], value: 1, timestamp: Self.at(0)),
             MetricPoint(name: "eos_nan", labels: ["node": "n1"], value: .nan, timestamp: Self.at(0)),
             MetricPoint(name: "eos_b", labels: ["node": "n1"], value: 1, timestamp: Self.at(0)),
             MetricPoint(name: "eos_c", labels: ["node": "n1"], value: 1, timestamp: Self.at(0)),

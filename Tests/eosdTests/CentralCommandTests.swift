@@ -92,7 +92,7 @@ struct CentralCommandTests {
             arguments, environment: ["EOS_OIDC_ISSUER": "ftp://id.example.com", "EOS_OIDC_AUDIENCE": "eos"])
         #expect(badIssuer.status == 2)
         #expect(
-            badIssuer.stderr.contains("EOS_OIDC_ISSUER: \"ftp://id.example.com\" is not an https:// URL"),
+            badIssuer.stderr.contains("EOS_OIDC_ISSUER: \"ftp://id.example.com\" is not an http:// or https:// URL"),
             "\(badIssuer.stderr)")
         let withID = try await EOSDProcess.run(arguments + ["--dev-token", "t", "--id", "central"])
         #expect(withID.status == 2)

@@ -45,7 +45,8 @@ struct EdgeFootprint {
                 arguments: [
                     "node", "--id", "edge-01", "--data-dir", root.appendingPathComponent("data").path, "--tls-dir",
                     tlsDirectory.path, "--grpc-listen", "127.0.0.1:0", "--upstream", "\(address.host):\(address.port)",
-                    "--runtime", "process", "--telemetry-interval", "\(try options.positive("telemetry", default: 15))s",
+                    "--runtime", "process", "--telemetry-interval",
+                    "\(try options.positive("telemetry", default: 15))s",
                 ], log: root.appendingPathComponent("eosd.log"))
             defer { node.stop() }
             let endpoint = try await node.endpoint()

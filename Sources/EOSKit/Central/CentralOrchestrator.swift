@@ -85,7 +85,8 @@ public final class CentralOrchestrator: Service {
         let registry = self.registry
         let intake = UpstreamIntake(
             registry: children, accepting: [.site, .node], desiredStates: calls, statusSink: calls,
-            telemetry: TelemetryFanout([telemetry] + (exporter.map { [$0] } ?? [])), nodesAttached: { site in
+            telemetry: TelemetryFanout([telemetry] + (exporter.map { [$0] } ?? [])),
+            nodesAttached: { site in
                 let nodes = try? await registry.nodes(after: nil, limit: 100_000, site: site)
                 return Set(nodes?.items.map(\.id) ?? [])
             }, logger: logger)

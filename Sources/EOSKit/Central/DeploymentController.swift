@@ -4,8 +4,6 @@ internal import EOSSite
 internal import Foundation
 internal import GRPCCore
 internal import Logging
-internal import ServiceContextModule
-internal import Tracing
 
 /// Carries every deployment's rollout forward: on each pass it reads the registry, asks the ``RolloutPlanner``
 /// where each rollout goes next, records the decision, rolls back when the planner says so, works out the
@@ -184,14 +182,10 @@ actor DeploymentController {
         do {
             let client = MargoClient(try await connections.client(for: site, at: endpoint), policy: policy)
             for state in deploys {
-                let context = traces.context(deployment: state.deployment, generation: state.generation)
-                let result = try await withSpan("DeployFleet", context: context, ofKind: .client) { span in
-                    span.attributes["eos.tier"] = "central"
-                    span.attributes["eos.site"] = site
-                    span.attributes["eos.deployment"] = state.deployment
-                    span.attributes["eos.generation"] = Int(state.generation)
-                    return try await client.deployFleet(state)
-                }
+                let result = try await traces.withSpan(
+                    "DeployFleet", deployment: state.deployment, generation: state.generation, tier: "central",
+                    attributes: ["eos.site": site]
+                ) { _ in try await client.deployFleet(state) }
                 acknowledged[site, default: [:]][state.deployment] = state
                 _ = try? children.updateAppliedGeneration(
                     max(result.generation, state.generation), of: state.deployment, kind: .site, id: site)

@@ -153,7 +153,7 @@ public final class EdgeNode: Service {
                     }
                 }
             }
-        } catch where Task.isShuttingDownGracefully {
+        } catch  where Task.isShuttingDownGracefully {
             // The server and the runtime end by throwing when cancelled; after a graceful shutdown that is the end
             // asked for, not a failure.
         }

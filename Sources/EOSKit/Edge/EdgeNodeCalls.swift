@@ -43,7 +43,8 @@ public struct EdgeNodeCalls: EdgeNodeHandler {
         await reconciler.status(of: deployments)
     }
 
-    private static func refuseStale(_ result: ApplyResult, _ deployment: String, _ generation: Int64) throws(MargoError) {
+    private static func refuseStale(_ result: ApplyResult, _ deployment: String, _ generation: Int64) throws(MargoError)
+    {
         guard result.outcome == .stale else { return }
         throw MargoError(
             code: .staleGeneration,

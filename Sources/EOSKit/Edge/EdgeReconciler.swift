@@ -2,8 +2,8 @@ public import EOSMargo
 public import EOSModel
 public import EOSRuntime
 internal import Foundation
-internal import Synchronization
 public import Logging
+internal import Synchronization
 internal import Tracing
 
 /// The Edge Node's control loop: keeps the runtime converged on the stored desired state and turns every change
@@ -153,15 +153,10 @@ public actor EdgeReconciler {
         // the start.
         switch action {
         case .install(let instance), .replace(let instance, _):
-            return await withSpan(
-                "start workload", context: traces.context(deployment: instance.deployment, generation: instance.generation),
-                ofKind: .internal
+            return await traces.withSpan(
+                "start workload", deployment: instance.deployment, generation: instance.generation, tier: "node",
+                kind: .internal, attributes: ["eos.workload": instance.workload.name, "eos.runtime": runtime.name]
             ) { span in
-                span.attributes["eos.tier"] = "node"
-                span.attributes["eos.workload"] = instance.workload.name
-                span.attributes["eos.deployment"] = instance.deployment
-                span.attributes["eos.generation"] = Int(instance.generation)
-                span.attributes["eos.runtime"] = runtime.name
                 let outcome = await perform(action, on: runtime)
                 if case .failure(let error) = outcome { span.recordError(error) }
                 return outcome

@@ -33,7 +33,8 @@ struct WorkloadTelemetryServer {
                 return Self.text(.unsupportedMediaType, "send application/x-protobuf (OTLP/HTTP with protobuf)")
             }
             if let encoding = request.headers[.contentEncoding], encoding != "identity" {
-                return Self.text(.unsupportedMediaType, "Content-Encoding \(encoding) is not taken: send it uncompressed")
+                return Self.text(
+                    .unsupportedMediaType, "Content-Encoding \(encoding) is not taken: send it uncompressed")
             }
             let body: ByteBuffer
             do {
@@ -69,6 +70,7 @@ struct WorkloadTelemetryServer {
     private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

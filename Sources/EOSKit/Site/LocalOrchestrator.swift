@@ -161,7 +161,8 @@ public final class LocalOrchestrator: Service {
     private func centralLink(to endpoint: MargoEndpoint) -> CentralLink {
         CentralLink(
             configuration: configuration, endpoint: endpoint, tls: tls, calls: calls, outbox: outbox,
-            telemetry: telemetry, advertised: { [self] in
+            telemetry: telemetry,
+            advertised: { [self] in
                 if let advertise = configuration.advertise { return advertise }
                 return await listeningEndpoint
             },

@@ -36,8 +36,8 @@ public struct LocalOrchestratorConfiguration: Sendable {
     /// How often the LO collects its own host's metrics. Default: 15 seconds.
     public var telemetryInterval: Duration
     /// The most telemetry samples (the LO's own and its nodes') the LO holds while the central is unreachable;
-    /// beyond it the oldest go, and are counted. Default: 100,000 (about ten minutes of a hundred nodes at the
-    /// default interval).
+    /// beyond it the oldest go, and are counted. Default: 100,000 (about a quarter of an hour of a hundred nodes
+    /// sending some 15 samples each at the default interval).
     public var telemetryBufferCapacity: Int
 
     /// Creates a configuration; the optional arguments have the documented defaults.

@@ -2,7 +2,6 @@ internal import EOSMargo
 internal import EOSModel
 internal import Foundation
 internal import Logging
-internal import Tracing
 
 /// Carries out the site's plan: applies and removals to nodes, at most `concurrency` calls at once and one per
 /// node, a node that fails retried after a jittered, growing delay.
@@ -118,14 +117,10 @@ actor SiteReconciler {
             let client = EdgeClient(try await connections.client(for: action.node, at: endpoint), policy: policy)
             switch action {
             case .apply(let node, let state):
-                let context = calls.traces.context(deployment: state.deployment, generation: state.generation)
-                let result = try await withSpan("ApplyDeploy", context: context, ofKind: .client) { span in
-                    span.attributes["eos.tier"] = "site"
-                    span.attributes["eos.node"] = node
-                    span.attributes["eos.deployment"] = state.deployment
-                    span.attributes["eos.generation"] = Int(state.generation)
-                    return try await client.applyDeploy(state)
-                }
+                let result = try await calls.traces.withSpan(
+                    "ApplyDeploy", deployment: state.deployment, generation: state.generation, tier: "site",
+                    attributes: ["eos.node": node]
+                ) { _ in try await client.applyDeploy(state) }
                 try calls.store.setApplied(max(result.generation, state.generation), of: state.deployment, on: node)
             case .remove(let node, let removal):
                 _ = try await client.removeDeploy(removal)

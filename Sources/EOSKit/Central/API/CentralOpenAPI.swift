@@ -369,7 +369,7 @@ paths:
         Then the fleet's telemetry: the latest sample of every node's series labelled `site` and `node`
         (`eos_host_cpu_utilization_ratio`, `eos_host_memory_available_bytes`, `eos_workload_cpu_seconds_total`,
         ...) and of every site's Local Orchestrator labelled `site`, each with the time it was taken; and
-        `eos_telemetry_dropped_samples_total{site}`, `eos_telemetry_batches_received_total`,
+        `eos_telemetry_dropped_samples_total{site}` (`{node}` for a node attached directly), `eos_telemetry_batches_received_total`,
         `eos_telemetry_samples_refused_total`.
       operationId: metrics
       security: []

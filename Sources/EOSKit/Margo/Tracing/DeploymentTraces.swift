@@ -1,5 +1,6 @@
 public import ServiceContextModule
 internal import Synchronization
+public import Tracing
 
 /// The trace each deployment generation arrived in, so work done for it later (the central's push to a site, a
 /// site's apply to a node, a node's workload start) joins the same trace: a rollout is one trace from
@@ -41,5 +42,22 @@ public final class DeploymentTraces: Sendable {
     /// The trace context `generation` of `deployment` arrived in; the top-level context when none is remembered.
     public func context(deployment: String, generation: Int64) -> ServiceContext {
         state.withLock { $0.contexts["\(deployment)#\(generation)"] } ?? .topLevel
+    }
+
+    /// Runs `body` in a span named `name` in the trace `generation` of `deployment` arrived in, recording which
+    /// `tier` did the work, the deployment and generation, and `attributes`.
+    public func withSpan<T>(
+        _ name: String, deployment: String, generation: Int64, tier: String, kind: SpanKind = .client,
+        attributes: [String: String] = [:], _ body: (any Span) async throws -> T
+    ) async rethrows -> T {
+        try await Tracing.withSpan(
+            name, context: context(deployment: deployment, generation: generation), ofKind: kind
+        ) { span in
+            span.attributes["eos.tier"] = tier
+            span.attributes["eos.deployment"] = deployment
+            span.attributes["eos.generation"] = Int(generation)
+            for (key, value) in attributes { span.attributes[key] = value }
+            return try await body(span)
+        }
     }
 }

@@ -11,7 +11,8 @@ enum MetricCatalog {
         "eos_host_memory_total_bytes": "The host's memory.",
         "eos_host_memory_available_bytes": "Memory available to new work on the host.",
         "eos_host_filesystem_size_bytes": "Size of the filesystem holding the agent's data.",
-        "eos_host_filesystem_free_bytes": "Space free to unprivileged users on the filesystem holding the agent's data.",
+        "eos_host_filesystem_free_bytes":
+            "Space free to unprivileged users on the filesystem holding the agent's data.",
         "eos_host_network_receive_bytes_total": "Bytes received on a network interface since the host booted.",
         "eos_host_network_transmit_bytes_total": "Bytes sent on a network interface since the host booted.",
         "eos_workload_cpu_seconds_total": "CPU time a workload used since it started.",

@@ -36,7 +36,8 @@ struct PrometheusExposition {
             for series in family.series {
                 text += name
                 if !series.labels.isEmpty {
-                    text += "{" + series.labels.map { "\($0.0)=\"\(Self.escapedValue($0.1))\"" }.joined(separator: ",")
+                    text +=
+                        "{" + series.labels.map { "\($0.0)=\"\(Self.escapedValue($0.1))\"" }.joined(separator: ",")
                         + "}"
                 }
                 text += " " + Self.number(series.value)

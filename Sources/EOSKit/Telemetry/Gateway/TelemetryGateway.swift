@@ -25,7 +25,8 @@ public final class TelemetryGateway: TelemetryReceiver {
         public var rollupWindow: Duration
 
         /// A configuration; the arguments have the documented defaults.
-        public init(historyLength: Int = 240, maximumSeriesPerSource: Int = 500, rollupWindow: Duration = .seconds(15)) {
+        public init(historyLength: Int = 240, maximumSeriesPerSource: Int = 500, rollupWindow: Duration = .seconds(15))
+        {
             self.historyLength = max(1, historyLength)
             self.maximumSeriesPerSource = max(1, maximumSeriesPerSource)
             self.rollupWindow = rollupWindow
@@ -109,7 +110,8 @@ public final class TelemetryGateway: TelemetryReceiver {
                     state.nodes[node]?.lastReceivedAt = now
                     filed = state.nodes[node]!.file(sample, of: point, under: key, capacity, seriesLimit)
                 } else {
-                    filed = state.sites[id, default: Entry(site: id)].file(sample, of: point, under: key, capacity, seriesLimit)
+                    filed = state.sites[id, default: Entry(site: id)].file(
+                        sample, of: point, under: key, capacity, seriesLimit)
                 }
                 if filed { state.statistics.samples += 1 } else { state.statistics.refused += 1 }
             }
@@ -185,10 +187,12 @@ public final class TelemetryGateway: TelemetryReceiver {
             let dropped = "eos_telemetry_dropped_samples_total"
             let help = "Telemetry samples lost on the way to the central because an agent's queue was full."
             for (id, entry) in state.sites.sorted(by: { $0.key < $1.key }) {
-                exposition.add(dropped, kind: .counter, help: help, .init(labels: [("site", id)], value: Double(entry.dropped)))
+                exposition.add(
+                    dropped, kind: .counter, help: help, .init(labels: [("site", id)], value: Double(entry.dropped)))
             }
             for (id, entry) in state.nodes.sorted(by: { $0.key < $1.key }) where entry.site == nil {
-                exposition.add(dropped, kind: .counter, help: help, .init(labels: [("node", id)], value: Double(entry.dropped)))
+                exposition.add(
+                    dropped, kind: .counter, help: help, .init(labels: [("node", id)], value: Double(entry.dropped)))
             }
             if !exposition.has(dropped) {
                 exposition.add(dropped, kind: .counter, help: help, .init(labels: [], value: 0))

@@ -87,11 +87,18 @@ public final class OTLPExporter: TelemetrySink, TelemetryReceiver, Service {
     /// Queues one collection.
     public func receive(_ points: [MetricPoint]) async { enqueue(points) }
 
-    /// Queues a child's batch, labelled with the child as the gateway files it: `site` for a site's samples (their
-    /// `node` label kept), `node` for a node attached directly.
+    /// Queues a child's batch, named and labelled as the gateway files it: Prometheus-safe names, `site` for a
+    /// site's samples (their `node` label kept), `node` for a node attached directly.
     public func receive(_ batch: TelemetryBatch, from kind: ChildKind, id: String) async {
         let stamp = kind == .site ? LabelStamp(["site": id]) : LabelStamp(["node": id])
-        enqueue(stamp.process(batch.points.filter(\.value.isFinite)))
+        let safe = batch.points.filter(\.value.isFinite).map { point in
+            var point = point
+            point.name = PrometheusName.metric(point.name)
+            point.labels = Dictionary(
+                point.labels.map { (PrometheusName.label($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+            return point
+        }
+        enqueue(stamp.process(safe))
     }
 
     private func enqueue(_ points: [MetricPoint]) {
@@ -149,7 +156,8 @@ public final class OTLPExporter: TelemetrySink, TelemetryReceiver, Service {
     }
 
     private func send(_ points: [MetricPoint], to url: String) async throws {
-        let body = try OTLPMetricsEncoding.request(points, resource: configuration.resource).serializedBytes() as [UInt8]
+        let body =
+            try OTLPMetricsEncoding.request(points, resource: configuration.resource).serializedBytes() as [UInt8]
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")

@@ -86,7 +86,10 @@ public enum OTLPIntake {
             for metric in resourceMetrics.scopeMetrics.flatMap(\.metrics) {
                 let name = "eos_app_" + PrometheusName.label(metric.name)
                 let unit = metric.unit.isEmpty ? nil : metric.unit
-                func add(_ suffix: String, _ value: Double, _ kind: MetricPoint.Kind, _ attributes: [Opentelemetry_Proto_Common_V1_KeyValue], _ time: UInt64) {
+                func add(
+                    _ suffix: String, _ value: Double, _ kind: MetricPoint.Kind,
+                    _ attributes: [Opentelemetry_Proto_Common_V1_KeyValue], _ time: UInt64
+                ) {
                     var labels = base
                     for attribute in attributes { labels[PrometheusName.label(attribute.key)] = text(attribute.value) }
                     points.append(
@@ -97,7 +100,9 @@ public enum OTLPIntake {
                 }
                 switch metric.data {
                 case .gauge(let gauge):
-                    for point in gauge.dataPoints { add("", number(point), .gauge, point.attributes, point.timeUnixNano) }
+                    for point in gauge.dataPoints {
+                        add("", number(point), .gauge, point.attributes, point.timeUnixNano)
+                    }
                 case .sum(let sum):
                     guard sum.aggregationTemporality != .delta else {
                         rejected += sum.dataPoints.count
@@ -105,7 +110,9 @@ public enum OTLPIntake {
                     }
                     for point in sum.dataPoints {
                         if sum.isMonotonic {
-                            add(name.hasSuffix("_total") ? "" : "_total", number(point), .counter, point.attributes, point.timeUnixNano)
+                            add(
+                                name.hasSuffix("_total") ? "" : "_total", number(point), .counter, point.attributes,
+                                point.timeUnixNano)
                         } else {
                             add("", number(point), .gauge, point.attributes, point.timeUnixNano)
                         }
@@ -158,6 +165,7 @@ extension Timestamp {
     /// The moment `nanoseconds` after 1970.
     init(unixNanoseconds nanoseconds: UInt64) {
         self.init(
-            Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000) + Double(nanoseconds % 1_000_000_000) / 1e9))
+            Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000) + Double(nanoseconds % 1_000_000_000) / 1e9)
+        )
     }
 }

@@ -72,12 +72,12 @@ public final class TelemetryBuffer: TelemetrySink {
         public var acknowledgedBatches: UInt64
     }
 
-    /// A queue for `sourceID` holding at most `capacity` samples (at least one batch's worth), in batches of at most
-    /// `maximumBatchSize` samples.
+    /// A queue for `sourceID` holding at most `capacity` samples (at least one), in batches of at most
+    /// `maximumBatchSize` samples (and never more than the queue holds).
     public init(sourceID: String, capacity: Int = 20_000, maximumBatchSize: Int = 2_000) {
         self.sourceID = sourceID
-        self.maximumBatchSize = max(1, maximumBatchSize)
-        self.capacity = max(capacity, self.maximumBatchSize)
+        self.capacity = max(1, capacity)
+        self.maximumBatchSize = max(1, min(maximumBatchSize, self.capacity))
     }
 
     /// Queues one collection.

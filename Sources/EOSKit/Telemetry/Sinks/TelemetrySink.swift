@@ -1,7 +1,7 @@
 public import EOSModel
 
-/// Where a ``TelemetryPipeline`` delivers what its processors answered: the upstream queue
-/// (``TelemetryBuffer``), the central's store (``TelemetryGateway``), a collector (``OTLPExporter``).
+/// Where a ``TelemetryPipeline`` delivers what its processors answered: the upstream queue (``TelemetryBuffer``), a
+/// collector (``OTLPExporter``), or an embedder's own store.
 public protocol TelemetrySink: Sendable {
     /// Takes one collection's samples, in the order they were taken.
     func receive(_ points: [MetricPoint]) async

@@ -32,8 +32,12 @@ public final class HostMetricsSource: TelemetrySource {
     /// The host's figures now.
     public func collect(at time: Timestamp) async -> [MetricPoint] {
         var points: [MetricPoint] = []
-        func add(_ name: String, _ value: Double, unit: String, kind: MetricPoint.Kind = .gauge, _ labels: [String: String] = [:]) {
-            points.append(MetricPoint(name: name, labels: labels, value: value, timestamp: time, unit: unit, kind: kind))
+        func add(
+            _ name: String, _ value: Double, unit: String, kind: MetricPoint.Kind = .gauge,
+            _ labels: [String: String] = [:]
+        ) {
+            points.append(
+                MetricPoint(name: name, labels: labels, value: value, timestamp: time, unit: unit, kind: kind))
         }
         if let stat = read("stat") {
             add("eos_host_cpu_cores", Double(HostReadings.cores(stat: stat)), unit: "1")
