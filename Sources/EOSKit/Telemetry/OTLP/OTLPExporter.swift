@@ -163,7 +163,7 @@ public final class OTLPExporter: TelemetrySink, TelemetryReceiver, Service {
         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
         for (name, value) in configuration.headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .nanoseconds(configuration.timeout.nanosecondsValue))
+        let response = try await client.execute(request, timeout: .nanoseconds(configuration.timeout.wholeNanoseconds))
         let answer = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else {
             throw OTLPExportError(status: Int(response.status.code), body: String(buffer: answer))
@@ -176,8 +176,4 @@ struct OTLPExportError: Error, CustomStringConvertible {
     let status: Int
     let body: String
     var description: String { "the collector answered \(status): \(body.prefix(200))" }
-}
-
-extension Duration {
-    var nanosecondsValue: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -160,12 +160,3 @@ public enum OTLPIntake {
         }
     }
 }
-
-extension Timestamp {
-    /// The moment `nanoseconds` after 1970.
-    init(unixNanoseconds nanoseconds: UInt64) {
-        self.init(
-            Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000) + Double(nanoseconds % 1_000_000_000) / 1e9)
-        )
-    }
-}

@@ -56,16 +56,9 @@ enum OTLPMetricsEncoding {
     private static func dataPoint(_ point: MetricPoint) -> Opentelemetry_Proto_Metrics_V1_NumberDataPoint {
         var dataPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint()
         dataPoint.attributes = attributes(point.labels)
-        dataPoint.timeUnixNano = unixNanoseconds(point.timestamp)
+        dataPoint.timeUnixNano = point.timestamp.unixNanoseconds
         dataPoint.value = .asDouble(point.value)
         return dataPoint
-    }
-
-    /// Nanoseconds since 1970, the whole seconds and the fraction converted apart so the sum stays exact.
-    static func unixNanoseconds(_ timestamp: Timestamp) -> UInt64 {
-        let seconds = max(0, timestamp.date.timeIntervalSince1970)
-        let whole = seconds.rounded(.down)
-        return UInt64(whole) * 1_000_000_000 + UInt64(((seconds - whole) * 1e9).rounded())
     }
 
     /// Prometheus' unit words in UCUM, as OTLP wants them.

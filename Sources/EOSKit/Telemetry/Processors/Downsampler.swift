@@ -1,5 +1,4 @@
 public import EOSModel
-internal import Foundation
 internal import Synchronization
 
 /// Lets through at most one sample per series per window, the first one of each window: an agent that collects
@@ -18,27 +17,14 @@ public final class Downsampler: TelemetryProcessor {
 
     /// The first sample of each series in each window; the rest are dropped.
     public func process(_ points: [MetricPoint]) -> [MetricPoint] {
-        let windowMilliseconds = max(window.wholeMilliseconds, 1)
-        return seen.withLock { seen in
+        seen.withLock { seen in
             points.filter { point in
                 let key = MetricSeriesKey(point)
-                let slot = point.timestamp.unixMilliseconds.floorDivided(by: windowMilliseconds)
+                let slot = point.timestamp.window(of: window)
                 if let last = seen[key], last >= slot { return false }
                 seen[key] = slot
                 return true
             }
         }
     }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded down.
-    var wholeMilliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}
-
-extension Timestamp {
-    /// Milliseconds since 1970, rounded down.
-    var unixMilliseconds: Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 }

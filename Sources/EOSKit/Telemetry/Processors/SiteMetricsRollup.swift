@@ -1,5 +1,4 @@
 public import EOSModel
-internal import Foundation
 
 /// Rolls the samples of a site's nodes up into the site's own series: per metric and window, the sum over the
 /// nodes (bytes, cores, counters), or the mean for a ratio (a metric whose name ends in `_ratio`, such as CPU
@@ -33,7 +32,6 @@ public struct SiteMetricsRollup: TelemetryProcessor {
 
     /// The rolled-up samples, ordered by window, then by series.
     public func process(_ points: [MetricPoint]) -> [MetricPoint] {
-        let windowMilliseconds = max(window.wholeMilliseconds, 1)
         var groups: [Group: Accumulated] = [:]
         var passed: [MetricPoint] = []
         for point in points {
@@ -43,7 +41,7 @@ public struct SiteMetricsRollup: TelemetryProcessor {
             }
             let group = Group(
                 key: MetricSeriesKey(point).removing(["node"]),
-                slot: point.timestamp.unixMilliseconds.floorDivided(by: windowMilliseconds))
+                slot: point.timestamp.window(of: window))
             groups[group, default: Accumulated(template: point)].keep(point, of: node)
         }
         let rolled = groups.sorted { ($0.key.slot, $0.key.key) < ($1.key.slot, $1.key.key) }.map { group, accumulated in
@@ -52,24 +50,9 @@ public struct SiteMetricsRollup: TelemetryProcessor {
             var point = accumulated.template
             point.labels = group.key.labelDictionary
             point.value = point.name.hasSuffix("_ratio") ? sum / Double(values.count) : sum
-            point.timestamp = Timestamp(unixMilliseconds: group.slot * windowMilliseconds)
+            point.timestamp = Timestamp(startOfWindow: group.slot, of: window)
             return point
         }
         return passed + rolled
-    }
-}
-
-extension Int64 {
-    /// The quotient rounded towards minus infinity, so times before 1970 fall in the right window too.
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}
-
-extension Timestamp {
-    /// The moment `milliseconds` after 1970.
-    init(unixMilliseconds milliseconds: Int64) {
-        self.init(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }
