@@ -166,6 +166,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -175,6 +176,7 @@ let package = Package(
                 .product(name: "ServiceContextModule", package: "swift-service-context"),
             ],
             path: "Sources/EOSKit/Central",
+            resources: [.copy("Portal/Web")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -272,6 +274,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/EOSCentralTests",
+            exclude: ["Browser"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,8 +3,8 @@
 
 NOT FOR PRODUCTION: users, passwords and keys live in memory and in a plain JSON file, there is no TLS, and the
 /admin endpoints let anyone on loopback mint arbitrary tokens. It issues JWT access tokens shaped like Keycloak's,
-over real HTTP, so the EOS token verifier (JWKS) and `eosctl login` (device grant, client credentials) can be
-exercised against a separate process.
+over real HTTP, so the EOS token verifier (JWKS), `eosctl login` (device grant, client credentials) and the web
+portal's browser sign-in (authorization code with PKCE) can be exercised against a separate process.
 
 Run:
     python3 scripts/oidc-test-provider.py --config FILE [--host 127.0.0.1] [--port 0]
@@ -16,21 +16,34 @@ Config (JSON; only "audience" and "clients" are required, defaults shown):
     {"audience": "eos", "extraAudiences": [],   # aud is a string, or a list when extraAudiences is not empty
      "accessTokenLifetime": 300, "refreshTokenLifetime": 1800, "keyType": "RSA",   # RSA (RS256) or EC (ES256)
      "deviceInterval": 5, "deviceCodeLifetime": 600,
-     "clients": [{"id": "eosctl"},            # public: device grant and refresh_token
-                 {"id": "ci-robot", "secret": "s3cret", "realmRoles": ["eos-operator"], "clientRoles": {"eos": []}}],
+     "clients": [{"id": "eosctl"},            # public: device grant, authorization code and refresh_token
+                 {"id": "ci-robot", "secret": "s3cret", "realmRoles": ["eos-operator"], "clientRoles": {"eos": []}},
+                 {"id": "eos-portal", "redirectUris": []}],   # absolute http(s) URLs accepted besides loopback ones
      "users": [{"username": "vera", "password": "pw", "realmRoles": ["eos-viewer"], "clientRoles": {}}]}
 
-Endpoints (JSON answers; OAuth errors as {"error", "error_description"}, 400, or 401 for invalid_client):
+Endpoints (JSON answers; OAuth errors as {"error", "error_description"}, 400, or 401 for invalid_client; every
+answer outside /admin carries `Access-Control-Allow-Origin: *` so a browser app on another origin can call them):
+    OPTIONS any path but /admin/*            CORS preflight: 204, methods GET, POST, OPTIONS, headers Authorization,
+                                             Content-Type, max age 600
     GET  /.well-known/openid-configuration   discovery document
     GET  /jwks                               public signing keys (every fetch is counted)
     POST /device/code                        RFC 8628 device authorization (form: client_id, scope)
     GET  /device[?user_code=X]               HTML form to approve or deny a user code
     POST /device                             form: user_code, username, password, action=approve|deny
-    POST /token                              grant_type client_credentials | refresh_token |
+    GET  /authorize                          RFC 6749 §4.1 with RFC 7636 PKCE: response_type=code, client_id,
+                                             redirect_uri (any http://127.0.0.1|localhost|[::1][:port] URI, or one
+                                             of the client's redirectUris), code_challenge (S256 only, required),
+                                             code_challenge_method=S256, scope, state -> HTML sign-in form; a bad
+                                             client_id or redirect_uri is a 400 text page, other errors redirect
+                                             with error, error_description and state
+    POST /authorize                          form: those parameters, username, password -> 303 to
+                                             redirect_uri?code=CODE&state=STATE (one-time code, 60 s), or the form
+                                             again with "Wrong username or password."
+    POST /token                              grant_type authorization_code (code, redirect_uri, code_verifier) |
+                                             client_credentials | refresh_token |
                                              urn:ietf:params:oauth:grant-type:device_code; client auth by HTTP
-                                             Basic or client_id/client_secret form fields
-    GET  /authorize                          not implemented (400 unsupported_response_type)
-Test control (only from loopback addresses, otherwise 403):
+                                             Basic or client_id/client_secret form fields (public: client_id only)
+Test control (only from loopback addresses, otherwise 403; no CORS):
     POST /admin/device/approve   {"user_code", "username", "action": "approve"|"deny"}, no password
     POST /admin/rotate-keys      {"keyType": "RSA"|"EC", "keepOld": false} -> {"kid"}; new tokens use the new key,
                                  /jwks keeps the old keys only with keepOld
@@ -45,6 +58,7 @@ Test control (only from loopback addresses, otherwise 403):
 
 import argparse
 import base64
+import hashlib
 import html
 import ipaddress
 import json
@@ -55,18 +69,26 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote_plus, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+GRANTS = ("authorization_code", "client_credentials", "refresh_token", DEVICE_GRANT)
 ALGORITHMS = {"RSA": "RS256", "EC": "ES256"}
 TUNABLE = ("accessTokenLifetime", "refreshTokenLifetime", "deviceInterval", "deviceCodeLifetime")
 DEFAULTS = {"extraAudiences": [], "accessTokenLifetime": 300, "refreshTokenLifetime": 1800, "keyType": "RSA",
             "deviceInterval": 5, "deviceCodeLifetime": 600, "users": []}
 SUBJECT_NAMESPACE = uuid.UUID("6f1b7a3e-5c2d-4e8f-9a0b-e05000000001")
 USER_CODE_LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # RFC 8628 §6.1: no vowels, no look-alikes
+CODE_LIFETIME = 60  # seconds an authorization code can be redeemed
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+PKCE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")  # RFC 7636 §4.1
+AUTHORIZE_PARAMETERS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+                        "code_challenge_method")
+CORS_PREFLIGHT = (("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                  ("Access-Control-Allow-Headers", "Authorization, Content-Type"), ("Access-Control-Max-Age", "600"))
 
 
 class ConfigError(Exception):
@@ -77,6 +99,43 @@ class OAuthError(Exception):
     def __init__(self, error, description, status=400):
         super().__init__(description)
         self.error, self.description, self.status = error, description, status
+
+
+class AuthorizationError(OAuthError):
+    """A bad client_id or redirect_uri at /authorize: a 400 page, never a redirect to that URI (RFC 6749 §4.1.2.1)."""
+
+
+def http_url(uri):
+    """An absolute http(s) URL in printable ASCII, without a fragment (RFC 6749 §3.1.2), and its parts."""
+    if not isinstance(uri, str) or "#" in uri or not all(33 <= ord(c) < 127 for c in uri):
+        return None
+    try:
+        url = urlsplit(uri)
+        url.port  # raises ValueError for a bad port
+    except ValueError:
+        return None
+    return url if url.scheme in ("http", "https") and url.hostname else None
+
+
+def loopback_url(uri):
+    url = http_url(uri)
+    return url is not None and url.scheme == "http" and url.hostname in LOOPBACK_HOSTS
+
+
+def pkce_shaped(value):
+    """A code_verifier or code_challenge: 43 to 128 unreserved characters (RFC 7636 §4.1, §4.2)."""
+    return 43 <= len(value) <= 128 and not set(value) - PKCE_CHARACTERS
+
+
+def s256(verifier):
+    """BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) without padding (RFC 7636 §4.2)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode().rstrip("=")
+
+
+def with_query(uri, params):
+    """uri with params added to its query (RFC 6749 §4.1.2: keep the query it has)."""
+    separator = "" if uri.endswith(("?", "&")) else "&" if "?" in uri else "?"
+    return uri + separator + urlencode(params)
 
 
 def check_roles(owner, where):
@@ -123,6 +182,9 @@ def load_config(path):
             raise ConfigError(f"clients[{i}].id must be a non-empty string")
         if not isinstance(client.get("secret", ""), str):
             raise ConfigError(f"clients[{i}].secret must be a string")
+        uris = client.setdefault("redirectUris", [])
+        if not isinstance(uris, list) or not all(http_url(u) for u in uris):
+            raise ConfigError(f"clients[{i}].redirectUris must be a list of absolute http(s) URLs without fragments")
         check_roles(client, f"clients[{i}]")
     if len({c["id"] for c in clients}) != len(clients):
         raise ConfigError("clients: duplicate id")
@@ -153,14 +215,14 @@ class Provider:
     def __init__(self, config, issuer):
         self.config, self.issuer, self.lock = config, issuer, threading.Lock()
         self.keys = [new_key(config["keyType"])]  # the last one signs
-        self.devices, self.user_codes, self.refresh_tokens = {}, {}, {}
+        self.devices, self.user_codes, self.refresh_tokens, self.codes = {}, {}, {}, {}
         self.stats = {"jwksFetches": 0, "tokensIssued": 0}
 
     def discovery(self):
         i = self.issuer
         return {"issuer": i, "jwks_uri": f"{i}/jwks", "token_endpoint": f"{i}/token",
                 "device_authorization_endpoint": f"{i}/device/code", "authorization_endpoint": f"{i}/authorize",
-                "grant_types_supported": ["client_credentials", "refresh_token", DEVICE_GRANT],
+                "grant_types_supported": list(GRANTS), "code_challenge_methods_supported": ["S256"],
                 "response_types_supported": ["code"], "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256", "ES256"],
                 "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
@@ -256,6 +318,63 @@ class Provider:
                 "verification_uri_complete": f"{self.issuer}/device?user_code={user_code}",
                 "expires_in": lifetime, "interval": interval}
 
+    def authorization_request(self, params):
+        """The client of a GET or POST /authorize request (RFC 6749 §4.1.1, RFC 7636 §4.3). A bad client_id or
+        redirect_uri raises AuthorizationError, any other problem OAuthError (to send back to redirect_uri)."""
+        client, uri = self.config["clients"].get(params.get("client_id") or ""), params.get("redirect_uri")
+        if client is None:
+            raise AuthorizationError("invalid_request", f"unknown client {params.get('client_id')!r}")
+        if not uri:
+            raise AuthorizationError("invalid_request", "redirect_uri is missing")
+        if not (loopback_url(uri) or (http_url(uri) and uri in client["redirectUris"])):
+            raise AuthorizationError("invalid_request",
+                                     f"redirect_uri {uri!r} is not allowed for client {client['id']!r}")
+        if params.get("response_type") != "code":
+            raise OAuthError("unsupported_response_type", "only response_type=code is supported")
+        if params.get("code_challenge_method") != "S256":
+            raise OAuthError("invalid_request", "code_challenge_method must be S256 (plain is not supported)")
+        if not pkce_shaped(params.get("code_challenge") or ""):
+            raise OAuthError("invalid_request", "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~")
+        return client
+
+    def authorization_code(self, client, params, username):
+        """A one-time code for a signed-in user, bound to the authorization request (RFC 6749 §4.1.2)."""
+        code, now = secrets.token_urlsafe(32), time.time()
+        with self.lock:
+            self.codes = {c: grant for c, grant in self.codes.items() if grant["expires"] > now}  # drop expired
+            self.codes[code] = {"client": client["id"], "redirect_uri": params["redirect_uri"],
+                                "challenge": params["code_challenge"], "username": username,
+                                "scope": params.get("scope") or "profile email", "expires": now + CODE_LIFETIME,
+                                "used": False, "refresh_token": None}
+        return code
+
+    def redeem(self, client, form):
+        """The authorization code grant (RFC 6749 §4.1.3) with the PKCE check (RFC 7636 §4.6); a code is used up by
+        its first token request, even a failed one."""
+        verifier = form.get("code_verifier") or ""
+        with self.lock:
+            grant = self.codes.get(form.get("code") or "")
+            if grant is None:
+                raise OAuthError("invalid_grant", "unknown authorization code")
+            if grant["used"]:
+                self.refresh_tokens.pop(grant["refresh_token"] or "", None)  # RFC 6749 §4.1.2: revoke what it gave
+                raise OAuthError("invalid_grant", "the authorization code was already used")
+            grant["used"] = True
+            if grant["expires"] < time.time():
+                raise OAuthError("invalid_grant", "the authorization code has expired")
+            if grant["client"] != client["id"]:
+                raise OAuthError("invalid_grant", "the authorization code was issued to another client")
+            if form.get("redirect_uri") != grant["redirect_uri"]:
+                raise OAuthError("invalid_grant", "redirect_uri differs from the one in the authorization request")
+            if not pkce_shaped(verifier):
+                raise OAuthError("invalid_grant", "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~")
+            if not secrets.compare_digest(s256(verifier), grant["challenge"]):
+                raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
+        answer = self.token_answer(client["id"], grant["scope"], username=grant["username"])
+        with self.lock:
+            grant["refresh_token"] = answer["refresh_token"]
+        return answer
+
     def decide(self, user_code, username, approve):
         """Approves or denies a pending user code; returns an error message or None."""
         normalized = "".join(c for c in (user_code or "").upper() if c.isalpha())
@@ -274,9 +393,11 @@ class Provider:
         grant = form.get("grant_type")
         if not grant:
             raise OAuthError("invalid_request", "grant_type is missing")
-        if grant not in ("client_credentials", "refresh_token", DEVICE_GRANT):
+        if grant not in GRANTS:
             raise OAuthError("unsupported_grant_type", f"grant_type {grant!r} is not supported")
         client = self.authenticate(headers, form)
+        if grant == "authorization_code":
+            return self.redeem(client, form)
         if grant == "client_credentials":
             if "secret" not in client:
                 raise OAuthError("unauthorized_client", "a public client cannot use client_credentials")
@@ -345,6 +466,21 @@ DEVICE_FORM = """<!doctype html><title>EOS test OIDC provider</title><h1>Approve
 <p><button name="action" value="approve">Approve</button> <button name="action" value="deny">Deny</button></p>
 </form>"""
 
+LOGIN_FORM = """<!doctype html><title>EOS test OIDC provider</title><h1>Sign in to {client}</h1>{error}
+<form method="post" action="/authorize">{hidden}
+<p><label for="username">Username</label> <input id="username" name="username" value="{username}"></p>
+<p><label for="password">Password</label> <input id="password" name="password" type="password"></p>
+<p><button id="sign-in" type="submit">Sign in</button></p>
+</form>"""
+
+
+def login_page(params, failed=False):
+    hidden = "".join(f'\n<input type="hidden" name="{name}" value="{html.escape(params[name])}">'
+                     for name in AUTHORIZE_PARAMETERS if name in params)
+    error = '\n<p id="error" role="alert">Wrong username or password.</p>' if failed else ""
+    return LOGIN_FORM.format(client=html.escape(params["client_id"]), error=error, hidden=hidden,
+                             username=html.escape(params.get("username", "")))
+
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -360,6 +496,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type if content_type == "application/json"
                          else f"{content_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
@@ -384,14 +522,19 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.dispatch("POST")
 
+    def do_OPTIONS(self):
+        self.dispatch("OPTIONS")
+
     def dispatch(self, method):
         self.raw_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))  # always: keep-alive
         url = urlsplit(self.path)
         path, query = url.path.rstrip("/") or "/", {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.cors = not path.startswith("/admin/")  # the admin endpoints stay loopback only, without CORS
         routes = {
             ("GET", "/.well-known/openid-configuration"): lambda: self.send(200, self.provider.discovery()),
             ("GET", "/jwks"): lambda: self.send(200, self.provider.jwks()),
-            ("GET", "/authorize"): self.authorize,
+            ("GET", "/authorize"): lambda: self.authorize(query),
+            ("POST", "/authorize"): lambda: self.authorize(self.form()),
             ("GET", "/device"): lambda: self.send(200, DEVICE_FORM.format(
                 code=html.escape(query.get("user_code", ""))), "text/html"),
             ("POST", "/device"): self.device_page,
@@ -407,6 +550,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/admin/") and not ipaddress.ip_address(self.client_address[0]).is_loopback:
                 return self.send(403, {"error": "forbidden", "error_description": "admin endpoints are loopback only"})
+            if method == "OPTIONS" and self.cors:
+                return self.preflight()
             route = routes.get((method, path))
             if route is None:
                 known = any(p == path for _, p in routes)
@@ -420,8 +565,35 @@ class Handler(BaseHTTPRequestHandler):
             self.log_message("internal error: %r", error)
             self.send(500, {"error": "server_error", "error_description": str(error)})
 
-    def authorize(self):
-        raise OAuthError("unsupported_response_type", "only the device and client credentials grants are supported")
+    def preflight(self):
+        """A CORS preflight (any OPTIONS outside /admin): the web portal calls discovery and /token from its origin."""
+        self.send_response(204)
+        for name, value in (("Access-Control-Allow-Origin", "*"), *CORS_PREFLIGHT):
+            self.send_header(name, value)
+        self.end_headers()
+
+    def authorize(self, params):
+        """GET shows the sign-in form for a valid request; POST checks the password and redirects with a code."""
+        try:
+            client = self.provider.authorization_request(params)
+        except AuthorizationError as error:
+            return self.send(400, f"{error.description}\n", "text/plain")
+        except OAuthError as error:
+            return self.redirect(params, error=error.error, error_description=error.description)
+        if self.command == "GET":
+            return self.send(200, login_page(params), "text/html", headers=[("Cache-Control", "no-store")])
+        user = self.provider.config["users"].get(params.get("username", ""))
+        password = params.get("password", "").encode()
+        if user is None or not secrets.compare_digest(password, user["password"].encode()):
+            return self.send(200, login_page(params, failed=True), "text/html", headers=[("Cache-Control", "no-store")])
+        self.redirect(params, code=self.provider.authorization_code(client, params, user["username"]))
+
+    def redirect(self, params, **answer):
+        """303 to the checked redirect_uri with the answer and the request's state (RFC 6749 §4.1.2)."""
+        if "state" in params:
+            answer["state"] = params["state"]
+        location = with_query(params["redirect_uri"], answer)
+        self.send(303, "", "text/plain", headers=[("Location", location), ("Cache-Control", "no-store")])
 
     def device_authorization(self):
         form = self.form()

@@ -8,11 +8,11 @@ enum CentralAccess {
     /// The keys of these settings in the configuration file.
     static let keys: Set<String> = [
         "dev-token", "insecure-no-auth", "oidc-issuer", "oidc-audience", "oidc-role-client", "oidc-admin-role",
-        "oidc-operator-role", "oidc-viewer-role",
+        "oidc-operator-role", "oidc-viewer-role", "portal-client-id",
     ]
 
-    /// Tokens from an OpenID Connect provider such as Keycloak.
-    case oidc(OIDCConfiguration)
+    /// Tokens from an OpenID Connect provider such as Keycloak; the portal signs users in there as `portalClient`.
+    case oidc(OIDCConfiguration, portalClient: String)
     /// One shared administrator token.
     case devToken(String)
     /// Anyone is an administrator.
@@ -56,7 +56,9 @@ enum CentralAccess {
                     issuer: issuer, audience: audience,
                     roleClient: try sources.value(
                         "oidc-role-client", flag: options.oidcRoleClient, SettingParsers.nonEmpty),
-                    roleNames: roleNames))
+                    roleNames: roleNames),
+                portalClient: try sources.value(
+                    "portal-client-id", flag: options.portalClientId, SettingParsers.nonEmpty) ?? "eos-portal")
         } else if let token {
             self = .devToken(token)
         } else {
@@ -64,11 +66,19 @@ enum CentralAccess {
         }
     }
 
+    /// How the portal signs users in: at the OIDC provider, or with a pasted token.
+    var portalSignIn: PortalSignIn {
+        if case .oidc(let configuration, let client) = self {
+            return .openIDConnect(issuer: configuration.issuer, clientID: client)
+        }
+        return .token
+    }
+
     /// The authenticator this choice makes; an OIDC verifier fetches the provider's keys first, and a provider that
     /// cannot be reached is logged, not fatal: the keys are fetched again at the first request.
     func authenticator(logger: Logger) async -> any UserAuthenticator {
         switch self {
-        case .oidc(let configuration):
+        case .oidc(let configuration, _):
             let verifier = OIDCTokenVerifier(configuration: configuration, logger: logger)
             do {
                 try await verifier.prepare()

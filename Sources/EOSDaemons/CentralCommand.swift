@@ -33,6 +33,12 @@ struct CentralCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Whose resource_access roles count (default: the audience).", valueName: "client-id"))
     var oidcRoleClient: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The public client the web portal signs users in as, by authorization code with PKCE (default eos-portal).",
+            valueName: "client-id"))
+    var portalClientId: String?
+
     @Option(help: ArgumentHelp("The role allowed everything (default eos-admin).", valueName: "name"))
     var oidcAdminRole: String?
 
@@ -74,10 +80,10 @@ struct CentralCommand: AsyncParsableCommand {
             throw DaemonFailure.runtime(error.message)
         }
         let authenticator = await access.authenticator(logger: logger)
-        let api = CentralAPI(central: central, authenticator: authenticator).application(
+        let api = CentralAPI(central: central, authenticator: authenticator, signIn: access.portalSignIn).application(
             host: http.host, port: http.port
         ) { port in
-            logger.info("serving the REST API", metadata: ["http": "\(http.host):\(port)"])
+            logger.info("serving the REST API and the portal", metadata: ["http": "\(http.host):\(port)"])
         }
         let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-central")
         try await DaemonRunner.run([central, api] + (tracing.map { [$0] } ?? []), what: "the central", logger: logger)

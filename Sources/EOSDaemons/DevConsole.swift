@@ -48,6 +48,7 @@ final class DevConsole: Service {
             """
             EOS dev fleet: a central, \(Self.count(fleet.sites, "site")) of \(Self.count(fleet.nodesPerSite, "node")), \
             \(fleet.runtime.name) runtime
+              portal     \(server.absoluteString)   (sign in with the dev token)
               REST API   \(server.absoluteString)   (GraphQL: POST /graphql, OpenAPI: /openapi.yaml)
               dev token  \(settings.token)
               central    \(central)   (gRPC over mutual TLS; CA in \(data)/pki)

@@ -29,6 +29,7 @@ struct CentralDocumentsTests {
             "GET /deployments/{name}", "DELETE /deployments/{name}",
             "POST /deployments/{name}/rollback", "POST /deployments/{name}/pause", "POST /deployments/{name}/resume",
             "POST /graphql", "GET /openapi.yaml", "GET /healthz", "GET /readyz", "GET /metrics",
+            "GET /deployments/{name}/audit", "GET /me", "GET /", "GET /portal/config.json", "GET /portal/{path}",
         ]
         #expect(operations == routes)
         // Every $ref names something the document defines.

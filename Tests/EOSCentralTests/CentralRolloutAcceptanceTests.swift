@@ -70,7 +70,7 @@ struct CentralRolloutAcceptanceTests {
                 let complete = try await api.status("vision")
                 #expect(complete.sites.map(\.id) == ["site-a", "site-b"])
                 #expect(complete.sites.allSatisfy { $0.installed == 3 && $0.failed == 0 })
-                #expect(complete.rollout == .init(strategy: .canary, step: 3, steps: 3))
+                #expect(complete.rollout == .init(strategy: .canary, step: 3, steps: 3, released: 6))
                 try await Self.expectGraphQLAgrees(with: complete, api)
 
                 // Generation 2 fails on its canary: the rollout stops there and generation 3 restores generation 1.

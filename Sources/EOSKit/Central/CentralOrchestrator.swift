@@ -201,7 +201,8 @@ public final class CentralOrchestrator: Service {
             name: name, generation: record.generation, phase: state.phase, nodes: total,
             rollout: .init(
                 strategy: record.spec.rollout.strategy, step: planner.wave(of: state), steps: planner.waveCount,
-                rollbackOf: state.rollbackOf, reason: state.reason),
+                rollbackOf: state.rollbackOf, reason: state.reason,
+                released: targets.count { state.admitted.contains($0.nodeID) }),
             sites: perSite.sorted { $0.key < $1.key }.map {
                 SiteRollup(id: $0.key, counts: $0.value.counts, observedAt: $0.value.observedAt)
             },

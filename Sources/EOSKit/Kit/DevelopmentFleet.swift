@@ -117,7 +117,8 @@ public final class DevelopmentFleet: Service {
                 dataDirectory: configuration.dataDirectory.appendingPathComponent("sites/\(site)"),
                 listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central,
                 heartbeatInterval: configuration.heartbeatInterval, reconcileInterval: .seconds(2),
-                maximumRetryDelay: .seconds(5), maximumReconnectDelay: .seconds(2)),
+                maximumRetryDelay: .seconds(5), maximumReconnectDelay: .seconds(2),
+                telemetryInterval: configuration.telemetryInterval),
             tls: try await Self.tls(try SPIFFEIdentity.site(site, in: authority.trustDomain), from: authority),
             logger: logger)
     }
@@ -128,7 +129,7 @@ public final class DevelopmentFleet: Service {
             configuration: EdgeNodeConfiguration(
                 nodeID: node, labels: ["site": site, "runtime": configuration.runtime.name], dataDirectory: data,
                 listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, reconcileInterval: .seconds(5),
-                maximumReconnectDelay: .seconds(2)),
+                maximumReconnectDelay: .seconds(2), telemetryInterval: configuration.telemetryInterval),
             tls: try await Self.tls(try SPIFFEIdentity.node(node, in: authority.trustDomain), from: authority),
             runtime: runtime(for: node, data: data), logger: logger)
     }

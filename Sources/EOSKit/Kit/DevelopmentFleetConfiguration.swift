@@ -47,13 +47,16 @@ public struct DevelopmentFleetConfiguration: Sendable {
     public var heartbeatInterval: Duration
     /// The OpenTelemetry collector the central forwards the fleet's telemetry to, if any.
     public var otlp: OTLPExporter.Configuration?
+    /// How often the sites and nodes collect telemetry.
+    public var telemetryInterval: Duration
 
     /// Creates a configuration; the defaults are `eosd dev`'s: two sites of two nodes running processes.
     public init(
         sites: Int = 2, nodesPerSite: Int = 2, runtime: Runtime = .process, dataDirectory: URL,
         trustDomain: String = Self.defaultTrustDomain,
         centralListen: MargoEndpoint = MargoEndpoint(host: "127.0.0.1", port: 0),
-        heartbeatInterval: Duration = .seconds(2), otlp: OTLPExporter.Configuration? = nil
+        heartbeatInterval: Duration = .seconds(2), otlp: OTLPExporter.Configuration? = nil,
+        telemetryInterval: Duration = .seconds(15)
     ) {
         self.sites = sites
         self.nodesPerSite = nodesPerSite
@@ -63,6 +66,7 @@ public struct DevelopmentFleetConfiguration: Sendable {
         self.centralListen = centralListen
         self.heartbeatInterval = heartbeatInterval
         self.otlp = otlp
+        self.telemetryInterval = telemetryInterval
     }
 
     /// The id of site `index` (from 1): `site-1`, `site-2`, ….

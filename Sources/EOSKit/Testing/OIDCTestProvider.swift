@@ -72,13 +72,15 @@ public final class OIDCTestProvider: Sendable {
         /// The users.
         public var users: [User]
 
-        /// The fleet's usual realm: audience `eos`; the public client `eosctl`; the robot `ci-robot` (secret
+        /// The fleet's usual realm: audience `eos`; the public clients `eosctl` and `eos-portal` (the web portal's,
+        /// by authorization code with PKCE); the robot `ci-robot` (secret
         /// `s3cret`, realm role `eos-operator`); the users `vera` (realm role `eos-viewer`), `otto` (client role
         /// `eos-operator` on `eos`), `ada` (realm role `eos-admin`) and `nora` (no EOS role), all with password `pw`.
         public static let fleet = Configuration(
             audience: "eos", extraAudiences: [], accessTokenLifetime: 300, keyType: "RSA", deviceInterval: 1,
             clients: [
                 Client(id: "eosctl"),
+                Client(id: "eos-portal"),
                 Client(id: "ci-robot", secret: "s3cret", realmRoles: ["eos-operator"]),
             ],
             users: [

@@ -18,15 +18,22 @@ public struct SimulatedFleet: Sendable {
     public let runtimes: [String: SimulatedRuntime]
     /// Who the API lets in.
     public let authenticator: any UserAuthenticator
+    /// How the portal signs users in.
+    public let signIn: PortalSignIn
 
     /// A fleet of `sites` sites with `nodesPerSite` nodes each, heartbeating every 2 seconds: a node is `Unknown`
     /// only after 6 seconds of silence, which a test machine under load does not reach by accident. The API lets in
-    /// the users `authenticator` finds: by default the holder of ``token``.
-    public init(sites: Int = 2, nodesPerSite: Int = 2, authenticator: (any UserAuthenticator)? = nil) {
+    /// the users `authenticator` finds: by default the holder of ``token``; its portal signs them in as `signIn`
+    /// says. Sites and nodes collect telemetry every `telemetryInterval`.
+    public init(
+        sites: Int = 2, nodesPerSite: Int = 2, authenticator: (any UserAuthenticator)? = nil,
+        signIn: PortalSignIn = .token, telemetryInterval: Duration = .seconds(15)
+    ) {
         var configuration = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodesPerSite,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
-                "eos-simulated-fleet-\(UUID().uuidString)"))
+                "eos-simulated-fleet-\(UUID().uuidString)"),
+            telemetryInterval: telemetryInterval)
         let runtimes = Dictionary(
             uniqueKeysWithValues: configuration.siteIDs.flatMap(configuration.nodeIDs(of:)).map {
                 ($0, SimulatedRuntime())
@@ -35,6 +42,7 @@ public struct SimulatedFleet: Sendable {
         self.configuration = configuration
         self.runtimes = runtimes
         self.authenticator = authenticator ?? StaticTokenAuthenticator(token: Self.token)
+        self.signIn = signIn
     }
 
     /// A FleetDeployment document named `name` with one container workload of `image` on every node, rolled out
@@ -63,7 +71,7 @@ public struct SimulatedFleet: Sendable {
         let logger = Logger(label: "eos.simulated-fleet")
         let fleet = try await DevelopmentFleet(configuration: configuration, logger: logger)
         let (ports, listening) = AsyncStream<Int>.makeStream()
-        let api = CentralAPI(central: fleet.central, authenticator: authenticator).application(
+        let api = CentralAPI(central: fleet.central, authenticator: authenticator, signIn: signIn).application(
             host: "127.0.0.1", port: 0
         ) {
             listening.yield($0)

@@ -6,25 +6,32 @@ public import Hummingbird
 ///
 /// A missing or refused token is a 401 `application/problem+json` whose detail says why, with `WWW-Authenticate`
 /// as RFC 6750 §3 gives it (`error="invalid_token"` and the reason when a token was sent). When the identity provider
-/// cannot be asked for its keys the answer is 503. The `exempt` paths (the probes) pass without a token.
+/// cannot be asked for its keys the answer is 503. The `exempt` paths (the probes) and the paths under
+/// `exemptPrefixes` (the portal's files) pass without a token.
 public struct AuthenticationMiddleware: RouterMiddleware {
     /// The central's request context.
     public typealias Context = CentralRequestContext
 
     private let authenticator: any UserAuthenticator
     private let exempt: Set<String>
+    private let exemptPrefixes: [String]
 
-    /// Authenticates every request but those to the `exempt` paths.
-    public init(authenticator: any UserAuthenticator, exempt: Set<String>) {
+    /// Authenticates every request but those to the `exempt` paths and to paths that start with an
+    /// `exemptPrefixes` entry.
+    public init(authenticator: any UserAuthenticator, exempt: Set<String>, exemptPrefixes: [String] = []) {
         self.authenticator = authenticator
         self.exempt = exempt
+        self.exemptPrefixes = exemptPrefixes
     }
 
     /// Handles one request, passing it on to `next` with the user in its context.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if exempt.contains(request.uri.path) { return try await next(request, context) }
+        let path = request.uri.path
+        if exempt.contains(path) || exemptPrefixes.contains(where: { path.hasPrefix($0) }) {
+            return try await next(request, context)
+        }
         var token: String?
         if let header = request.headers[.authorization] {
             let scheme = header.prefix(7).lowercased()

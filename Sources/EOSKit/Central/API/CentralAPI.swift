@@ -11,20 +11,23 @@ internal import Tracing
 ///
 /// | method and path | does |
 /// |---|---|
-/// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}` |
+/// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}`; with `?dryRun=true` only validated, 200 ``DeployPreview`` |
 /// | `GET /status`, `GET /status/{name}` | rollout status: totals, per site, per node with `?detail=nodes` |
 /// | `GET /sites[/{id}]`, `GET /nodes[/{id}]` | the registry with liveness |
 /// | `GET /sites/{id}/metrics`, `GET /nodes/{id}/metrics` | telemetry: a site's rollups, a node's series; `?name=` (repeatable) and `?since=RFC3339` narrow it |
 /// | `GET /deployments[/{name}]`, `DELETE /deployments/{name}` | specs and generations; removal |
+/// | `GET /deployments/{name}/audit` | the deployment's audit log, oldest first, paged by sequence |
 /// | `POST /deployments/{name}/rollback`, `/pause`, `/resume` | rollout control |
 /// | `POST /graphql` | the same through ``CentralGraphQL`` |
 /// | `GET /openapi.yaml` | this API's contract, ``CentralOpenAPI`` |
 /// | `GET /healthz`, `GET /readyz`, `GET /metrics` | probes and Prometheus (``CentralMetrics``, then the fleet's telemetry) |
+/// | `GET /me` | the caller: name, roles and permissions (``CurrentUser``) |
+/// | `GET /`, `GET /portal/...` | the web portal (``PortalAssets``), and how it signs in (``PortalSignIn``) |
 ///
 /// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
 /// `application/problem+json`.
 ///
-/// Every route but the probes, `/metrics` and `/openapi.yaml` needs `Authorization: Bearer TOKEN`, which the
+/// Every route but the probes, `/metrics`, `/openapi.yaml` and the portal's files needs `Authorization: Bearer TOKEN`, which the
 /// ``UserAuthenticator`` turns into a user (401 when it cannot), and the permission the route needs (403 naming the
 /// role that grants it when the user's roles do not): reads need ``Permission/read``, `POST /deploy/fleet`
 /// ``Permission/deploy``, `DELETE` ``Permission/remove``, and rollback, pause and resume their own. The audit log
@@ -35,16 +38,26 @@ public struct CentralAPI: Sendable {
     /// The most items a list answers at once.
     public static let maximumPageSize = 500
 
-    /// The paths served without a token: the probes, the metrics and the API's contract.
-    public static let openPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml"]
+    /// The paths served without a token: the probes, the metrics, the API's contract and the portal's page.
+    public static let openPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/"]
+    /// The prefixes of paths served without a token: the portal's files.
+    public static let openPrefixes = [CentralPortal.prefix]
+    /// The most audit entries `GET /deployments/{name}/audit` answers at once.
+    public static let maximumAuditPage = 1000
 
     private let central: CentralOrchestrator
     private let authenticator: any UserAuthenticator
+    private let portal: CentralPortal
 
-    /// An API over `central` whose users `authenticator` finds.
-    public init(central: CentralOrchestrator, authenticator: any UserAuthenticator) {
+    /// An API over `central` whose users `authenticator` finds; its portal signs users in as `signIn` says and is
+    /// made of `portal` (the files shipped with EOSCentral by default).
+    public init(
+        central: CentralOrchestrator, authenticator: any UserAuthenticator, signIn: PortalSignIn = .token,
+        portal: PortalAssets? = PortalAssets.shipped
+    ) {
         self.central = central
         self.authenticator = authenticator
+        self.portal = CentralPortal(assets: portal, signIn: signIn)
     }
 
     /// An API over `central` open to the holder of `token`, as an administrator (what `eosd dev` serves).
@@ -59,7 +72,9 @@ public struct CentralAPI: Sendable {
         let roleNames = authenticator.roleNames
         router.add(middleware: RequestMetricsMiddleware(metrics: central.metrics))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, exempt: Self.openPaths))
+        router.add(
+            middleware: AuthenticationMiddleware(
+                authenticator: authenticator, exempt: Self.openPaths, exemptPrefixes: Self.openPrefixes))
         let graphQL = CentralGraphQL(central: central)
         /// The user of a request, when they may do `permission`; otherwise a 403 naming the role needed.
         @Sendable func user(_ context: CentralRequestContext, _ permission: Permission) throws -> AuthenticatedUser {
@@ -88,6 +103,10 @@ public struct CentralAPI: Sendable {
         router.get("/openapi.yaml") { _, _ -> Response in
             Self.text(CentralOpenAPI.document, type: "application/yaml")
         }
+        portal.add(to: router)
+        router.get("/me") { _, context -> Response in
+            try Self.json(CurrentUser(try user(context, .read)))
+        }
 
         router.post("/graphql") { request, context -> Response in
             let user = try user(context, .read)
@@ -102,6 +121,9 @@ public struct CentralAPI: Sendable {
             let user = try user(context, .deploy)
             let body = try await Self.body(of: request)
             let deployment = try Self.fleetDeployment(from: body)
+            if try Self.isDryRun(request) {
+                return try Self.json(try await Self.preview(of: deployment, against: central))
+            }
             // The deployment's trace starts here, or continues the caller's when the request carries a traceparent.
             var traceContext = ServiceContext.current ?? .topLevel
             InstrumentationSystem.instrument.extract(request.headers, into: &traceContext, using: HeaderExtractor())
@@ -187,6 +209,32 @@ public struct CentralAPI: Sendable {
             }
             return try Self.json(record)
         }
+        router.get("/deployments/:name/audit") { request, context -> Response in
+            _ = try user(context, .read)
+            let name = try context.parameters.require("name")
+            guard try await central.registry.deployment(named: name) != nil else {
+                throw ProblemDetails(.notFound, "no deployment named \(name)")
+            }
+            let parameters = request.uri.queryParameters
+            var after: Int64 = 0
+            if let text = parameters.get("after") {
+                guard let value = Int64(text), value >= 0 else {
+                    throw ProblemDetails(.badRequest, "after: \"\(text)\" is not an audit sequence number (0 or more)")
+                }
+                after = value
+            }
+            var limit = 100
+            if let text = parameters.get("limit") {
+                guard let value = Int(text), (1...Self.maximumAuditPage).contains(value) else {
+                    throw ProblemDetails(
+                        .badRequest, "limit: \"\(text)\" is not a number from 1 to \(Self.maximumAuditPage)")
+                }
+                limit = value
+            }
+            let entries = try await central.registry.audit(of: name, after: after, limit: limit)
+            let next = entries.count == limit ? entries.last.map { String($0.sequence) } : nil
+            return try Self.json(Page(items: entries, next: next))
+        }
         router.delete("/deployments/:name") { _, context -> Response in
             let user = try user(context, .remove)
             let name = try context.parameters.require("name")
@@ -252,6 +300,31 @@ public struct CentralAPI: Sendable {
                     + error.problems.prefix(3).map(\.description).joined(separator: "; "),
                 problems: error.problems)
         }
+    }
+
+    /// Whether `?dryRun=` asks only to validate; a 400 for anything but `true` or `false`.
+    private static func isDryRun(_ request: Request) throws -> Bool {
+        guard let text = request.uri.queryParameters.get("dryRun") else { return false }
+        switch text.lowercased() {
+        case "true", "1", "": return true
+        case "false", "0": return false
+        default: throw ProblemDetails(.badRequest, "dryRun: \"\(text)\" is not true or false")
+        }
+    }
+
+    /// What posting `deployment` would record, against the registry as it is now.
+    private static func preview(
+        of deployment: FleetDeployment, against central: CentralOrchestrator
+    ) async throws -> DeployPreview {
+        let name = deployment.metadata.name
+        let latest = try await central.registry.deployment(named: name)
+        let unchanged =
+            latest.map {
+                !$0.removed && $0.spec == deployment.spec && $0.labels == deployment.metadata.labels
+            } ?? false
+        return DeployPreview(
+            name: name, generation: unchanged ? latest!.generation : (latest?.generation ?? 0) + 1,
+            changed: !unchanged, workloads: deployment.spec.workloads.map(\.name))
     }
 
     private static func paging(_ request: Request) throws -> (after: String?, limit: Int) {

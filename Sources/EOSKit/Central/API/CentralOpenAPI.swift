@@ -28,6 +28,13 @@ paths:
         The body is one FleetDeployment in YAML or JSON (see Docs/fleetspec.md). Posting the same spec again
         changes nothing; a changed spec becomes the next generation and rolls out by its strategy.
       operationId: deployFleet
+      parameters:
+        - name: dryRun
+          in: query
+          description: |
+            `true` only validates the document and answers what posting it would record (200 DeployPreview),
+            recording nothing: the portal's deploy form checks as the user types. Problems answer as without it.
+          schema: {type: boolean, default: false}
       requestBody:
         required: true
         content:
@@ -36,6 +43,11 @@ paths:
           application/json:
             schema: {type: object}
       responses:
+        "200":
+          description: With `dryRun=true`, the document is valid; nothing was recorded.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/DeployPreview"}
         "202":
           description: Recorded; the rollout has started.
           content:
@@ -255,6 +267,38 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
+  /deployments/{name}/audit:
+    get:
+      summary: A deployment's audit log
+      description: |
+        Every change to the deployment and its rollout, oldest first: who posted each generation, removed, rolled
+        back, paused or resumed it, and each wave and phase the rollout moved to by itself (actor `eos`). Paged by
+        sequence: `next` is the sequence to pass as `after` for the following page.
+      operationId: deploymentAudit
+      parameters:
+        - $ref: "#/components/parameters/name"
+        - name: after
+          in: query
+          description: Only entries with a larger sequence.
+          schema: {type: integer, format: int64, minimum: 0, default: 0}
+        - name: limit
+          in: query
+          schema: {type: integer, minimum: 1, maximum: 1000, default: 100}
+      responses:
+        "200":
+          description: One page of entries.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/AuditEntry"}}
+                  next: {type: string, description: Present when there may be more.}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
   /deployments/{name}/rollback:
     post:
       summary: Return a deployment to its previous generation, on every node at once
@@ -325,6 +369,73 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "413": {$ref: "#/components/responses/TooLarge"}
+  /me:
+    get:
+      summary: Who the token belongs to and what they may do
+      description: The portal shows only the controls the central would accept from this user.
+      operationId: me
+      responses:
+        "200":
+          description: The caller.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/CurrentUser"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+  /:
+    get:
+      summary: The web portal
+      description: |
+        The portal's page. It loads its modules from `/portal/`, signs the user in (a pasted token, or OIDC
+        authorization code with PKCE as `/portal/config.json` says) and calls this API with the user's token.
+      operationId: portal
+      security: []
+      responses:
+        "200":
+          description: The page.
+          content:
+            text/html:
+              schema: {type: string}
+        "503": {$ref: "#/components/responses/Unavailable"}
+  /portal/config.json:
+    get:
+      summary: How the portal signs users in
+      operationId: portalConfig
+      security: []
+      responses:
+        "200":
+          description: "`{signIn: token}`, or `{signIn: oidc, issuer, clientId, scope}`."
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [signIn]
+                properties:
+                  signIn: {type: string, enum: [token, oidc]}
+                  issuer: {type: string, format: uri}
+                  clientId: {type: string}
+                  scope: {type: string}
+  /portal/{path}:
+    get:
+      summary: The portal's files (CSS, JavaScript modules)
+      description: Served with a digest `ETag`; `If-None-Match` answers 304.
+      operationId: portalFile
+      security: []
+      parameters:
+        - name: path
+          in: path
+          required: true
+          schema: {type: string}
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/javascript:
+              schema: {type: string}
+            text/css:
+              schema: {type: string}
+        "304":
+          description: Unchanged since the ETag given.
+        "404": {$ref: "#/components/responses/NotFound"}
   /openapi.yaml:
     get:
       summary: This document
@@ -493,6 +604,35 @@ components:
               message: {type: string}
               line: {type: integer}
               column: {type: integer}
+    DeployPreview:
+      type: object
+      required: [name, generation, changed, workloads]
+      properties:
+        name: {type: string}
+        generation: {type: integer, format: int64, description: What posting it would record; the current one when unchanged.}
+        changed: {type: boolean, description: false when the latest generation already has this spec.}
+        workloads: {type: array, items: {type: string}}
+    CurrentUser:
+      type: object
+      required: [name, subject, roles, permissions]
+      properties:
+        name: {type: string, description: The name the audit log records.}
+        subject: {type: string}
+        roles: {type: array, items: {type: string}}
+        permissions:
+          type: array
+          items: {type: string, enum: [read, deploy, remove, rollback, pause, resume]}
+    AuditEntry:
+      type: object
+      required: [sequence, at, actor, action, deployment, generation, detail]
+      properties:
+        sequence: {type: integer, format: int64}
+        at: {$ref: "#/components/schemas/Time"}
+        actor: {type: string, description: A user's name, or `eos` for the central itself.}
+        action: {type: string, enum: [deploy, remove, rollback, pause, resume, progress]}
+        deployment: {type: string}
+        generation: {type: integer, format: int64}
+        detail: {type: string}
     DeployAccepted:
       type: object
       required: [name, generation, statusURL]
@@ -654,6 +794,7 @@ components:
             steps: {type: integer}
             rollbackOf: {type: integer, format: int64, description: The generation this one returns from, when it is a rollback.}
             reason: {type: string, description: Why the rollout failed or was rolled back, naming the nodes that failed and what they reported.}
+            released: {type: integer, description: How many targeted nodes have been released to the generation so far.}
         sites: {type: array, items: {$ref: "#/components/schemas/SiteRollup"}}
         nodeStatuses:
           type: array

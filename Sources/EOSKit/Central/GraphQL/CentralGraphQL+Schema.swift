@@ -47,6 +47,15 @@ extension CentralGraphQL {
                 Value(.unhealthy)
             }
 
+            Enum(AuditEntry.Action.self, as: "AuditAction") {
+                Value(.deploy).description("A spec was posted: a new generation.")
+                Value(.remove).description("The deployment was removed.")
+                Value(.rollback).description("The rollout was rolled back to an earlier generation.")
+                Value(.pause).description("The rollout was paused.")
+                Value(.resume).description("The paused rollout was resumed.")
+                Value(.progress).description("The rollout moved to another phase or wave by itself.")
+            }
+
             Enum(MetricPoint.Kind.self, as: "MetricKind") {
                 Value(.gauge).description("A value that goes up and down.")
                 Value(.counter).description("A running total that only goes up, except when its source restarts.")
@@ -154,6 +163,8 @@ extension CentralGraphQL {
                     .description("The generation this one returns from, when it is a rollback.")
                 Field("reason", at: \.reason)
                     .description("Why the rollout failed or was rolled back: the nodes that failed and what they said.")
+                Field("released", at: \.released)
+                    .description("How many targeted nodes have been released to the generation so far.")
             }
             Type(SiteRollup.self, as: "SiteRollup") {
                 Field("id", at: \.id)
@@ -188,6 +199,18 @@ extension CentralGraphQL {
                 Field("createdAt", at: \.createdAt)
                 Field("createdBy", at: \.createdBy)
                 Field("status", at: DeploymentRecord.status)
+                Field("audit", at: DeploymentRecord.audit) {
+                    Argument("last", at: \.last).description("Only the latest this many; all when absent.")
+                }
+                .description("Who changed the deployment and its rollout, and how; oldest first.")
+            }
+            Type(AuditEntry.self, as: "AuditEvent") {
+                Field("sequence", at: \.sequenceNumber)
+                Field("at", at: \.at)
+                Field("actor", at: \.actor)
+                Field("action", at: \.action)
+                Field("generation", at: \.generationNumber)
+                Field("detail", at: \.detail)
             }
             Type(DeployAccepted.self, as: "Accepted") {
                 Field("name", at: \.name)

@@ -20,16 +20,21 @@ public struct DeploymentStatusSummary: Sendable, Hashable, Codable {
         public var rollbackOf: Int64?
         /// Why the rollout failed or was rolled back: the nodes that failed and what they reported.
         public var reason: String?
+        /// How many targeted nodes the central has released to the generation so far; `nil` from a central that
+        /// does not say.
+        public var released: Int?
 
         /// Creates rollout progress.
         public init(
-            strategy: RolloutPolicy.Strategy, step: Int, steps: Int, rollbackOf: Int64? = nil, reason: String? = nil
+            strategy: RolloutPolicy.Strategy, step: Int, steps: Int, rollbackOf: Int64? = nil, reason: String? = nil,
+            released: Int? = nil
         ) {
             self.strategy = strategy
             self.step = step
             self.steps = steps
             self.rollbackOf = rollbackOf
             self.reason = reason
+            self.released = released
         }
     }
 

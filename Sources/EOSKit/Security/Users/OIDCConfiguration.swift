@@ -45,7 +45,7 @@ public struct OIDCConfiguration: Sendable, Hashable {
     public var issuerString: String { Self.issuerString(issuer) }
 
     /// `issuer` as text without a trailing slash: the form discovery's `issuer` and tokens' `iss` are compared in.
-    static func issuerString(_ issuer: URL) -> String { issuerString(issuer.absoluteString) }
+    public static func issuerString(_ issuer: URL) -> String { issuerString(issuer.absoluteString) }
 
     /// An issuer's text without a trailing slash.
     static func issuerString(_ text: String) -> String {

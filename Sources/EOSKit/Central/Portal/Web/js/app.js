@@ -1,0 +1,236 @@
+// The portal: signs the user in, routes #/… addresses to views, and keeps the shown view live by polling the
+// central, marking what it shows as stale when the central stops answering.
+
+import {configure, get} from "./api.js";
+import {h, patch} from "./dom.js";
+import {refreshTimes, relative, time} from "./format.js";
+import * as session from "./session.js";
+import deployView from "./views/deploy.js";
+import deploymentView from "./views/deployment.js";
+import fleetView from "./views/fleet.js";
+import nodeView from "./views/node.js";
+import siteView from "./views/site.js";
+
+const REFRESH_MS = 3000;
+const STALE_AFTER_MS = 10_000;
+
+const main = document.getElementById("main");
+const banner = document.getElementById("stale-banner");
+const freshness = document.getElementById("freshness");
+const userBox = document.getElementById("user");
+const deployLink = document.getElementById("nav-deploy");
+
+const routes = [
+  [/^#\/?$/, fleetView, () => ({})],
+  [/^#\/sites\/([^/]+)$/, siteView, (match) => ({id: decodeURIComponent(match[1])})],
+  [/^#\/nodes\/([^/]+)$/, nodeView, (match) => ({id: decodeURIComponent(match[1])})],
+  [/^#\/deployments\/([^/]+)$/, deploymentView, (match) => ({name: decodeURIComponent(match[1])})],
+  [/^#\/deploy$/, deployView, () => ({})],
+];
+
+const app = {
+  config: null,
+  user: null,
+  shown: null,       // {view, params, key, data}
+  lastGood: null,    // when the shown view last loaded
+  failure: null,     // why the last load failed
+  loadingFor: null,  // the shown view a load is under way for
+  async refresh() {
+    await load(false);
+  },
+  announce(message, urgent = false) {
+    freshness.textContent = message;
+    freshness.classList.toggle("is-urgent", urgent);
+  },
+  confirm(title, text, okLabel) {
+    const dialog = document.getElementById("confirm");
+    document.getElementById("confirm-title").textContent = title;
+    document.getElementById("confirm-text").textContent = text;
+    document.getElementById("confirm-ok").textContent = okLabel;
+    dialog.returnValue = "";
+    dialog.showModal();
+    return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), {once: true}));
+  },
+};
+
+function resolve(hash) {
+  for (const [pattern, view, params] of routes) {
+    const match = pattern.exec(hash || "#/");
+    if (match) return {view, params: params(match), key: hash || "#/"};
+  }
+  return null;
+}
+
+function signedOut(message) {
+  session.signOut();
+  app.user = null;
+  showSignIn(message);
+}
+
+function showSignIn(message) {
+  userBox.replaceChildren();
+  deployLink.hidden = true;
+  banner.hidden = true;
+  document.title = "Sign in · EOS";
+  const tokenForm = h("form", {id: "token-form", class: "sign-in-form", onsubmit: async (event) => {
+    event.preventDefault();
+    const token = document.getElementById("token").value;
+    if (!token.trim()) return;
+    session.useToken(token);
+    await start();
+  }},
+    h("div", {class: "field"}, h("label", {for: "token"}, "Access token"),
+      h("input", {id: "token", name: "token", type: "password", autocomplete: "off", required: true,
+        "aria-describedby": "token-help"})),
+    h("p", {id: "token-help", class: "muted"}, app.config?.signIn === "oidc"
+      ? "A bearer token for the central, such as a robot account's."
+      : "The central's token: eosd dev prints it as \"dev token\"."),
+    h("button", {id: "sign-in", type: "submit"}, "Sign in"));
+  const oidc = app.config?.signIn === "oidc";
+  patch(main, [
+    h("h1", {}, "Sign in to EOS"),
+    message ? h("p", {id: "sign-in-error", class: "error", role: "alert"}, message) : null,
+    oidc ? h("p", {}, h("button", {id: "sign-in-oidc", type: "button", class: "primary", onclick: async () => {
+      try {
+        await session.beginSignIn(app.config);
+      } catch (error) {
+        showSignIn(error.message);
+      }
+    }}, `Sign in with ${new URL(app.config.issuer).host}`)) : null,
+    oidc ? h("details", {}, h("summary", {}, "Use an access token instead"), tokenForm) : tokenForm,
+  ]);
+  main.focus();
+}
+
+function showUser() {
+  userBox.replaceChildren(
+    h("span", {id: "user-name", title: `roles: ${app.user.roles.join(", ") || "none"}`}, app.user.name), " ",
+    h("button", {id: "sign-out", type: "button", class: "link", onclick: () => signedOut(null)}, "Sign out"));
+  deployLink.hidden = !app.user.permissions.includes("deploy");
+}
+
+function markFreshness() {
+  const stale = app.failure && (!app.lastGood || Date.now() - app.lastGood > STALE_AFTER_MS);
+  main.classList.toggle("is-stale", Boolean(stale));
+  if (stale) {
+    banner.hidden = false;
+    banner.replaceChildren(h("strong", {}, "Stale: "), `the central is not answering (${app.failure}). `,
+      ...(app.lastGood ? ["What you see was true ", time(new Date(app.lastGood).toISOString()), "."]
+        : ["Nothing has loaded yet."]));
+    freshness.classList.add("is-urgent");
+    freshness.textContent = "Not updating";
+  } else {
+    banner.hidden = true;
+  }
+  if (app.shown?.view.live && app.lastGood && !stale) {
+    freshness.classList.remove("is-urgent");
+    freshness.textContent = `Live · updated ${relative(new Date(app.lastGood))}`;
+  }
+}
+
+async function load(fresh) {
+  const shown = app.shown;
+  if (!shown || app.loadingFor === shown) return;
+  app.loadingFor = shown;
+  try {
+    const data = shown.view.load ? await shown.view.load(shown.params, app) : null;
+    if (app.shown !== shown) return;
+    const changed = fresh || JSON.stringify(data) !== JSON.stringify(shown.data);
+    shown.data = data;
+    app.lastGood = Date.now();
+    app.failure = null;
+    if (changed) patch(main, shown.view.render(data, shown.params, app));
+    else refreshTimes(main);
+    if (fresh) focusHeading();
+  } catch (error) {
+    if (app.shown !== shown) return;
+    if (error.status === 401) return;  // signed out already
+    if (error.status === 404 || error.status === 403 || fresh) {
+      patch(main, [h("h1", {}, shown.view.title(shown.params)), h("p", {class: "error", role: "alert"}, error.message),
+        h("p", {}, h("a", {href: "#/"}, "Back to the fleet"))]);
+      if (fresh) focusHeading();
+    }
+    app.failure = error.message;
+  } finally {
+    if (app.loadingFor === shown) app.loadingFor = null;
+    markFreshness();
+  }
+}
+
+function focusHeading() {
+  const heading = main.querySelector("h1");
+  if (heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({preventScroll: true});
+  }
+}
+
+async function route() {
+  if (!app.user) return;
+  const target = resolve(location.hash);
+  for (const link of document.querySelectorAll(".main-nav a")) {
+    link.toggleAttribute("aria-current", link.getAttribute("href") === (location.hash === "#/deploy" ? "#/deploy" : "#/"));
+  }
+  if (!target) {
+    app.shown = null;
+    patch(main, [h("h1", {}, "Not found"), h("p", {}, `Nothing lives at ${location.hash}. `, h("a", {href: "#/"}, "Go to the fleet"))]);
+    return;
+  }
+  app.shown = {...target, data: undefined};
+  app.lastGood = null;
+  app.failure = null;
+  document.title = `${target.view.title(target.params)} · EOS`;
+  freshness.textContent = "";
+  if (!target.view.live) {
+    patch(main, target.view.render(null, target.params, app));
+    focusHeading();
+    return;
+  }
+  patch(main, [h("h1", {}, target.view.title(target.params)), h("p", {class: "loading"}, "Loading…")]);
+  await load(true);
+}
+
+async function start() {
+  try {
+    app.user = await get("/me");
+  } catch (error) {
+    if (error.status !== 401) signedOut(`The central cannot be reached: ${error.message}`);
+    return;
+  }
+  showUser();
+  await route();
+}
+
+async function boot() {
+  try {
+    app.config = await session.loadConfig();
+  } catch (error) {
+    patch(main, [h("h1", {}, "EOS"), h("p", {class: "error", role: "alert"}, error.message)]);
+    return;
+  }
+  configure(app.config, (error) => signedOut(`The central refused the token: ${error.message}`));
+  document.getElementById("skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  window.addEventListener("hashchange", route);
+  setInterval(() => {
+    if (!document.hidden && app.user && app.shown?.view.live) load(false);
+    else if (app.user) markFreshness();
+  }, REFRESH_MS);
+  setInterval(() => refreshTimes(document.body), 15_000);
+  try {
+    const returnTo = await session.completeSignIn(app.config);
+    if (returnTo) location.hash = returnTo;
+  } catch (error) {
+    showSignIn(error.message);
+    return;
+  }
+  if (!session.current()) {
+    showSignIn(null);
+    return;
+  }
+  await start();
+}
+
+boot();
