@@ -59,6 +59,21 @@ struct CentralTestFleet {
         }
     }
 
+    /// Runs the fleet until the central knows all six nodes `Ready`, then `body` with the central and a client of its
+    /// REST API over a loopback socket, which wants ``APIClient/token``.
+    func runWithAPI<T: Sendable>(
+        _ body: @escaping @Sendable (CentralOrchestrator, APIClient) async throws -> T
+    ) async throws -> T {
+        try await run { central in
+            try await eventually("the central knows six ready nodes") {
+                try await central.nodes(after: nil, limit: 100).items.filter { $0.liveness.liveness == .ready }
+                    .count == 6
+            }
+            let app = CentralAPI(central: central, token: APIClient.token).application(host: "127.0.0.1", port: 0)
+            return try await app.test(.live) { client in try await body(central, APIClient(client: client)) }
+        }
+    }
+
     /// Starts every site and its nodes in `group`, reporting to the central at `centralEndpoint`; answers the sites.
     @discardableResult
     func startSites(

@@ -126,66 +126,58 @@ struct PortalAPITests {
     func portalQueries() async throws {
         let fleet = try CentralTestFleet()
         defer { try? FileManager.default.removeItem(at: fleet.root) }
-        try await fleet.run { central in
-            try await eventually("the central knows six ready nodes") {
-                try await central.nodes(after: nil, limit: 100).items.filter { $0.liveness.liveness == .ready }
-                    .count == 6
-            }
-            let app = CentralAPI(central: central, token: Self.token).application(host: "127.0.0.1", port: 0)
-            try await app.test(.live) { client in
-                let api = APIClient(client: client)
-                let me = try api.decode(CurrentUser.self, try await api.get("/me"))
-                #expect(me.permissions == ["deploy", "pause", "read", "remove", "resume", "rollback"])
+        try await fleet.runWithAPI { central, api in
+            let me = try api.decode(CurrentUser.self, try await api.get("/me"))
+            #expect(me.permissions == ["deploy", "pause", "read", "remove", "resume", "rollback"])
 
-                // A dry run answers what would be recorded, and records nothing.
-                let preview = try await api.post("/deploy/fleet?dryRun=true", yaml: Self.hello)
-                #expect(preview.status == .ok, "\(String(buffer: preview.body))")
-                #expect(
-                    try api.decode(DeployPreview.self, preview)
-                        == DeployPreview(name: "hello", generation: 1, changed: true, workloads: ["greeter"]))
-                #expect(try await api.get("/deployments/hello").status == .notFound)
-                let broken = Self.hello.replacingOccurrences(of: "command:", with: "comand:")
-                let refused = try await api.post("/deploy/fleet?dryRun=true", yaml: broken)
-                #expect(refused.status == .unprocessableContent)
-                #expect(
-                    try api.decode(ProblemDetails.self, refused).problems?.contains { $0.location?.line == 9 } == true)
-                let badFlag = try await api.post("/deploy/fleet?dryRun=maybe", yaml: Self.hello)
-                #expect(badFlag.status == .badRequest)
-                #expect(String(buffer: badFlag.body).contains("dryRun"))
+            // A dry run answers what would be recorded, and records nothing.
+            let preview = try await api.post("/deploy/fleet?dryRun=true", yaml: Self.hello)
+            #expect(preview.status == .ok, "\(String(buffer: preview.body))")
+            #expect(
+                try api.decode(DeployPreview.self, preview)
+                    == DeployPreview(name: "hello", generation: 1, changed: true, workloads: ["greeter"]))
+            #expect(try await api.get("/deployments/hello").status == .notFound)
+            let broken = Self.hello.replacingOccurrences(of: "command:", with: "comand:")
+            let refused = try await api.post("/deploy/fleet?dryRun=true", yaml: broken)
+            #expect(refused.status == .unprocessableContent)
+            #expect(
+                try api.decode(ProblemDetails.self, refused).problems?.contains { $0.location?.line == 9 } == true)
+            let badFlag = try await api.post("/deploy/fleet?dryRun=maybe", yaml: Self.hello)
+            #expect(badFlag.status == .badRequest)
+            #expect(String(buffer: badFlag.body).contains("dryRun"))
 
-                #expect(try await api.post("/deploy/fleet", yaml: Self.hello).status == .accepted)
-                try await eventually("hello complete on six nodes") {
-                    let status = try await api.status("hello")
-                    return status.phase == .complete && status.nodes.installed == 6
-                }
+            #expect(try await api.post("/deploy/fleet", yaml: Self.hello).status == .accepted)
+            try await eventually("hello complete on six nodes") {
                 let status = try await api.status("hello")
-                #expect(status.rollout.released == 6)
-                let again = try api.decode(
-                    DeployPreview.self, try await api.post("/deploy/fleet?dryRun=true", yaml: Self.hello))
-                #expect(again.changed == false && again.generation == 1)
-
-                let audit = try api.decode(Page<AuditEntry>.self, try await api.get("/deployments/hello/audit"))
-                #expect(audit.items.first?.action == .deploy)
-                #expect(audit.items.first?.actor == "admin")
-                #expect(audit.items.contains { $0.action == .progress && $0.detail.hasPrefix("Complete") })
-                let first = try api.decode(Page<AuditEntry>.self, try await api.get("/deployments/hello/audit?limit=1"))
-                #expect(first.items.count == 1 && first.next == String(first.items[0].sequence))
-                let rest = try api.decode(
-                    Page<AuditEntry>.self, try await api.get("/deployments/hello/audit?after=\(first.next ?? "")"))
-                #expect(rest.items.map(\.sequence) == Array(audit.items.dropFirst()).map(\.sequence))
-                #expect(try await api.get("/deployments/nothing/audit").status == .notFound)
-                #expect(try await api.get("/deployments/hello/audit?limit=0").status == .badRequest)
-                #expect(try await api.get("/deployments/hello/audit?after=-1").status == .badRequest)
-
-                let data = try await api.graphQL(
-                    "{ deployment(name: \"hello\") { audit(last: 1) { sequence action } "
-                        + "status { rollout { released } } } }")
-                let deployment = try #require(data["deployment"] as? [String: Any])
-                let entries = try #require(deployment["audit"] as? [[String: Any]])
-                #expect(entries.count == 1 && entries[0]["sequence"] as? Int == Int(audit.items.last?.sequence ?? 0))
-                let rollout = (deployment["status"] as? [String: Any])?["rollout"] as? [String: Any]
-                #expect(rollout?["released"] as? Int == 6)
+                return status.phase == .complete && status.nodes.installed == 6
             }
+            let status = try await api.status("hello")
+            #expect(status.rollout.released == 6)
+            let again = try api.decode(
+                DeployPreview.self, try await api.post("/deploy/fleet?dryRun=true", yaml: Self.hello))
+            #expect(again.changed == false && again.generation == 1)
+
+            let audit = try api.decode(Page<AuditEntry>.self, try await api.get("/deployments/hello/audit"))
+            #expect(audit.items.first?.action == .deploy)
+            #expect(audit.items.first?.actor == "admin")
+            #expect(audit.items.contains { $0.action == .progress && $0.detail.hasPrefix("Complete") })
+            let first = try api.decode(Page<AuditEntry>.self, try await api.get("/deployments/hello/audit?limit=1"))
+            #expect(first.items.count == 1 && first.next == String(first.items[0].sequence))
+            let rest = try api.decode(
+                Page<AuditEntry>.self, try await api.get("/deployments/hello/audit?after=\(first.next ?? "")"))
+            #expect(rest.items.map(\.sequence) == Array(audit.items.dropFirst()).map(\.sequence))
+            #expect(try await api.get("/deployments/nothing/audit").status == .notFound)
+            #expect(try await api.get("/deployments/hello/audit?limit=0").status == .badRequest)
+            #expect(try await api.get("/deployments/hello/audit?after=-1").status == .badRequest)
+
+            let data = try await api.graphQL(
+                "{ deployment(name: \"hello\") { audit(last: 1) { sequence action } "
+                    + "status { rollout { released } } } }")
+            let deployment = try #require(data["deployment"] as? [String: Any])
+            let entries = try #require(deployment["audit"] as? [[String: Any]])
+            #expect(entries.count == 1 && entries[0]["sequence"] as? Int == Int(audit.items.last?.sequence ?? 0))
+            let rollout = (deployment["status"] as? [String: Any])?["rollout"] as? [String: Any]
+            #expect(rollout?["released"] as? Int == 6)
         }
     }
 }

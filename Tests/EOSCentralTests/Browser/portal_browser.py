@@ -177,160 +177,15 @@ def sign_in_with_token(portal, token):
     portal.wait("the fleet overview", lambda d: portal.visible("#sites-table"))
 
 
-def operator(args):
+def scenario(name, args, steps):
+    """Runs `steps(portal, driver)` in a fresh browser; 0 when every check held, else 1 after a failure screenshot."""
     driver = browser()
     portal = Portal(driver, args.url, args.screenshots)
     try:
-        sign_in_with_token(portal, args.token)
-        portal.wait("two sites, both ready", lambda d: portal.column("#sites-table", 0) == ["site-1", "site-2"]
-                    and portal.column("#sites-table", 1) == ["Ready", "Ready"])
-        if not portal.visible("#nav-deploy"):
-            raise Check("an administrator does not see the Deploy link")
-        heading = portal.focused()
-        if heading.tag_name.lower() != "h1":
-            raise Check(f"after the page loads, focus is on <{heading.tag_name}>, not the heading")
-        if "Live" not in portal.text("#freshness"):
-            raise Check(f"the header does not say the data is live: {portal.text('#freshness')!r}")
-        portal.shot("02-fleet")
-
-        step("the deploy form shows a validation problem at its line")
-        portal.click("#nav-deploy")
-        portal.wait("the deploy form", lambda d: portal.visible("#fleet-yaml"))
-        portal.set_editor(INVALID)
-        portal.wait("a validation problem", lambda d: portal.visible("#problems-list"))
-        problem = portal.find(f"#problems-list button[data-line='{INVALID_LINE}']")
-        if problem is None:
-            raise Check(f"no problem at line {INVALID_LINE}: {portal.text('#validation')!r}")
-        if "image" not in portal.text("#problems-list"):
-            raise Check(f"the problem does not name the image: {portal.text('#problems-list')!r}")
-        marked = portal.driver.find_elements(By.CSS_SELECTOR, ".gutter li.has-problem")
-        if [element.text for element in marked] != [str(INVALID_LINE)]:
-            raise Check(f"the gutter marks lines {[element.text for element in marked]}, not {INVALID_LINE}")
-        if portal.find("#deploy-submit").is_enabled():
-            raise Check("Deploy is enabled while the document has a problem")
-        problem.click()
-        position = portal.driver.execute_script(
-            "const e = document.getElementById('fleet-yaml');"
-            "return e.value.slice(0, e.selectionStart).split('\\n').length;")
-        if position != INVALID_LINE or portal.focused().get_attribute("id") != "fleet-yaml":
-            raise Check(f"choosing the problem put the caret on line {position}, not {INVALID_LINE}")
-        portal.shot("03-deploy-problem")
-
-        step("a valid document deploys, and the rollout reaches 100%")
-        portal.set_editor(VALID.replace("GENERATION", "1"))
-        portal.wait("the document checked valid", lambda d: portal.visible("#validation-ok"))
-        if "generation 1" not in portal.text("#validation-ok"):
-            raise Check(f"the preview says: {portal.text('#validation-ok')!r}")
-        portal.wait("Deploy enabled", lambda d: portal.find("#deploy-submit").is_enabled())
-        portal.shot("04-deploy-valid")
-        portal.click("#deploy-submit")
-        portal.wait("the deployment page", lambda d: d.current_url.endswith("#/deployments/portal-canary")
-                    and portal.visible("#rollout-percent"))
-        seen = []
-        def complete(d):
-            percent = portal.text("#rollout-percent")
-            if percent and (not seen or seen[-1] != percent):
-                seen.append(percent)
-            return percent == "100%" and "Complete" in portal.text("h1")
-        portal.wait("the rollout at 100% and Complete", complete, seconds=90)
-        step(f"progress seen: {' → '.join(seen)}")
-        if "Wave 2" not in portal.text(".waves"):
-            raise Check(f"the waves are not shown: {portal.text('.waves')!r}")
-        if "deploy" not in portal.text("#audit"):
-            raise Check(f"the audit log does not show the deploy: {portal.text('#audit')!r}")
-        portal.shot("05-deployment-complete")
-
-        step("generation 2 uploaded from a file; an operator sees Roll back")
-        portal.go("#/deploy", "#fleet-yaml")
-        upload = os.path.join(args.screenshots, "portal-canary-2.yaml")
-        with open(upload, "w", encoding="utf-8") as file:
-            file.write(VALID.replace("GENERATION", "2"))
-        portal.type("#fleet-file", upload)
-        portal.wait("the file loaded and checked valid", lambda d: portal.visible("#validation-ok")
-                    and "generation 2" in portal.text("#validation-ok"))
-        os.remove(upload)
-        if "web:2" not in portal.driver.execute_script("return document.getElementById('fleet-yaml').value"):
-            raise Check("the uploaded file is not in the editor")
-        portal.click("#deploy-submit")
-        portal.wait("generation 2 complete", lambda d: "Rollout of generation 2" in portal.text("#rollout-title")
-                    and portal.text("#rollout-percent") == "100%" and "Complete" in portal.text("h1"), seconds=90)
-        if not portal.visible("#rollback") or not portal.visible("#remove"):
-            raise Check("an administrator does not see Roll back and Remove on generation 2")
-        portal.shot("06-deployment-generation-2")
-
-        step("Roll back asks first, then the rollout returns to generation 1")
-        portal.click("#rollback")
-        portal.wait("the confirmation", lambda d: portal.visible("#confirm-ok"))
-        if "generation before 2" not in portal.text("#confirm-text"):
-            raise Check(f"the confirmation says {portal.text('#confirm-text')!r}")
-        portal.shot("07-confirm-rollback")
-        portal.click("#confirm-ok")
-        portal.wait("the rollout rolled back", lambda d: "RolledBack" in portal.text("h1")
-                    and portal.text("#rollout-percent") == "100%", seconds=90)
-        if portal.find("#rollback") is not None:
-            raise Check("Roll back is still offered on a rolled-back deployment")
-        if "rollback" not in portal.text("#audit"):
-            raise Check(f"the audit log does not show the rollback: {portal.text('#audit')!r}")
-
-        step("site and node pages, with metrics drawn as SVG")
-        portal.go("#/sites/site-1", "#site-nodes")
-        if "site-1-node-1" not in portal.text("#site-nodes"):
-            raise Check(f"the site's nodes: {portal.text('#site-nodes')!r}")
-        portal.wait("the site's charts", lambda d: portal.find(".charts svg path.line"), seconds=60)
-        portal.shot("08-site")
-        portal.click("a[href='#/nodes/site-1-node-1']")
-        portal.wait("the node page", lambda d: portal.visible("#node-workloads"))
-        if "web" not in portal.text("#node-workloads") or "running" not in portal.text("#node-workloads"):
-            raise Check(f"the node's workloads: {portal.text('#node-workloads')!r}")
-        portal.wait("the node's CPU chart", lambda d: portal.find("figure.chart svg[role=img] path.line"), seconds=60)
-        label = portal.find("figure.chart svg[role=img]").get_attribute("aria-label")
-        if not label or "latest" not in label:
-            raise Check(f"a chart's text alternative says {label!r}")
-        times = portal.driver.find_elements(By.CSS_SELECTOR, "#node-workloads time")
-        if not times or "ago" not in times[0].text and "just now" not in times[0].text or "(" not in times[0].text:
-            raise Check(f"times are not relative and absolute: {[t.text for t in times[:1]]}")
-        portal.shot("09-node")
-
-        step("keyboard alone: the skip link before the header reaches the content, Tab and Enter follow a link")
-        keys = ActionChains(driver)
-        driver.execute_script("document.querySelector('.brand').focus()")
-        keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
-        if portal.focused().get_attribute("id") != "skip-link":
-            raise Check(f"Shift+Tab from the header reaches {portal.focused().get_attribute('outerHTML')[:80]}")
-        ActionChains(driver).send_keys(Keys.ENTER).perform()
-        if portal.focused().get_attribute("id") != "main":
-            raise Check("the skip link does not move focus to the content")
-        ActionChains(driver).send_keys(Keys.TAB).perform()
-        if portal.focused().get_attribute("href") is None or not portal.focused().get_attribute("href").endswith("#/"):
-            raise Check(f"Tab from the content's start reaches {portal.focused().get_attribute('outerHTML')[:80]}")
-        ActionChains(driver).send_keys(Keys.ENTER).perform()
-        portal.wait("the fleet page, its heading focused", lambda d: portal.visible("#sites-table")
-                    and portal.focused().tag_name.lower() == "h1")
-
-        step("a tablet shows the fleet")
-        driver.set_window_size(*TABLET)
-        portal.go("#/", "#sites-table")
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        if width > TABLET[0]:
-            raise Check(f"the fleet page is {width} px wide on an {TABLET[0]} px tablet")
-        portal.shot("10-fleet-tablet")
-        driver.set_window_size(*LAPTOP)
-
-        step("with the central unreachable, the page says its data is stale")
-        portal.go("#/deployments/portal-canary", "#rollout-percent")
-        driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
-        portal.wait("the stale banner", lambda d: portal.visible("#stale-banner"), seconds=40)
-        if "Stale" not in portal.text("#stale-banner") or portal.find("#stale-banner time[datetime]") is None:
-            raise Check(f"the banner does not say since when the data is stale: {portal.text('#stale-banner')!r}")
-        if portal.text("#freshness") != "Not updating":
-            raise Check(f"the header still says {portal.text('#freshness')!r}")
-        portal.shot("11-stale")
-        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
-        portal.wait("the banner gone once the central answers", lambda d: not portal.visible("#stale-banner"),
-                    seconds=40)
-        step("operator scenario passed")
+        steps(portal, driver)
+        step(f"{name} scenario passed")
     except Check as failure:
-        portal.shot("failure-operator")
+        portal.shot(f"failure-{name}")
         print(f"FAILED: {failure}", file=sys.stderr, flush=True)
         return 1
     finally:
@@ -338,48 +193,187 @@ def operator(args):
     return 0
 
 
-def viewer(args):
-    driver = browser()
-    portal = Portal(driver, args.url, args.screenshots)
-    try:
-        step("the portal offers the identity provider's sign-in")
-        portal.driver.get(portal.url + "/#/deployments/" + args.deployment)
-        portal.wait("the OIDC sign-in button", lambda d: portal.visible("#sign-in-oidc"))
-        portal.shot("12-sign-in-oidc")
-        portal.click("#sign-in-oidc")
-        portal.wait("the provider's sign-in page", lambda d: portal.visible("#username"))
-        portal.type("#username", args.username)
-        portal.type("#password", args.password)
-        portal.click("#sign-in")
-        step("back at the portal with the code traded for a token (PKCE)")
-        portal.wait("the deployment page, signed in", lambda d: d.current_url.startswith(portal.url)
-                    and portal.visible("#rollout-percent"), seconds=40)
-        if "code=" in driver.current_url:
-            raise Check(f"the authorization code stayed in the address: {driver.current_url}")
-        if portal.text("#user-name") != args.username:
-            raise Check(f"signed in as {portal.text('#user-name')!r}, not {args.username!r}")
-        for control in ("#rollback", "#pause", "#resume", "#remove"):
-            if portal.find(control) is not None:
-                raise Check(f"a viewer sees the control {control}")
-        if portal.visible("#nav-deploy"):
-            raise Check("a viewer sees the Deploy link")
-        portal.shot("13-viewer-deployment")
-        portal.go("#/deploy", "#not-allowed")
-        if portal.find("#fleet-yaml") is not None:
-            raise Check("a viewer gets the deploy form")
-        portal.shot("14-viewer-deploy-refused")
-        portal.go("#/", "#sites-table")
-        step("signing out returns to the sign-in page")
-        portal.click("#sign-out")
-        portal.wait("the sign-in page", lambda d: portal.visible("#sign-in-oidc"))
-        step("viewer scenario passed")
-    except Check as failure:
-        portal.shot("failure-viewer")
-        print(f"FAILED: {failure}", file=sys.stderr, flush=True)
-        return 1
-    finally:
-        driver.quit()
-    return 0
+def operator(portal, driver, args):
+    sign_in_with_token(portal, args.token)
+    portal.wait("two sites, both ready", lambda d: portal.column("#sites-table", 0) == ["site-1", "site-2"]
+                and portal.column("#sites-table", 1) == ["Ready", "Ready"])
+    if not portal.visible("#nav-deploy"):
+        raise Check("an administrator does not see the Deploy link")
+    heading = portal.focused()
+    if heading.tag_name.lower() != "h1":
+        raise Check(f"after the page loads, focus is on <{heading.tag_name}>, not the heading")
+    if "Live" not in portal.text("#freshness"):
+        raise Check(f"the header does not say the data is live: {portal.text('#freshness')!r}")
+    portal.shot("02-fleet")
+
+    step("the deploy form shows a validation problem at its line")
+    portal.click("#nav-deploy")
+    portal.wait("the deploy form", lambda d: portal.visible("#fleet-yaml"))
+    portal.set_editor(INVALID)
+    portal.wait("a validation problem", lambda d: portal.visible("#problems-list"))
+    problem = portal.find(f"#problems-list button[data-line='{INVALID_LINE}']")
+    if problem is None:
+        raise Check(f"no problem at line {INVALID_LINE}: {portal.text('#validation')!r}")
+    if "image" not in portal.text("#problems-list"):
+        raise Check(f"the problem does not name the image: {portal.text('#problems-list')!r}")
+    marked = portal.driver.find_elements(By.CSS_SELECTOR, ".gutter li.has-problem")
+    if [element.text for element in marked] != [str(INVALID_LINE)]:
+        raise Check(f"the gutter marks lines {[element.text for element in marked]}, not {INVALID_LINE}")
+    if portal.find("#deploy-submit").is_enabled():
+        raise Check("Deploy is enabled while the document has a problem")
+    problem.click()
+    position = portal.driver.execute_script(
+        "const e = document.getElementById('fleet-yaml');"
+        "return e.value.slice(0, e.selectionStart).split('\\n').length;")
+    if position != INVALID_LINE or portal.focused().get_attribute("id") != "fleet-yaml":
+        raise Check(f"choosing the problem put the caret on line {position}, not {INVALID_LINE}")
+    portal.shot("03-deploy-problem")
+
+    step("a valid document deploys, and the rollout reaches 100%")
+    portal.set_editor(VALID.replace("GENERATION", "1"))
+    portal.wait("the document checked valid", lambda d: portal.visible("#validation-ok"))
+    if "generation 1" not in portal.text("#validation-ok"):
+        raise Check(f"the preview says: {portal.text('#validation-ok')!r}")
+    portal.wait("Deploy enabled", lambda d: portal.find("#deploy-submit").is_enabled())
+    portal.shot("04-deploy-valid")
+    portal.click("#deploy-submit")
+    portal.wait("the deployment page", lambda d: d.current_url.endswith("#/deployments/portal-canary")
+                and portal.visible("#rollout-percent"))
+    seen = []
+    def complete(d):
+        percent = portal.text("#rollout-percent")
+        if percent and (not seen or seen[-1] != percent):
+            seen.append(percent)
+        return percent == "100%" and "Complete" in portal.text("h1")
+    portal.wait("the rollout at 100% and Complete", complete, seconds=90)
+    step(f"progress seen: {' → '.join(seen)}")
+    if "Wave 2" not in portal.text(".waves"):
+        raise Check(f"the waves are not shown: {portal.text('.waves')!r}")
+    if "deploy" not in portal.text("#audit"):
+        raise Check(f"the audit log does not show the deploy: {portal.text('#audit')!r}")
+    portal.shot("05-deployment-complete")
+
+    step("generation 2 uploaded from a file; an operator sees Roll back")
+    portal.go("#/deploy", "#fleet-yaml")
+    upload = os.path.join(args.screenshots, "portal-canary-2.yaml")
+    with open(upload, "w", encoding="utf-8") as file:
+        file.write(VALID.replace("GENERATION", "2"))
+    portal.type("#fleet-file", upload)
+    portal.wait("the file loaded and checked valid", lambda d: portal.visible("#validation-ok")
+                and "generation 2" in portal.text("#validation-ok"))
+    os.remove(upload)
+    if "web:2" not in portal.driver.execute_script("return document.getElementById('fleet-yaml').value"):
+        raise Check("the uploaded file is not in the editor")
+    portal.click("#deploy-submit")
+    portal.wait("generation 2 complete", lambda d: "Rollout of generation 2" in portal.text("#rollout-title")
+                and portal.text("#rollout-percent") == "100%" and "Complete" in portal.text("h1"), seconds=90)
+    if not portal.visible("#rollback") or not portal.visible("#remove"):
+        raise Check("an administrator does not see Roll back and Remove on generation 2")
+    portal.shot("06-deployment-generation-2")
+
+    step("Roll back asks first, then the rollout returns to generation 1")
+    portal.click("#rollback")
+    portal.wait("the confirmation", lambda d: portal.visible("#confirm-ok"))
+    if "generation before 2" not in portal.text("#confirm-text"):
+        raise Check(f"the confirmation says {portal.text('#confirm-text')!r}")
+    portal.shot("07-confirm-rollback")
+    portal.click("#confirm-ok")
+    portal.wait("the rollout rolled back", lambda d: "RolledBack" in portal.text("h1")
+                and portal.text("#rollout-percent") == "100%", seconds=90)
+    if portal.find("#rollback") is not None:
+        raise Check("Roll back is still offered on a rolled-back deployment")
+    if "rollback" not in portal.text("#audit"):
+        raise Check(f"the audit log does not show the rollback: {portal.text('#audit')!r}")
+
+    step("site and node pages, with metrics drawn as SVG")
+    portal.go("#/sites/site-1", "#site-nodes")
+    if "site-1-node-1" not in portal.text("#site-nodes"):
+        raise Check(f"the site's nodes: {portal.text('#site-nodes')!r}")
+    portal.wait("the site's charts", lambda d: portal.find(".charts svg path.line"), seconds=60)
+    portal.shot("08-site")
+    portal.click("a[href='#/nodes/site-1-node-1']")
+    portal.wait("the node page", lambda d: portal.visible("#node-workloads"))
+    if "web" not in portal.text("#node-workloads") or "running" not in portal.text("#node-workloads"):
+        raise Check(f"the node's workloads: {portal.text('#node-workloads')!r}")
+    portal.wait("the node's CPU chart", lambda d: portal.find("figure.chart svg[role=img] path.line"), seconds=60)
+    label = portal.find("figure.chart svg[role=img]").get_attribute("aria-label")
+    if not label or "latest" not in label:
+        raise Check(f"a chart's text alternative says {label!r}")
+    times = portal.driver.find_elements(By.CSS_SELECTOR, "#node-workloads time")
+    if not times or "ago" not in times[0].text and "just now" not in times[0].text or "(" not in times[0].text:
+        raise Check(f"times are not relative and absolute: {[t.text for t in times[:1]]}")
+    portal.shot("09-node")
+
+    step("keyboard alone: the skip link before the header reaches the content, Tab and Enter follow a link")
+    keys = ActionChains(driver)
+    driver.execute_script("document.querySelector('.brand').focus()")
+    keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+    if portal.focused().get_attribute("id") != "skip-link":
+        raise Check(f"Shift+Tab from the header reaches {portal.focused().get_attribute('outerHTML')[:80]}")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    if portal.focused().get_attribute("id") != "main":
+        raise Check("the skip link does not move focus to the content")
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    if portal.focused().get_attribute("href") is None or not portal.focused().get_attribute("href").endswith("#/"):
+        raise Check(f"Tab from the content's start reaches {portal.focused().get_attribute('outerHTML')[:80]}")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    portal.wait("the fleet page, its heading focused", lambda d: portal.visible("#sites-table")
+                and portal.focused().tag_name.lower() == "h1")
+
+    step("a tablet shows the fleet")
+    driver.set_window_size(*TABLET)
+    portal.go("#/", "#sites-table")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    if width > TABLET[0]:
+        raise Check(f"the fleet page is {width} px wide on an {TABLET[0]} px tablet")
+    portal.shot("10-fleet-tablet")
+    driver.set_window_size(*LAPTOP)
+
+    step("with the central unreachable, the page says its data is stale")
+    portal.go("#/deployments/portal-canary", "#rollout-percent")
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    portal.wait("the stale banner", lambda d: portal.visible("#stale-banner"), seconds=40)
+    if "Stale" not in portal.text("#stale-banner") or portal.find("#stale-banner time[datetime]") is None:
+        raise Check(f"the banner does not say since when the data is stale: {portal.text('#stale-banner')!r}")
+    if portal.text("#freshness") != "Not updating":
+        raise Check(f"the header still says {portal.text('#freshness')!r}")
+    portal.shot("11-stale")
+    driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    portal.wait("the banner gone once the central answers", lambda d: not portal.visible("#stale-banner"),
+                seconds=40)
+
+
+def viewer(portal, driver, args):
+    step("the portal offers the identity provider's sign-in")
+    portal.driver.get(portal.url + "/#/deployments/" + args.deployment)
+    portal.wait("the OIDC sign-in button", lambda d: portal.visible("#sign-in-oidc"))
+    portal.shot("12-sign-in-oidc")
+    portal.click("#sign-in-oidc")
+    portal.wait("the provider's sign-in page", lambda d: portal.visible("#username"))
+    portal.type("#username", args.username)
+    portal.type("#password", args.password)
+    portal.click("#sign-in")
+    step("back at the portal with the code traded for a token (PKCE)")
+    portal.wait("the deployment page, signed in", lambda d: d.current_url.startswith(portal.url)
+                and portal.visible("#rollout-percent"), seconds=40)
+    if "code=" in driver.current_url:
+        raise Check(f"the authorization code stayed in the address: {driver.current_url}")
+    if portal.text("#user-name") != args.username:
+        raise Check(f"signed in as {portal.text('#user-name')!r}, not {args.username!r}")
+    for control in ("#rollback", "#pause", "#resume", "#remove"):
+        if portal.find(control) is not None:
+            raise Check(f"a viewer sees the control {control}")
+    if portal.visible("#nav-deploy"):
+        raise Check("a viewer sees the Deploy link")
+    portal.shot("13-viewer-deployment")
+    portal.go("#/deploy", "#not-allowed")
+    if portal.find("#fleet-yaml") is not None:
+        raise Check("a viewer gets the deploy form")
+    portal.shot("14-viewer-deploy-refused")
+    portal.go("#/", "#sites-table")
+    step("signing out returns to the sign-in page")
+    portal.click("#sign-out")
+    portal.wait("the sign-in page", lambda d: portal.visible("#sign-in-oidc"))
 
 
 def main():
@@ -394,7 +388,8 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
     try:
-        return operator(args) if args.scenario == "operator" else viewer(args)
+        steps = operator if args.scenario == "operator" else viewer
+        return scenario(args.scenario, args, lambda portal, driver: steps(portal, driver, args))
     except WebDriverException as error:
         print(f"FAILED: the browser: {error.msg}", file=sys.stderr, flush=True)
         return 1
