@@ -85,4 +85,8 @@ public protocol FleetRegistry: Sendable {
     func audit(
         of deployment: String?, after: Int64, limit: Int
     ) async throws(FleetRegistryError) -> [AuditEntry]
+
+    /// The latest `limit` entries of the audit log of `deployment`, oldest first: what a page showing a deployment's
+    /// recent history reads, without reading all of it.
+    func latestAudit(of deployment: String, limit: Int) async throws(FleetRegistryError) -> [AuditEntry]
 }

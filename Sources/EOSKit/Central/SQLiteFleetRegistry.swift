@@ -338,6 +338,20 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         }
     }
 
+    public func latestAudit(of deployment: String, limit: Int) async throws(FleetRegistryError) -> [AuditEntry] {
+        try read("read the audit log") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT sequence, entry FROM audit WHERE deployment = ? ORDER BY sequence DESC LIMIT ?",
+                arguments: [deployment, max(1, limit)]
+            ).reversed().map { row in
+                var entry = try Self.decode(AuditEntry.self, row["entry"] as Data)
+                entry.sequence = row["sequence"]
+                return entry
+            }
+        }
+    }
+
     // MARK: Rows
 
     private static func latest(_ name: String, _ db: Database) throws -> DeploymentRecord? {

@@ -202,6 +202,13 @@ public struct FleetRegistryConformance: Sendable {
         try check(ofA.map(\.generation) == [1, 2], "a deployment's log holds only its own entries: \(ofA)")
         let after = try await registry.audit(of: nil, after: all[0].sequence, limit: 1)
         try check(after.map(\.actor) == ["bob"], "the log pages by sequence: \(after.map(\.actor))")
+        _ = try await registry.putDeployment(name: "a", spec: Self.spec("v2"), labels: [:], by: "dave", at: start)
+        let latest = try await registry.latestAudit(of: "a", limit: 2)
+        try check(
+            latest.map(\.actor) == ["carol", "dave"] && latest.map(\.generation) == [2, 3],
+            "the latest entries of one deployment come oldest first: \(latest.map { "\($0.actor) \($0.generation)" })")
+        let whole = try await registry.latestAudit(of: "b", limit: 10)
+        try check(whole.map(\.actor) == ["bob"], "fewer entries than asked for are all of them: \(whole)")
     }
 
     // MARK: Helpers

@@ -68,6 +68,7 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      f"--window-size={LAPTOP[0]},{LAPTOP[1]}", "--force-device-scale-factor=1"):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console: CSP violations, script errors
     binary = os.environ.get("EOS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if binary:
         options.binary_location = binary
@@ -177,12 +178,21 @@ def sign_in_with_token(portal, token):
     portal.wait("the fleet overview", lambda d: portal.visible("#sites-table"))
 
 
+def console_clean(driver):
+    """Fails on anything the page's console says went wrong: a Content-Security-Policy violation, a script error."""
+    complaints = [entry["message"] for entry in driver.get_log("browser")
+                  if "Content Security Policy" in entry["message"] or "Uncaught" in entry["message"]]
+    if complaints:
+        raise Check("the console reports: " + " | ".join(complaints[:5]))
+
+
 def scenario(name, args, steps):
     """Runs `steps(portal, driver)` in a fresh browser; 0 when every check held, else 1 after a failure screenshot."""
     driver = browser()
     portal = Portal(driver, args.url, args.screenshots)
     try:
         steps(portal, driver)
+        console_clean(driver)
         step(f"{name} scenario passed")
     except Check as failure:
         portal.shot(f"failure-{name}")

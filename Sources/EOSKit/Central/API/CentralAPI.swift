@@ -11,7 +11,8 @@ internal import Tracing
 ///
 /// | method and path | does |
 /// |---|---|
-/// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}`; with `?dryRun=true` only validated, 200 ``DeployPreview`` |
+/// | `POST /deploy/fleet` | a FleetDeployment in YAML or JSON; 202 `{name, generation, statusURL}` |
+/// | `POST /deploy/fleet?dryRun=true` | the same, only checked: 200 ``DeployPreview``, nothing recorded |
 /// | `GET /status`, `GET /status/{name}` | rollout status: totals, per site, per node with `?detail=nodes` |
 /// | `GET /sites[/{id}]`, `GET /nodes[/{id}]` | the registry with liveness |
 /// | `GET /sites/{id}/metrics`, `GET /nodes/{id}/metrics` | telemetry: a site's rollups, a node's series; `?name=` (repeatable) and `?since=RFC3339` narrow it |
@@ -27,9 +28,9 @@ internal import Tracing
 /// Lists answer `{"items": [...], "next": CURSOR}` and take `?limit=N&after=CURSOR`. Errors are
 /// `application/problem+json`.
 ///
-/// Every route but the probes, `/metrics`, `/openapi.yaml` and the portal's files needs `Authorization: Bearer TOKEN`, which the
-/// ``UserAuthenticator`` turns into a user (401 when it cannot), and the permission the route needs (403 naming the
-/// role that grants it when the user's roles do not): reads need ``Permission/read``, `POST /deploy/fleet`
+/// Every route but the probes, `/metrics`, `/openapi.yaml` and the portal's files needs `Authorization: Bearer TOKEN`,
+/// which the ``UserAuthenticator`` turns into a user (401 when it cannot), and the permission the route needs (403
+/// naming the role that grants it when the user's roles do not): reads need ``Permission/read``, `POST /deploy/fleet`
 /// ``Permission/deploy``, `DELETE` ``Permission/remove``, and rollback, pause and resume their own. The audit log
 /// names the user.
 public struct CentralAPI: Sendable {
@@ -302,7 +303,8 @@ public struct CentralAPI: Sendable {
         }
     }
 
-    /// Whether `?dryRun=` asks only to validate; a 400 for anything but `true` or `false`.
+    /// Whether `?dryRun=` asks only to validate: `true`, `1` or empty for yes, `false` or `0` for no, and a 400 naming
+    /// `dryRun` for anything else.
     private static func isDryRun(_ request: Request) throws -> Bool {
         guard let text = request.uri.queryParameters.get("dryRun") else { return false }
         switch text.lowercased() {

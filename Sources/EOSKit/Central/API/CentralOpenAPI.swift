@@ -381,6 +381,7 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/CurrentUser"}
         "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
   /:
     get:
       summary: The web portal
@@ -417,7 +418,9 @@ paths:
   /portal/{path}:
     get:
       summary: The portal's files (CSS, JavaScript modules)
-      description: Served with a digest `ETag`; `If-None-Match` answers 304.
+      description: |
+        `path` is the file's path below the portal's root and may hold `/` (`js/views/fleet.js`). Served with a digest
+        `ETag`; `If-None-Match` answers 304.
       operationId: portalFile
       security: []
       parameters:

@@ -1,5 +1,6 @@
 internal import EOSModel
 internal import Foundation
+internal import GraphQL
 internal import Graphiti
 
 extension DeploymentRecord {
@@ -21,17 +22,20 @@ extension DeploymentRecord {
 
     /// The deployment's audit log, oldest first: all of it, or its latest `last` entries.
     func audit(context: GraphQLContext, arguments: AuditArguments) async throws -> [AuditEntry] {
-        try await GraphQLResolver.answering(context, needs: .read) {
+        if let last = arguments.last, last < 1 {
+            throw GraphQLError(message: "last: \(last) is not a number of entries (1 or more)")
+        }
+        return try await GraphQLResolver.answering(context, needs: .read) {
+            if let last = arguments.last {
+                return try await context.central.registry.latestAudit(of: name, limit: last)
+            }
             var entries: [AuditEntry] = []
             while true {
                 let page = try await context.central.registry.audit(
-                    of: name, after: entries.last?.sequence ?? 0, limit: 1000)
+                    of: name, after: entries.last?.sequence ?? 0, limit: CentralAPI.maximumAuditPage)
                 entries += page
-                if page.count < 1000 { break }
-                if let last = arguments.last, entries.count > last { entries.removeFirst(entries.count - last) }
+                if page.count < CentralAPI.maximumAuditPage { return entries }
             }
-            if let last = arguments.last { return Array(entries.suffix(max(0, last))) }
-            return entries
         }
     }
 

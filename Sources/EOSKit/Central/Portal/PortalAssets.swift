@@ -4,7 +4,7 @@ public import Foundation
 /// The web portal's files (HTML, CSS and JavaScript modules), read once into memory and served by the central.
 ///
 /// They ship as resources of EOSCentral: SwiftPM copies `Portal/Web` into the `EOS_EOSCentral.resources` directory
-/// beside the executable that links it (`eosd`, or an embedder's own controller). There is no build step and no
+/// (`EOS_EOSCentral.bundle` on Apple's systems) beside the executable that links it (`eosd`, or an embedder's own controller). There is no build step and no
 /// external CDN: what is in that directory is what the browser gets.
 public struct PortalAssets: Sendable {
     /// One file.
@@ -53,13 +53,16 @@ public struct PortalAssets: Sendable {
         var candidates: [URL] = []
         if let directory { candidates.append(directory) }
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            candidates.append(
-                executable.deletingLastPathComponent().appendingPathComponent("EOS_EOSCentral.resources/Web"))
+            // SwiftPM names the resources EOS_EOSCentral.resources on Linux and EOS_EOSCentral.bundle on Apple's systems.
+            let folder = executable.deletingLastPathComponent()
+            candidates.append(folder.appendingPathComponent("EOS_EOSCentral.resources/Web"))
+            candidates.append(folder.appendingPathComponent("EOS_EOSCentral.bundle/Web"))
+            candidates.append(folder.appendingPathComponent("EOS_EOSCentral.bundle/Contents/Resources/Web"))
         }
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Web"))
         for candidate in candidates {
             if let assets = try? PortalAssets(directory: candidate) { return assets }
-            if directory != nil { return nil }  // a directory asked for by name is not silently replaced
+            if candidate == directory { return nil }  // a directory asked for by name is not silently replaced
         }
         return nil
     }

@@ -2,7 +2,7 @@
 // central, marking what it shows as stale when the central stops answering.
 
 import {configure, get} from "./api.js";
-import {h, patch} from "./dom.js";
+import {h, patch, show} from "./dom.js";
 import {refreshTimes, relative, time} from "./format.js";
 import * as session from "./session.js";
 import deployView from "./views/deploy.js";
@@ -17,6 +17,7 @@ const STALE_AFTER_MS = 10_000;
 const main = document.getElementById("main");
 const banner = document.getElementById("stale-banner");
 const freshness = document.getElementById("freshness");
+const announcer = document.getElementById("announcer");
 const userBox = document.getElementById("user");
 const deployLink = document.getElementById("nav-deploy");
 
@@ -31,16 +32,22 @@ const routes = [
 const app = {
   config: null,
   user: null,
-  shown: null,       // {view, params, key, data}
+  shown: null,       // {view, params, data, settled}: settled once the central answered that it is not there
   lastGood: null,    // when the shown view last loaded
-  failure: null,     // why the last load failed
+  failure: null,     // why the last load failed, when the central did not answer
   loadingFor: null,  // the shown view a load is under way for
+  again: false,      // whether to load once more when the load under way ends
+  bannerKey: null,   // what the stale banner says now, so it is rewritten (and announced) only when that changes
+  /** Loads the shown view now, or right after the load under way. */
   async refresh() {
-    await load(false);
+    if (app.loadingFor === app.shown) app.again = true;
+    else await load(false);
   },
+  /** Says `message` in the status line under the header until the next message or page. */
   announce(message, urgent = false) {
-    freshness.textContent = message;
-    freshness.classList.toggle("is-urgent", urgent);
+    announcer.textContent = message;
+    announcer.classList.toggle("is-urgent", urgent);
+    announcer.hidden = !message;
   },
   confirm(title, text, okLabel) {
     const dialog = document.getElementById("confirm");
@@ -56,7 +63,12 @@ const app = {
 function resolve(hash) {
   for (const [pattern, view, params] of routes) {
     const match = pattern.exec(hash || "#/");
-    if (match) return {view, params: params(match), key: hash || "#/"};
+    if (!match) continue;
+    try {
+      return {view, params: params(match)};
+    } catch {
+      return null;  // a malformed escape in the address
+    }
   }
   return null;
 }
@@ -64,6 +76,7 @@ function resolve(hash) {
 function signedOut(message) {
   session.signOut();
   app.user = null;
+  app.shown = null;
   showSignIn(message);
 }
 
@@ -71,6 +84,9 @@ function showSignIn(message) {
   userBox.replaceChildren();
   deployLink.hidden = true;
   banner.hidden = true;
+  app.bannerKey = null;
+  freshness.textContent = "";
+  app.announce("");
   document.title = "Sign in · EOS";
   const tokenForm = h("form", {id: "token-form", class: "sign-in-form", onsubmit: async (event) => {
     event.preventDefault();
@@ -87,7 +103,7 @@ function showSignIn(message) {
       : "The central's token: eosd dev prints it as \"dev token\"."),
     h("button", {id: "sign-in", type: "submit"}, "Sign in"));
   const oidc = app.config?.signIn === "oidc";
-  patch(main, [
+  show(main, [
     h("h1", {}, "Sign in to EOS"),
     message ? h("p", {id: "sign-in-error", class: "error", role: "alert"}, message) : null,
     oidc ? h("p", {}, h("button", {id: "sign-in-oidc", type: "button", class: "primary", onclick: async () => {
@@ -110,50 +126,67 @@ function showUser() {
 }
 
 function markFreshness() {
-  const stale = app.failure && (!app.lastGood || Date.now() - app.lastGood > STALE_AFTER_MS);
-  main.classList.toggle("is-stale", Boolean(stale));
-  if (stale) {
-    banner.hidden = false;
-    banner.replaceChildren(h("strong", {}, "Stale: "), `the central is not answering (${app.failure}). `,
-      ...(app.lastGood ? ["What you see was true ", time(new Date(app.lastGood).toISOString()), "."]
-        : ["Nothing has loaded yet."]));
-    freshness.classList.add("is-urgent");
-    freshness.textContent = "Not updating";
-  } else {
-    banner.hidden = true;
+  const stale = Boolean(app.failure) && (!app.lastGood || Date.now() - app.lastGood > STALE_AFTER_MS);
+  main.classList.toggle("is-stale", stale);
+  const key = stale ? `${app.failure}|${app.lastGood}` : null;
+  if (key !== app.bannerKey) {
+    app.bannerKey = key;
+    banner.hidden = !stale;
+    if (stale) {
+      banner.replaceChildren(h("strong", {}, "Stale: "), `the central is not answering (${app.failure}). `,
+        ...(app.lastGood ? ["What you see was true ", time(new Date(app.lastGood).toISOString()), "."]
+          : ["Nothing has loaded yet."]));
+    }
   }
-  if (app.shown?.view.live && app.lastGood && !stale) {
-    freshness.classList.remove("is-urgent");
+  freshness.classList.toggle("is-urgent", stale);
+  if (stale) freshness.textContent = "Not updating";
+  else if (app.shown?.view.live && app.lastGood && !app.shown.settled) {
     freshness.textContent = `Live · updated ${relative(new Date(app.lastGood))}`;
-  }
+  } else freshness.textContent = "";
 }
 
 async function load(fresh) {
   const shown = app.shown;
-  if (!shown || app.loadingFor === shown) return;
+  if (!shown || shown.settled || app.loadingFor === shown) return;
   app.loadingFor = shown;
   try {
     const data = shown.view.load ? await shown.view.load(shown.params, app) : null;
-    if (app.shown !== shown) return;
-    const changed = fresh || JSON.stringify(data) !== JSON.stringify(shown.data);
+    if (app.shown !== shown || !app.user) return;
     shown.data = data;
     app.lastGood = Date.now();
     app.failure = null;
-    if (changed) patch(main, shown.view.render(data, shown.params, app));
-    else refreshTimes(main);
-    if (fresh) focusHeading();
-  } catch (error) {
-    if (app.shown !== shown) return;
-    if (error.status === 401) return;  // signed out already
-    if (error.status === 404 || error.status === 403 || fresh) {
-      patch(main, [h("h1", {}, shown.view.title(shown.params)), h("p", {class: "error", role: "alert"}, error.message),
-        h("p", {}, h("a", {href: "#/"}, "Back to the fleet"))]);
-      if (fresh) focusHeading();
+    if (fresh) {
+      show(main, shown.view.render(data, shown.params, app));
+      focusHeading();
+    } else {
+      patch(main, shown.view.render(data, shown.params, app));
     }
-    app.failure = error.message;
+    refreshTimes(main);
+  } catch (error) {
+    if (app.shown !== shown || !app.user) return;
+    if (error.status === 401) return;  // signed out already, with the central's reason
+    if (error.status >= 400 && error.status < 500) {
+      // The central answered: what was asked for is not there, or not for this user. Say so and stop asking.
+      shown.settled = true;
+      app.lastGood = Date.now();
+      app.failure = null;
+      show(main, [h("h1", {}, shown.view.title(shown.params)), h("p", {class: "error", id: "not-found"}, error.message),
+        h("p", {}, h("a", {href: "#/"}, "Back to the fleet"))]);
+      focusHeading();
+    } else {
+      app.failure = error.message;
+      if (fresh) {
+        show(main, [h("h1", {}, shown.view.title(shown.params)), h("p", {class: "error"}, error.message)]);
+        focusHeading();
+      }
+    }
   } finally {
     if (app.loadingFor === shown) app.loadingFor = null;
     markFreshness();
+    if (app.again && app.shown === shown) {
+      app.again = false;
+      load(false);
+    }
   }
 }
 
@@ -168,33 +201,49 @@ function focusHeading() {
 async function route() {
   if (!app.user) return;
   const target = resolve(location.hash);
+  const current = location.hash === "#/deploy" ? "#/deploy" : "#/";
   for (const link of document.querySelectorAll(".main-nav a")) {
-    link.toggleAttribute("aria-current", link.getAttribute("href") === (location.hash === "#/deploy" ? "#/deploy" : "#/"));
+    if (link.getAttribute("href") === current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
   }
-  if (!target) {
-    app.shown = null;
-    patch(main, [h("h1", {}, "Not found"), h("p", {}, `Nothing lives at ${location.hash}. `, h("a", {href: "#/"}, "Go to the fleet"))]);
-    return;
-  }
-  app.shown = {...target, data: undefined};
   app.lastGood = null;
   app.failure = null;
-  document.title = `${target.view.title(target.params)} · EOS`;
-  freshness.textContent = "";
-  if (!target.view.live) {
-    patch(main, target.view.render(null, target.params, app));
+  app.again = false;
+  app.announce(app.pendingAnnouncement ?? "");
+  app.pendingAnnouncement = null;
+  if (!target) {
+    app.shown = null;
+    show(main, [h("h1", {}, "Not found"), h("p", {}, `Nothing lives at ${location.hash}. `, h("a", {href: "#/"}, "Go to the fleet"))]);
     focusHeading();
+    markFreshness();
     return;
   }
-  patch(main, [h("h1", {}, target.view.title(target.params)), h("p", {class: "loading"}, "Loading…")]);
+  app.shown = {...target, data: undefined, settled: false};
+  document.title = `${target.view.title(target.params)} · EOS`;
+  if (!target.view.live) {
+    show(main, target.view.render(null, target.params, app));
+    focusHeading();
+    markFreshness();
+    return;
+  }
+  show(main, [h("h1", {}, target.view.title(target.params)), h("p", {class: "loading"}, "Loading…")]);
+  markFreshness();
   await load(true);
 }
+
+/** Announces `message` on the next page, after navigating there. */
+app.announceNext = (message) => {
+  app.pendingAnnouncement = message;
+};
 
 async function start() {
   try {
     app.user = await get("/me");
   } catch (error) {
-    if (error.status !== 401) signedOut(`The central cannot be reached: ${error.message}`);
+    if (error.status === 401) return;  // signed out already, with the central's reason
+    signedOut(error.status === 403
+      ? `Signed in, but not allowed to read the fleet: ${error.message}`
+      : `The central cannot be reached: ${error.message}`);
     return;
   }
   showUser();
@@ -205,7 +254,7 @@ async function boot() {
   try {
     app.config = await session.loadConfig();
   } catch (error) {
-    patch(main, [h("h1", {}, "EOS"), h("p", {class: "error", role: "alert"}, error.message)]);
+    show(main, [h("h1", {}, "EOS"), h("p", {class: "error", role: "alert"}, error.message)]);
     return;
   }
   configure(app.config, (error) => signedOut(`The central refused the token: ${error.message}`));

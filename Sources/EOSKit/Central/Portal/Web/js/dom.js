@@ -11,6 +11,7 @@ export function h(tag, attributes = {}, ...children) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith("on") && typeof value === "function") {
       element.addEventListener(name.slice(2).toLowerCase(), value);
+      listening.add(element);
     } else if (name === "class" && Array.isArray(value)) {
       element.setAttribute("class", value.filter(Boolean).join(" "));
     } else {
@@ -28,27 +29,57 @@ function append(element, children) {
   }
 }
 
-/**
- * Replaces what `region` shows with `children`, keeping the keyboard where it was: the element that had focus is
- * found again in the new content by its id, or its href, and focused.
- */
-export function patch(region, children) {
-  const active = document.activeElement;
-  const key = active && region.contains(active) && active !== region ? focusKey(active) : null;
+const listening = new WeakSet();  // elements h() gave listeners: replaced, never morphed, so no stale closure runs
+
+/** Shows `children` in `region` in place of what it showed: a new page. */
+export function show(region, children) {
   region.replaceChildren();
   append(region, [children]);
-  if (key) {
-    const again = [...region.querySelectorAll("a, button, input, select, textarea, summary, [tabindex], h1")]
-      .find((element) => focusKey(element) === key);
-    if (again?.tagName === "H1") again.setAttribute("tabindex", "-1");
-    again?.focus({preventScroll: true});
-  }
 }
 
-function focusKey(element) {
-  if (element.id) return `#${element.id}`;
-  const href = element.getAttribute("href");
-  return `${element.tagName}:${href ?? ""}:${element.textContent}`;
+/**
+ * Updates what `region` shows to `children`, changing only what differs: text, attributes, added or removed nodes.
+ * What did not change stays the same node, so focus, selection, scroll positions and a screen reader's place
+ * survive a refresh. An element with listeners is replaced whole (its handlers close over the data it was drawn
+ * from), and keeps focus if it had it.
+ */
+export function patch(region, children) {
+  const next = document.createElement(region.tagName);
+  append(next, [children]);
+  morphChildren(region, next);
+}
+
+function morph(current, next) {
+  const same = current.nodeType === next.nodeType && current.nodeName === next.nodeName &&
+    !listening.has(current) && !listening.has(next);
+  if (!same) {
+    const focused = current === document.activeElement || current.contains?.(document.activeElement);
+    current.replaceWith(next);
+    if (focused && next.focus) next.focus({preventScroll: true});
+    return;
+  }
+  if (current.nodeType === Node.TEXT_NODE) {
+    if (current.nodeValue !== next.nodeValue) current.nodeValue = next.nodeValue;
+    return;
+  }
+  if (current.nodeType !== Node.ELEMENT_NODE) return;
+  for (const {name} of [...current.attributes]) {
+    if (!next.hasAttribute(name) && name !== "tabindex") current.removeAttribute(name);
+  }
+  for (const {name, value} of [...next.attributes]) {
+    if (current.getAttribute(name) !== value) current.setAttribute(name, value);
+  }
+  morphChildren(current, next);
+}
+
+function morphChildren(current, next) {
+  const wanted = [...next.childNodes];
+  const existing = [...current.childNodes];
+  wanted.forEach((node, index) => {
+    if (index < existing.length) morph(existing[index], node);
+    else current.append(node);
+  });
+  for (const extra of existing.slice(wanted.length)) extra.remove();
 }
 
 /** A table with a caption and column headers; `rows` are arrays of cells (strings or nodes). */

@@ -103,11 +103,12 @@ export async function completeSignIn(config) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null");
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, "", `/${pending?.returnTo ?? "#/"}`);
-  if (query.has("error")) {
-    throw new Error(`sign-in failed: ${query.get("error_description") ?? query.get("error")}`);
-  }
+  // Only an answer to a sign-in this tab started is believed: anything else could be a link someone else wrote.
   if (!pending || pending.state !== query.get("state")) {
     throw new Error("sign-in failed: the answer does not belong to a sign-in started in this tab; start again");
+  }
+  if (query.has("error")) {
+    throw new Error(`sign-in failed: ${query.get("error_description") ?? query.get("error")}`);
   }
   const discovery = await discover(config);
   const answer = await tokenRequest(discovery.token_endpoint, {
@@ -127,6 +128,16 @@ export async function accessToken(config) {
   if (!session) return null;
   if (session.kind !== "oidc" || session.expiresAt - Date.now() > 30_000) return session.accessToken;
   if (!session.refreshToken || config?.signIn !== "oidc") return session.accessToken;
+  // One renewal at a time: a provider that rotates refresh tokens ends the session when one is used twice.
+  renewal ??= renew(config, session).finally(() => {
+    renewal = null;
+  });
+  return renewal;
+}
+
+let renewal = null;
+
+async function renew(config, session) {
   try {
     const discovery = await discover(config);
     const answer = await tokenRequest(discovery.token_endpoint, {

@@ -81,7 +81,10 @@ export default {
           problem.path && problem.path !== "$" ? ": " : "", problem.message))));
     };
 
+    // Every edit starts a new check (sequence) and forgets the old answer; an answer is shown only while the editor
+    // still holds the text it is about, so Deploy is never on for text the central has not checked.
     const check = async () => {
+      clearTimeout(timer);
       const text = editor.value;
       if (!text.trim()) {
         checked = {text, ok: false};
@@ -95,9 +98,9 @@ export default {
       validation.setAttribute("aria-busy", "true");
       try {
         const preview = await post("/deploy/fleet?dryRun=true", text, "application/yaml");
-        if (mine === sequence) show(text, {ok: true, preview, problems: []});
+        if (mine === sequence && text === editor.value) show(text, {ok: true, preview, problems: []});
       } catch (error) {
-        if (mine !== sequence) return;
+        if (mine !== sequence || text !== editor.value) return;
         if (error instanceof APIError && error.status !== 0 && error.status < 500 && error.status !== 401) {
           show(text, {ok: false, problems: error.problems ?? [], detail: error.message});
         } else {
@@ -111,6 +114,8 @@ export default {
     };
 
     const schedule = () => {
+      sequence += 1;
+      checked = {text: null, ok: false};
       submit.disabled = true;
       drawGutter(new Set());
       clearTimeout(timer);
@@ -129,17 +134,23 @@ export default {
 
     const form = h("form", {id: "deploy-form", class: "deploy-form", novalidate: true, onsubmit: async (event) => {
       event.preventDefault();
-      if (checked.text !== editor.value || !checked.ok) {
+      const text = editor.value;
+      if (checked.text !== text || !checked.ok) {
         await check();
-        if (!checked.ok) return;
+        if (checked.text !== editor.value || !checked.ok) return;
       }
       submit.disabled = true;
       try {
-        const accepted = await post("/deploy/fleet", editor.value, "application/yaml");
-        app.announce(`Deployed ${accepted.name} generation ${accepted.generation}.`);
+        const accepted = await post("/deploy/fleet", text, "application/yaml");
+        app.announceNext(`Deployed ${accepted.name} generation ${accepted.generation}.`);
         location.hash = `#/deployments/${encodeURIComponent(accepted.name)}`;
       } catch (error) {
-        show(editor.value, {ok: false, problems: error.problems ?? [], detail: `The central refused it: ${error.message}`});
+        if (error.status >= 400 && error.status < 500) {
+          show(text, {ok: false, problems: error.problems ?? [], detail: `The central refused it: ${error.message}`});
+        } else {
+          submit.disabled = false;  // the text is valid; the central was not there to take it
+          app.announce(`Not deployed: ${error.message}. Try again.`, true);
+        }
       }
     }},
       h("p", {}, "Paste a FleetDeployment in YAML or JSON, or load it from a file. The central checks it as you type; " +

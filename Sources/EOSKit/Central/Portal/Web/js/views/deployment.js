@@ -51,7 +51,7 @@ function controls(deployment, app) {
     if (!(await app.confirm(label, question, okLabel))) return;
     try {
       await call();
-      app.announce(`${label}: done.`);
+      app.announce(`${label} ${name}: done.`);
       await app.refresh();
     } catch (error) {
       app.announce(`${label} failed: ${error.message}`, true);

@@ -4,9 +4,12 @@ import {graphql} from "../api.js";
 import {h, table} from "../dom.js";
 import {badge, fraction, severity, time} from "../format.js";
 
+const LIMIT = 500;
+
 const QUERY = `query Fleet {
-  sites(limit: 500) { id liveness unknownSince lastSeen nodeCount nodes { id liveness unknownSince lastSeen } }
-  deployments(limit: 500) {
+  sites(limit: ${LIMIT}) { id liveness unknownSince lastSeen nodeCount nodes { id liveness unknownSince lastSeen } }
+  nodes(limit: ${LIMIT}) { id siteId liveness unknownSince lastSeen }
+  deployments(limit: ${LIMIT}) {
     name generation strategy createdAt createdBy
     status { phase generation nodes { targeted installed installing pending failed unreachable }
              rollout { step steps reason rollbackOf } updatedAt }
@@ -30,6 +33,11 @@ function tiles(label, counts, id) {
         h("span", {class: "tile-number"}, number), " ", badge(state)))));
 }
 
+function siteName(site) {
+  if (site.direct) return "nodes attached to the central";
+  return h("a", {href: `#/sites/${encodeURIComponent(site.id)}`}, site.id);
+}
+
 function problems(sites, deployments) {
   const items = [];
   for (const deployment of deployments) {
@@ -48,8 +56,7 @@ function problems(sites, deployments) {
     }
     const silent = site.nodes.filter((node) => node.liveness !== "Ready");
     if (silent.length > 0) {
-      items.push([3, h("li", {}, badge("Unknown"), " site ",
-        h("a", {href: `#/sites/${encodeURIComponent(site.id)}`}, site.id),
+      items.push([3, h("li", {}, badge("Unknown"), site.direct ? " " : " site ", siteName(site),
         `: ${fraction(silent.length, site.nodes.length)} nodes not ready (`,
         silent.slice(0, 5).map((node, index) => [index ? ", " : "",
           h("a", {href: `#/nodes/${encodeURIComponent(node.id)}`}, node.id)]),
@@ -86,8 +93,15 @@ export default {
   async load() {
     return graphql(QUERY);
   },
-  render({sites, deployments}) {
+  render({sites: registered, nodes: firstNodes, deployments}) {
+    // Nodes attached to the central directly, without a site, are shown as one more row of the sites table.
+    const direct = firstNodes.filter((node) => !node.siteId);
+    const sites = direct.length === 0 ? registered : [...registered, {
+      id: "", direct: true, liveness: "Ready",
+      lastSeen: direct.map((node) => node.lastSeen).sort().at(-1), nodes: direct,
+    }];
     const nodes = sites.flatMap((site) => site.nodes);
+    const truncated = registered.length === LIMIT || deployments.length === LIMIT || firstNodes.length === LIMIT;
     const orderedDeployments = [...deployments].sort((a, b) =>
       severity(b.status?.phase) - severity(a.status?.phase) || a.name.localeCompare(b.name));
     const orderedSites = [...sites].sort((a, b) => {
@@ -96,6 +110,8 @@ export default {
     });
     return [
       h("h1", {}, "Fleet"),
+      truncated ? h("p", {class: "note", id: "truncated"}, `This page shows the first ${LIMIT} sites, nodes and ` +
+        "deployments; eosctl and the REST API page through all of them.") : null,
       problems(sites, deployments),
       h("div", {class: "tile-row"},
         tiles("Sites", count(sites, (site) => site.liveness, LIVENESS), "site-tiles"),
@@ -119,7 +135,7 @@ export default {
           orderedSites.map((site) => {
             const counts = count(site.nodes, (node) => node.liveness, LIVENESS);
             return [
-              h("a", {href: `#/sites/${encodeURIComponent(site.id)}`}, site.id),
+              siteName(site),
               badge(site.liveness),
               fraction(counts.Ready, site.nodes.length),
               String(counts.Unknown),
