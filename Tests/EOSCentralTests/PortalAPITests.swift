@@ -12,25 +12,8 @@ import Testing
 struct PortalAPITests {
     static let token = APIClient.token
 
-    static func headers(token: String? = Self.token, yaml: Bool = false) -> HTTPFields {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        if yaml { headers[.contentType] = "application/yaml" }
-        return headers
-    }
-
-    static let hello = """
-        apiVersion: eos/v1
-        kind: FleetDeployment
-        metadata:
-          name: hello
-        spec:
-          workloads:
-            - name: greeter
-              process:
-                command: ["/bin/sleep", "3600"]
-          rollout: {strategy: AllAtOnce}
-        """
+    /// `hello` on the four nodes of line 1.
+    static let hello = CentralAPITests.hello
 
     @Test("the portal's files are served without a token, with a digest ETag, a strict CSP and 304 on revalidation")
     func files() async throws {
@@ -141,18 +124,18 @@ struct PortalAPITests {
             let refused = try await api.post("/deploy/fleet?dryRun=true", yaml: broken)
             #expect(refused.status == .unprocessableContent)
             #expect(
-                try api.decode(ProblemDetails.self, refused).problems?.contains { $0.location?.line == 9 } == true)
+                try api.decode(ProblemDetails.self, refused).problems?.contains { $0.location?.line == 11 } == true)
             let badFlag = try await api.post("/deploy/fleet?dryRun=maybe", yaml: Self.hello)
             #expect(badFlag.status == .badRequest)
             #expect(String(buffer: badFlag.body).contains("dryRun"))
 
             #expect(try await api.post("/deploy/fleet", yaml: Self.hello).status == .accepted)
-            try await eventually("hello complete on six nodes") {
+            try await eventually("hello complete on four nodes") {
                 let status = try await api.status("hello")
-                return status.phase == .complete && status.nodes.installed == 6
+                return status.phase == .complete && status.nodes.installed == 4
             }
             let status = try await api.status("hello")
-            #expect(status.rollout.released == 6)
+            #expect(status.rollout.released == 4)
             let again = try api.decode(
                 DeployPreview.self, try await api.post("/deploy/fleet?dryRun=true", yaml: Self.hello))
             #expect(again.changed == false && again.generation == 1)
@@ -177,7 +160,7 @@ struct PortalAPITests {
             let entries = try #require(deployment["audit"] as? [[String: Any]])
             #expect(entries.count == 1 && entries[0]["sequence"] as? Int == Int(audit.items.last?.sequence ?? 0))
             let rollout = (deployment["status"] as? [String: Any])?["rollout"] as? [String: Any]
-            #expect(rollout?["released"] as? Int == 6)
+            #expect(rollout?["released"] as? Int == 4)
         }
     }
 }
