@@ -64,6 +64,11 @@ struct CentralCommandTests {
         let sites = try await Self.get(base.appendingPathComponent("sites"), token: "s3cret")
         #expect(sites.status == 200)
         #expect(sites.body.contains("\"items\":[]"), "\(sites.body)")
+        // The portal's files are found beside the executable, and the portal is told to ask for a token.
+        let portal = try await Self.get(base, token: nil)
+        #expect(portal.status == 200 && portal.body.contains("/portal/js/app.js"), "\(portal.body)")
+        let signIn = try await Self.get(base.appendingPathComponent("portal/config.json"), token: nil)
+        #expect(signIn.body == #"{"signIn":"token"}"#)
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("data/fleet.sqlite").path))
         central.signal(SIGTERM)
         let outcome = await central.wait()
@@ -109,12 +114,23 @@ struct CentralCommandTests {
         let tls = try Self.tlsFolder(root, role: try SPIFFEIdentity.central(in: "fleet.example.com"))
         try await OIDCTestProvider.with { provider in
             let config = root.appendingPathComponent("central.yaml")
-            try Data("oidc-issuer: \(provider.issuer.absoluteString)\noidc-viewer-role: fleet-reader\n".utf8).write(
-                to: config)
+            try Data(
+                """
+                oidc-issuer: \(provider.issuer.absoluteString)
+                oidc-viewer-role: fleet-reader
+                portal-client-id: fleet-portal
+
+                """.utf8
+            ).write(to: config)
             let central = try EOSDProcess(
                 Self.arguments(root, tls) + ["--config", config.path], environment: ["EOS_OIDC_AUDIENCE": "eos"])
             let base = try await Self.apiAddress(of: central)
             #expect(central.stderr.contains("fetched the identity provider's signing keys"), "\(central.stderr)")
+            // The portal signs people in at the same issuer, as the configured public client.
+            let signIn = try await Self.get(base.appendingPathComponent("portal/config.json"), token: nil)
+            let answer = try JSONSerialization.jsonObject(with: Data(signIn.body.utf8)) as? [String: String]
+            #expect(answer?["signIn"] == "oidc" && answer?["clientId"] == "fleet-portal", "\(signIn.body)")
+            #expect(answer?["issuer"] == provider.issuer.absoluteString, "\(signIn.body)")
             let admin = try await provider.token(for: "ada")
             #expect(try await Self.get(base.appendingPathComponent("sites"), token: admin).status == 200)
             // vera's eos-viewer is not the configured viewer role, fleet-reader: she may not read.
