@@ -7,8 +7,8 @@ internal import Synchronization
 /// authlib), issuing JWT access tokens shaped like Keycloak's over HTTP on a loopback port.
 ///
 /// ``with(_:_:)`` starts one for a test and stops it after. Besides the provider's public endpoints (discovery,
-/// JWKS, token, device authorization, authorization code with PKCE) it has test controls: minting tokens with chosen claims, rotating the signing
-/// key, approving a device sign-in, counting JWKS fetches. Tests enable themselves with
+/// JWKS, token, device authorization, authorization code with PKCE) it has test controls: minting tokens with chosen
+/// claims, rotating the signing key, approving a device sign-in, counting JWKS fetches. Tests enable themselves with
 /// `.enabled(if: OIDCTestProvider.available || OIDCTestProvider.required, …)`: skipped with ``unavailableReason`` on a
 /// bare machine, failing in CI (`EOS_REQUIRE_INTEGRATION=1`).
 public final class OIDCTestProvider: Sendable {

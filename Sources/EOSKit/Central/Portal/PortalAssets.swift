@@ -4,8 +4,8 @@ public import Foundation
 /// The web portal's files (HTML, CSS and JavaScript modules), read once into memory and served by the central.
 ///
 /// They ship as resources of EOSCentral: SwiftPM copies `Portal/Web` into the `EOS_EOSCentral.resources` directory
-/// (`EOS_EOSCentral.bundle` on Apple's systems) beside the executable that links it (`eosd`, or an embedder's own controller). There is no build step and no
-/// external CDN: what is in that directory is what the browser gets.
+/// (`EOS_EOSCentral.bundle` on Apple's systems) beside the executable that links it (`eosd`, or an embedder's own
+/// controller). There is no build step and no external CDN: what is in that directory is what the browser gets.
 public struct PortalAssets: Sendable {
     /// One file.
     public struct File: Sendable, Hashable {
@@ -53,7 +53,7 @@ public struct PortalAssets: Sendable {
         var candidates: [URL] = []
         if let directory { candidates.append(directory) }
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            // SwiftPM names the resources EOS_EOSCentral.resources on Linux and EOS_EOSCentral.bundle on Apple's systems.
+            // SwiftPM names them EOS_EOSCentral.resources on Linux and EOS_EOSCentral.bundle on Apple's systems.
             let folder = executable.deletingLastPathComponent()
             candidates.append(folder.appendingPathComponent("EOS_EOSCentral.resources/Web"))
             candidates.append(folder.appendingPathComponent("EOS_EOSCentral.bundle/Web"))
