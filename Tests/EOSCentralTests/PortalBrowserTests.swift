@@ -6,7 +6,7 @@ import Testing
 /// The web portal in a real browser: headless Chromium driven by selenium through the scenarios in
 /// `Browser/portal_browser.py`, against a fleet of two sites of two simulated nodes and its central.
 @Suite(
-    "Web portal in headless Chromium", .timeLimit(.minutes(8)),
+    "Web portal in headless Chromium", .serialized, .timeLimit(.minutes(8)),
     .enabled(
         if: PortalBrowser.unavailableReason == nil || PortalBrowser.required,
         "\(PortalBrowser.unavailableReason ?? "")"))
@@ -15,7 +15,7 @@ struct PortalBrowserTests {
     @Test("an administrator signs in, sees a problem at its line, deploys, watches 100%, rolls back; stale is marked")
     func operatorScenario() async throws {
         try #require(PortalBrowser.unavailableReason == nil, "\(PortalBrowser.unavailableReason ?? "")")
-        let fleet = SimulatedFleet(telemetryInterval: .seconds(1))
+        let fleet = SimulatedFleet(telemetryInterval: .seconds(2))
         try await fleet.run { _, server in
             let (status, output) = try await PortalBrowser.run(
                 "operator", ["--url", server.absoluteString, "--token", SimulatedFleet.token])

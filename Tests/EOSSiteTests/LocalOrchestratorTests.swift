@@ -128,7 +128,9 @@ struct LocalOrchestratorTests {
                 let host = try #require(placed?.nodeID)
 
                 // The node hosting the replica dies for good: once Offline, the replica moves.
+                // Awaited: a node still stopping on a busy machine could otherwise be heard once more.
                 nodes[host]?.cancel()
+                _ = await nodes[host]?.result
                 nodes[host] = nil
                 try await eventually("the replica moved") {
                     let status = try await site.status(of: ["single"])
@@ -139,7 +141,7 @@ struct LocalOrchestratorTests {
                 // Another node restarts with an empty runtime and an empty store: the site applies to it again.
                 let other = try #require(SiteTestFleet.nodeIDs.first { $0 != host && nodes[$0] != nil })
                 nodes[other]?.cancel()
-                try await Task.sleep(for: .milliseconds(300))
+                _ = await nodes[other]?.result
                 try? FileManager.default.removeItem(at: fleet.root.appendingPathComponent(other))
                 runtimes[other] = SimulatedRuntime()
                 nodes[other] = try fleet.startNode(other, upstream: siteEndpoint, runtime: runtimes[other]!)

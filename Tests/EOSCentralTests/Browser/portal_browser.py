@@ -66,6 +66,8 @@ def step(message):
 def browser():
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--disable-extensions", "--disable-background-networking", "--no-first-run",
+                     "--disable-component-update", "--disable-default-apps", "--disable-sync",
                      f"--window-size={LAPTOP[0]},{LAPTOP[1]}", "--force-device-scale-factor=1"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console: CSP violations, script errors
@@ -84,7 +86,7 @@ class Portal:
 
     def wait(self, what, condition, seconds=30):
         try:
-            return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(lambda d: condition(d))
+            return WebDriverWait(self.driver, seconds, poll_frequency=0.5).until(lambda d: condition(d))
         except TimeoutException:
             raise Check(f"waited {seconds} s for {what}")
 
