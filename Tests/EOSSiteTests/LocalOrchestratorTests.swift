@@ -102,7 +102,8 @@ struct LocalOrchestratorTests {
         central.setAvailable(false)
         try await fleet.servingCentral(central) { centralEndpoint in
             var runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
-            let configuration = fleet.siteConfiguration(central: centralEndpoint, offlineAfter: .seconds(2))
+            // Offline after 6 s of silence: 20 heartbeats, which a live node on a busy machine does not miss.
+            let configuration = fleet.siteConfiguration(central: centralEndpoint, offlineAfter: .seconds(6))
             try await fleet.withSite(configuration) { site, siteEndpoint in
                 var nodes = try Dictionary(
                     uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { id in
@@ -132,11 +133,11 @@ struct LocalOrchestratorTests {
                 nodes[host]?.cancel()
                 _ = await nodes[host]?.result
                 nodes[host] = nil
-                try await eventually("the replica moved") {
+                try await eventually("the dead node Offline and the replica moved") {
                     let status = try await site.status(of: ["single"])
-                    return status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
+                    return site.registry.liveness(kind: .node, id: host, at: .now)?.liveness == .offline
+                        && status.nodes.contains { $0.nodeID != host && $0.deployments.first?.state == .installed }
                 }
-                #expect(site.registry.liveness(kind: .node, id: host, at: .now)?.liveness == .offline)
 
                 // Another node restarts with an empty runtime and an empty store: the site applies to it again.
                 let other = try #require(SiteTestFleet.nodeIDs.first { $0 != host && nodes[$0] != nil })

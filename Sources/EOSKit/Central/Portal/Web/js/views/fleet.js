@@ -114,7 +114,7 @@ export default {
         "deployments; eosctl and the REST API page through all of them.") : null,
       problems(sites, deployments),
       h("div", {class: "tile-row"},
-        tiles("Sites", count(sites, (site) => site.liveness, LIVENESS), "site-tiles"),
+        tiles("Sites", count(registered, (site) => site.liveness, LIVENESS), "site-tiles"),
         tiles("Nodes", count(nodes, (node) => node.liveness, LIVENESS), "node-tiles"),
         tiles("Deployments", count(deployments, (deployment) => deployment.status?.phase ?? "Progressing", PHASES),
           "deployment-tiles")),
