@@ -7,8 +7,9 @@
 #   scripts/generate-protos.sh --check   regenerate into a temporary folder and fail if it differs from what is
 #                                        committed (for CI: the sources and the generated code must agree)
 #
-# protoc comes from Debian's protobuf-compiler (installed with apt-get when missing and running as root); the two
-# plugins are built from the package's pinned dependencies (swift-protobuf, grpc-swift-protobuf), so the output
+# protoc comes from Debian's protobuf-compiler, its well-known types from libprotobuf-dev (installed with apt-get when
+# missing and running as root); the two plugins are built from the package's pinned dependencies (swift-protobuf,
+# grpc-swift-protobuf), so the output
 # only changes when Package.swift's pins or the protos change. The repository holds no OTLP .proto files: their
 # source of truth is PyPI's opentelemetry-proto at the version pinned below, whose *_pb2.py modules embed each
 # file's descriptor; pip installs it into a temporary folder (python3 with the protobuf package must be present).
@@ -59,8 +60,9 @@ if ! command -v protoc >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         log "installing protoc (protobuf-compiler)"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null ||
-            { apt-get update -qq && apt-get install -y -qq --no-install-recommends protobuf-compiler >/dev/null; }
+        apt-get install -y -qq --no-install-recommends protobuf-compiler libprotobuf-dev >/dev/null ||
+            { apt-get update -qq &&
+                apt-get install -y -qq --no-install-recommends protobuf-compiler libprotobuf-dev >/dev/null; }
     else
         echo "protoc is missing: install Debian's protobuf-compiler (apt-get install protobuf-compiler)" >&2
         exit 1
@@ -71,7 +73,8 @@ if [ ! -f "$well_known/google/protobuf/timestamp.proto" ]; then
     well_known=/usr/include
 fi
 if [ ! -f "$well_known/google/protobuf/timestamp.proto" ]; then
-    echo "protoc's well-known types (google/protobuf/timestamp.proto) are missing: install protobuf-compiler" >&2
+    echo "protoc's well-known types (google/protobuf/timestamp.proto) are missing: on Debian they come with" \
+        "libprotobuf-dev (apt-get install libprotobuf-dev)" >&2
     exit 1
 fi
 
