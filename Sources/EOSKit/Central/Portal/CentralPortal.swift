@@ -20,6 +20,18 @@ struct CentralPortal: Sendable {
 
     let assets: PortalAssets?
     let signIn: PortalSignIn
+    /// Lets the page load only the central's own files and talk only to the central and the sign-in provider; made
+    /// once, as every answer carries it.
+    private let contentSecurityPolicy: String
+
+    init(assets: PortalAssets?, signIn: PortalSignIn) {
+        self.assets = assets
+        self.signIn = signIn
+        let connect = ["'self'", signIn.providerOrigin].compactMap { $0 }.joined(separator: " ")
+        contentSecurityPolicy =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src \(connect); base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    }
 
     func add(to router: Router<CentralRequestContext>) {
         let portal = self
@@ -70,9 +82,4 @@ struct CentralPortal: Sendable {
 
     private static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 
-    private var contentSecurityPolicy: String {
-        let connect = ["'self'", signIn.providerOrigin].compactMap { $0 }.joined(separator: " ")
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src \(connect); base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    }
 }
