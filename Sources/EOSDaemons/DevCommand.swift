@@ -9,8 +9,9 @@ struct DevCommand: AsyncParsableCommand {
         abstract: "Run a whole fleet in one process: a central, its sites and their nodes, with the REST API.",
         discussion: """
             Starts a central, --sites local orchestrators and --nodes-per-site edge nodes each, talking gRPC over \
-            mutual TLS on loopback as separate hosts do (a CA is made in DATA-DIR/pki), each with its SQLite \
-            stores, and serves the REST API on --http-listen with a dev token it prints. With --apply FILE it \
+            mutual TLS on loopback as separate hosts do (a CA is made in DATA-DIR/pki; with --network in-process \
+            they talk through memory instead, with the same identities and checks), each with its SQLite stores, \
+            and serves the REST API on --http-listen with a dev token it prints. With --apply FILE it \
             deploys the file's FleetDeployments once every node is attached and shows each rollout until it \
             settles, then keeps serving. Without --data-dir the state lives in a temporary folder removed at exit, \
             with the fleet's containers. \
@@ -31,6 +32,12 @@ struct DevCommand: AsyncParsableCommand {
         help: ArgumentHelp("What runs the workloads: process (default), containerd or simulated.", valueName: "runtime")
     )
     var runtime: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How the tiers talk: tls (default; mutual TLS on loopback, as separate hosts) or in-process (no sockets: "
+                + "for thousands of simulated nodes).", valueName: "network"))
+    var network: String?
 
     @Option(help: ArgumentHelp("A file of FleetDeployments to deploy once the fleet is up.", valueName: "file"))
     var apply: String?

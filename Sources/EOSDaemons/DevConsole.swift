@@ -44,6 +44,11 @@ final class DevConsole: Service {
         let fleet = settings.fleet
         let central = await self.fleet.central.listeningEndpoint.map { "\($0)" } ?? "?"
         let data = fleet.dataDirectory.path
+        let network =
+            switch fleet.network {
+            case .mutualTLS: "gRPC over mutual TLS"
+            case .inProcess: "gRPC in process, no sockets"
+            }
         Self.say(
             """
             EOS dev fleet: a central, \(Self.count(fleet.sites, "site")) of \(Self.count(fleet.nodesPerSite, "node")), \
@@ -51,7 +56,7 @@ final class DevConsole: Service {
               portal     \(server.absoluteString)   (sign in with the dev token)
               REST API   \(server.absoluteString)   (GraphQL: POST /graphql, OpenAPI: /openapi.yaml)
               dev token  \(settings.token)
-              central    \(central)   (gRPC over mutual TLS; CA in \(data)/pki)
+              central    \(central)   (\(network); CA in \(data)/pki)
               data       \(data)\(settings.temporaryData ? "   (removed at exit; --data-dir keeps it)" : "")
             Use it:
               export EOS_SERVER=\(server.absoluteString) EOS_TOKEN=\(settings.token)

@@ -6,7 +6,8 @@ import Logging
 struct DevSettings {
     /// The keys of `eosd dev`'s configuration file.
     static let keys: Set<String> = [
-        "sites", "nodes-per-site", "runtime", "apply", "data-dir", "http-listen", "dev-token", "containerd-address",
+        "sites", "nodes-per-site", "runtime", "network", "apply", "data-dir", "http-listen", "dev-token",
+        "containerd-address",
         "containerd-namespace", "image-archives", "log-level", "log-format", "otlp-endpoint",
     ]
 
@@ -57,15 +58,25 @@ struct DevSettings {
                 imageArchives: try sources.value(
                     "image-archives", flag: command.imageArchives, SettingParsers.directory))
         }
+        let inProcess =
+            try sources.value("network", flag: command.network) { text throws(SettingError) in
+                switch text {
+                case "tls": return false
+                case "in-process": return true
+                default: throw SettingError("\"\(text)\" is not a network; use tls or in-process")
+                }
+            } ?? false
         let data = try sources.value("data-dir", flag: command.dataDir, SettingParsers.directory)
         temporaryData = data == nil
         let otlpEndpoint = try sources.value("otlp-endpoint", flag: command.otlpEndpoint, SettingParsers.httpURL)
         self.otlpEndpoint = otlpEndpoint
-        fleet = DevelopmentFleetConfiguration(
+        var fleet = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodes, runtime: runtime,
             dataDirectory: data
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("eos-dev-\(UUID().uuidString)"),
             otlp: otlpEndpoint.map { OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-dev"]) })
+        if inProcess { fleet.network = .inProcess(InProcessNetwork()) }
+        self.fleet = fleet
         http =
             try sources.value("http-listen", flag: command.httpListen, SettingParsers.endpoint)
             ?? MargoEndpoint(host: "127.0.0.1", port: 8080)

@@ -5,7 +5,6 @@ public import EOSSite
 public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
 public import Logging
 public import ServiceLifecycle
 
@@ -42,7 +41,7 @@ public final class CentralOrchestrator: Service {
     private let controller: DeploymentController
     private let connections: ChildConnections
     private let wake = ReconcileSignal()
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let server: GRPCServer<MargoServerTransport>
 
     /// Opens the registry and prepares the server, counting into `metrics` and keeping telemetry in `telemetry`
     /// (a new gateway with ``CentralOrchestratorConfiguration/telemetry`` unless given: pass one to keep the
@@ -76,7 +75,7 @@ public final class CentralOrchestrator: Service {
         } catch {
             throw CentralOrchestratorError("the central's stores: \(error)")
         }
-        connections = ChildConnections(tls: tls, kind: .site)
+        connections = ChildConnections(tls: tls, kind: .site, network: configuration.network)
         controller = DeploymentController(
             registry: registry, children: children, connections: connections, policy: configuration.callPolicy,
             logger: logger)
@@ -91,7 +90,8 @@ public final class CentralOrchestrator: Service {
                 return Set(nodes?.items.map(\.id) ?? [])
             }, logger: logger)
         server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
+            transport: MargoServerTransport(
+                listeningOn: configuration.listen, tls: tls, network: configuration.network),
             services: [UpstreamService(handler: intake)],
             interceptors: [
                 PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),

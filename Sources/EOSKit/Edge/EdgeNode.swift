@@ -5,7 +5,6 @@ public import EOSSecurity
 public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
 public import Logging
 public import ServiceLifecycle
 
@@ -42,7 +41,7 @@ public final class EdgeNode: Service {
     private let pipeline: TelemetryPipeline
     /// The node's queue of telemetry for its parent.
     public let telemetry: TelemetryBuffer
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let server: GRPCServer<MargoServerTransport>
     private static let parentSetting = "parent"
 
     /// Opens the node's store and prepares its server; fails with a clear message when the certificate is not
@@ -92,7 +91,8 @@ public final class EdgeNode: Service {
             currentAuthorization: { PeerAuthorization(server: identity, parent: parent.current) },
             logger: logger)
         server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
+            transport: MargoServerTransport(
+                listeningOn: configuration.listen, tls: tls, network: configuration.network),
             services: [EdgeNodeService(handler: calls)],
             interceptors: [interceptor, TraceContextServerInterceptor(tier: "node")])
     }

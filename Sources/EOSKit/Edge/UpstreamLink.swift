@@ -3,7 +3,6 @@ internal import EOSModel
 internal import EOSSecurity
 internal import EOSTelemetry
 internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
 internal import Logging
 
 /// The Edge Node's side of `Upstream`: registers with the parent, resyncs desired state by generation, heartbeats
@@ -40,8 +39,8 @@ struct UpstreamLink {
     }
 
     private func session() async throws {
-        let transport = try MargoTransport.client(
-            connectingTo: endpoint, tls: tls,
+        let transport = try MargoClientTransport(
+            connectingTo: endpoint, tls: tls, network: configuration.network,
             expecting: configuration.parent.map { .identity($0) } ?? .parent(inTrustDomain: tls.trustDomain),
             onServerIdentity: onParent)
         try await withGRPCClient(transport: transport) { client in
@@ -66,7 +65,7 @@ struct UpstreamLink {
         }
     }
 
-    private func sync(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+    private func sync(_ upstream: UpstreamClient<MargoClientTransport>) async throws {
         let response = try await upstream.sync(
             SyncRequest(kind: .node, id: configuration.nodeID, appliedGenerations: try store.appliedGenerations()))
         // A stale state is the parent's older view; anything else the node cannot record is logged, and the next
@@ -92,7 +91,7 @@ struct UpstreamLink {
     }
 
     private func heartbeats(
-        _ upstream: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration
+        _ upstream: UpstreamClient<MargoClientTransport>, every interval: Duration
     ) async throws {
         var interval = interval
         while true {
@@ -104,7 +103,7 @@ struct UpstreamLink {
         }
     }
 
-    private func drainOutbox(_ upstream: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+    private func drainOutbox(_ upstream: UpstreamClient<MargoClientTransport>) async throws {
         while true {
             let pending = try store.pendingReports()
             guard !pending.isEmpty else {

@@ -11,7 +11,8 @@ public import ServiceLifecycle
 internal import Synchronization
 
 /// A whole fleet in one process: a central, its sites' Local Orchestrators and their Edge Nodes, talking gRPC over
-/// mutual TLS on loopback exactly as separate hosts do, each tier with its own SQLite stores.
+/// mutual TLS on loopback exactly as separate hosts do (or over an ``InProcessNetwork``, when
+/// ``DevelopmentFleetConfiguration/network`` says so), each tier with its own SQLite stores.
 ///
 /// This is what `eosd dev` runs, and what an embedder can run to try a controller against real tiers. The CA lives
 /// in `DATA/pki/` and is kept across runs (each tier gets a fresh certificate from it at start), so a data folder
@@ -46,11 +47,13 @@ public final class DevelopmentFleet: Service {
         let authority = try Self.authority(in: configuration.dataDirectory, trustDomain: configuration.trustDomain)
         self.authority = authority
         do {
+            var centralConfiguration = CentralOrchestratorConfiguration(
+                dataDirectory: configuration.dataDirectory.appendingPathComponent("central"),
+                listen: configuration.centralListen, heartbeatInterval: configuration.heartbeatInterval,
+                inventoryInterval: .seconds(2), otlp: configuration.otlp)
+            centralConfiguration.network = configuration.network
             central = try CentralOrchestrator(
-                configuration: CentralOrchestratorConfiguration(
-                    dataDirectory: configuration.dataDirectory.appendingPathComponent("central"),
-                    listen: configuration.centralListen, heartbeatInterval: configuration.heartbeatInterval,
-                    inventoryInterval: .seconds(2), otlp: configuration.otlp),
+                configuration: centralConfiguration,
                 tls: try await Self.tls(try SPIFFEIdentity.central(in: authority.trustDomain), from: authority),
                 logger: logger)
         } catch {
@@ -111,25 +114,29 @@ public final class DevelopmentFleet: Service {
     // MARK: Tiers
 
     private func localOrchestrator(_ site: String, central: MargoEndpoint) async throws -> LocalOrchestrator {
-        try LocalOrchestrator(
-            configuration: LocalOrchestratorConfiguration(
-                siteID: site, labels: ["site": site, "env": "dev"],
-                dataDirectory: configuration.dataDirectory.appendingPathComponent("sites/\(site)"),
-                listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central,
-                heartbeatInterval: configuration.heartbeatInterval, reconcileInterval: .seconds(2),
-                maximumRetryDelay: .seconds(5), maximumReconnectDelay: .seconds(2),
-                telemetryInterval: configuration.telemetryInterval),
+        var settings = LocalOrchestratorConfiguration(
+            siteID: site, labels: ["site": site, "env": "dev"],
+            dataDirectory: configuration.dataDirectory.appendingPathComponent("sites/\(site)"),
+            listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central,
+            heartbeatInterval: configuration.heartbeatInterval, reconcileInterval: .seconds(2),
+            maximumRetryDelay: .seconds(5), maximumReconnectDelay: .seconds(2),
+            telemetryInterval: configuration.telemetryInterval)
+        settings.network = configuration.network
+        return try LocalOrchestrator(
+            configuration: settings,
             tls: try await Self.tls(try SPIFFEIdentity.site(site, in: authority.trustDomain), from: authority),
             logger: logger)
     }
 
     private func edgeNode(_ node: String, of site: String, upstream: MargoEndpoint) async throws -> EdgeNode {
         let data = configuration.dataDirectory.appendingPathComponent("nodes/\(node)")
+        var settings = EdgeNodeConfiguration(
+            nodeID: node, labels: ["site": site, "runtime": configuration.runtime.name], dataDirectory: data,
+            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, reconcileInterval: .seconds(5),
+            maximumReconnectDelay: .seconds(2), telemetryInterval: configuration.telemetryInterval)
+        settings.network = configuration.network
         return try EdgeNode(
-            configuration: EdgeNodeConfiguration(
-                nodeID: node, labels: ["site": site, "runtime": configuration.runtime.name], dataDirectory: data,
-                listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, reconcileInterval: .seconds(5),
-                maximumReconnectDelay: .seconds(2), telemetryInterval: configuration.telemetryInterval),
+            configuration: settings,
             tls: try await Self.tls(try SPIFFEIdentity.node(node, in: authority.trustDomain), from: authority),
             runtime: runtime(for: node, data: data), logger: logger)
     }

@@ -49,6 +49,9 @@ public struct DevelopmentFleetConfiguration: Sendable {
     public var otlp: OTLPExporter.Configuration?
     /// How often the sites and nodes collect telemetry.
     public var telemetryInterval: Duration
+    /// How the tiers talk: mutual TLS on loopback, as separate hosts do (the default), or an
+    /// ``InProcessNetwork`` with no sockets, for trying thousands of simulated nodes in one process.
+    public var network: MargoNetwork = .mutualTLS
 
     /// Creates a configuration; the defaults are `eosd dev`'s: two sites of two nodes running processes.
     public init(

@@ -4,7 +4,6 @@ internal import EOSSecurity
 internal import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
 internal import Logging
 
 /// The Local Orchestrator's side of the central's `Upstream`: registers the site, resyncs desired state by
@@ -38,8 +37,8 @@ struct CentralLink {
     }
 
     private func session() async throws {
-        let transport = try MargoTransport.client(
-            connectingTo: endpoint, tls: tls, expecting: .identity(try SPIFFEIdentity.central(in: tls.trustDomain)))
+        let transport = try MargoClientTransport(
+            connectingTo: endpoint, tls: tls, network: configuration.network, expecting: .identity(try SPIFFEIdentity.central(in: tls.trustDomain)))
         try await withGRPCClient(transport: transport) { client in
             let central = UpstreamClient(client, policy: configuration.callPolicy)
             let acceptance = try await central.register(try registration())
@@ -72,7 +71,7 @@ struct CentralLink {
             appliedGenerations: try calls.store.desiredGenerations(), endpoint: await advertised().map { "\($0)" })
     }
 
-    private func sync(_ central: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+    private func sync(_ central: UpstreamClient<MargoClientTransport>) async throws {
         let response = try await central.sync(
             SyncRequest(kind: .site, id: configuration.siteID, appliedGenerations: try calls.store.desiredGenerations())
         )
@@ -96,7 +95,7 @@ struct CentralLink {
     }
 
     private func heartbeats(
-        _ central: UpstreamClient<HTTP2ClientTransport.Posix>, every interval: Duration
+        _ central: UpstreamClient<MargoClientTransport>, every interval: Duration
     ) async throws {
         var interval = interval
         while true {
@@ -108,7 +107,7 @@ struct CentralLink {
         }
     }
 
-    private func drainOutbox(_ central: UpstreamClient<HTTP2ClientTransport.Posix>) async throws {
+    private func drainOutbox(_ central: UpstreamClient<MargoClientTransport>) async throws {
         while true {
             let pending = try calls.store.pendingReports()
             guard let last = pending.last else {

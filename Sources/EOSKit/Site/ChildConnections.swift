@@ -2,7 +2,6 @@ public import EOSMargo
 public import EOSModel
 public import EOSSecurity
 public import GRPCCore
-public import GRPCNIOTransportHTTP2
 
 /// One mutual-TLS connection per child a parent calls (an LO its nodes, the central its sites), kept open between
 /// calls and pinned to the child's identity: a rollout to 500 nodes makes 500 handshakes once, not one per call. A
@@ -11,7 +10,7 @@ public import GRPCNIOTransportHTTP2
 public actor ChildConnections {
     private struct Connection {
         let endpoint: MargoEndpoint
-        let client: GRPCClient<HTTP2ClientTransport.Posix>
+        let client: GRPCClient<MargoClientTransport>
         let task: Task<Void, Never>
     }
 
@@ -20,24 +19,27 @@ public actor ChildConnections {
 
     private let tls: TLSMaterial
     private let kind: ChildKind
+    private let network: MargoNetwork
     private var connections: [String: Connection] = [:]
 
-    /// Connections from the holder of `tls` to its children of `kind`.
-    public init(tls: TLSMaterial, kind: ChildKind) {
+    /// Connections from the holder of `tls` to its children of `kind`, over `network`.
+    public init(tls: TLSMaterial, kind: ChildKind, network: MargoNetwork = .mutualTLS) {
         self.tls = tls
         self.kind = kind
+        self.network = network
     }
 
     /// The client for child `id` at `endpoint`; a child that moved gets a new connection.
-    public func client(for id: String, at endpoint: MargoEndpoint) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
+    public func client(for id: String, at endpoint: MargoEndpoint) throws -> GRPCClient<MargoClientTransport> {
         if let existing = connections[id], existing.endpoint == endpoint { return existing.client }
         close(id)
         let identity =
             kind == .node
             ? try SPIFFEIdentity.node(id, in: tls.trustDomain) : try SPIFFEIdentity.site(id, in: tls.trustDomain)
         let client = GRPCClient(
-            transport: try MargoTransport.client(
-                connectingTo: endpoint, tls: tls, expecting: .identity(identity), idleTimeout: Self.idleTimeout),
+            transport: try MargoClientTransport(
+                connectingTo: endpoint, tls: tls, network: network, expecting: .identity(identity),
+                idleTimeout: Self.idleTimeout),
             interceptors: [TraceContextClientInterceptor()])
         let task = Task { _ = try? await client.runConnections() }
         connections[id] = Connection(endpoint: endpoint, client: client, task: task)

@@ -4,7 +4,6 @@ public import EOSSecurity
 public import EOSTelemetry
 internal import Foundation
 internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
 public import Logging
 public import ServiceLifecycle
 
@@ -43,7 +42,7 @@ public final class LocalOrchestrator: Service {
     private let pipeline: TelemetryPipeline
     /// The site's queue of telemetry for the central: the LO's own and its nodes'.
     public let telemetry: TelemetryBuffer
-    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let server: GRPCServer<MargoServerTransport>
 
     /// Opens the site's stores and prepares its server; fails with a clear message when the certificate is not
     /// this site's or a store cannot be opened. `telemetrySources` are collected with the LO's host figures.
@@ -73,7 +72,7 @@ public final class LocalOrchestrator: Service {
             siteID: configuration.siteID, store: store, registry: registry, wake: { [wake] in wake.signal() },
             statusesQueued: { [outbox] in outbox.signal() })
         self.calls = calls
-        connections = ChildConnections(tls: tls, kind: .node)
+        connections = ChildConnections(tls: tls, kind: .node, network: configuration.network)
         reconciler = SiteReconciler(
             calls: calls, connections: connections, policy: configuration.callPolicy,
             concurrency: configuration.applyConcurrency,
@@ -88,7 +87,8 @@ public final class LocalOrchestrator: Service {
             registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls,
             telemetry: TelemetryForwarder(siteID: configuration.siteID, buffer: telemetry), logger: logger)
         server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: configuration.listen, tls: tls),
+            transport: MargoServerTransport(
+                listeningOn: configuration.listen, tls: tls, network: configuration.network),
             services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
             interceptors: [
                 PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),

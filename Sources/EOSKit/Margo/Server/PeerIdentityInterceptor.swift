@@ -10,7 +10,7 @@ internal import X509
 /// the handler.
 ///
 /// The caller's identity is the `spiffe://` URI SAN of the client certificate the mTLS transport verified against
-/// the fleet's CA. The method decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`,
+/// the fleet's CA (on an ``InProcessNetwork``, the identity the network attests in ``InProcessPeer``). The method decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`,
 /// only a node's parent calls `EdgeNode`, only sites and nodes call `Upstream`. Rules about what a request claims
 /// (a node registering as itself) are checked by the service with ``VerifiedPeer/authorization``, since they
 /// need the message. Refusals are `PERMISSION_DENIED` with the reason; each is logged as a warning with the method
@@ -18,7 +18,7 @@ internal import X509
 public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public enum IdentitySource: Sendable {
-        /// The verified client certificate of an mTLS connection.
+        /// The verified client certificate of an mTLS connection, or the identity an ``InProcessNetwork`` attests.
         case clientCertificate
         /// A fixed identity, for in-process transports, which have no certificates (tests and single-process fleets).
         case assumed(SPIFFEIdentity)
@@ -72,6 +72,10 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         case .assumed(let identity):
             caller = identity
         case .clientCertificate:
+            if let peer = context.transportSpecific as? InProcessPeer {
+                caller = peer.identity
+                break
+            }
             guard let certificate = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
             else {
                 throw deny(rpc, "\(rpc) needs a client certificate carrying an EOS identity, and the caller has none")

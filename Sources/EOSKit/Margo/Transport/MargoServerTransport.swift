@@ -1,0 +1,65 @@
+public import EOSSecurity
+public import GRPCCore
+public import GRPCNIOTransportHTTP2
+
+/// The server transport of an EOS tier: mutual TLS over TCP, or an in-process network, chosen by ``MargoNetwork``.
+///
+/// The tiers hold this one type whatever the network, so an orchestrator runs unchanged in a simulation of
+/// thousands of nodes in one process and on a real fleet.
+public struct MargoServerTransport: ServerTransport {
+    public typealias Bytes = GRPCNIOTransportBytes
+
+    private enum Kind: Sendable {
+        case mutualTLS(HTTP2ServerTransport.Posix)
+        case inProcess(InProcessServerTransport)
+    }
+
+    private let kind: Kind
+
+    /// A server for the holder of `tls`, listening on `endpoint` of `network`.
+    public init(listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, network: MargoNetwork = .mutualTLS) {
+        switch network {
+        case .mutualTLS:
+            kind = .mutualTLS(MargoTransport.server(listeningOn: endpoint, tls: tls))
+        case .inProcess(let network):
+            kind = .inProcess(
+                InProcessServerTransport(listeningOn: endpoint, identity: tls.identity, network: network))
+        }
+    }
+
+    /// Where the server listens, once it does (the port it was given, or the one chosen for port 0); `nil` if it
+    /// stopped before listening.
+    public var listeningEndpoint: MargoEndpoint? {
+        get async {
+            switch kind {
+            case .mutualTLS(let transport):
+                (try? await transport.listeningAddress).flatMap(MargoEndpoint.init(address:))
+            case .inProcess(let transport):
+                await transport.listeningEndpoint
+            }
+        }
+    }
+
+    public func configure(context: GRPCServerContext) {
+        switch kind {
+        case .mutualTLS(let transport): transport.configure(context: context)
+        case .inProcess(let transport): transport.configure(context: context)
+        }
+    }
+
+    public func listen(
+        streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
+    ) async throws {
+        switch kind {
+        case .mutualTLS(let transport): try await transport.listen(streamHandler: streamHandler)
+        case .inProcess(let transport): try await transport.listen(streamHandler: streamHandler)
+        }
+    }
+
+    public func beginGracefulShutdown() {
+        switch kind {
+        case .mutualTLS(let transport): transport.beginGracefulShutdown()
+        case .inProcess(let transport): transport.beginGracefulShutdown()
+        }
+    }
+}
