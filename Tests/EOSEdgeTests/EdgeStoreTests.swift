@@ -41,6 +41,19 @@ struct EdgeStoreTests {
         #expect(try store.remove(FleetRemoval(deployment: "other", generation: 1)).outcome == .unchanged)
     }
 
+    @Test("a store in memory keeps the same rules and outbox, and each one opened is a new, empty store")
+    func inMemory() throws {
+        let store = try EdgeStore(directory: nil)
+        #expect(try store.apply(Self.state(generation: 2)).outcome == .accepted)
+        #expect(try store.apply(Self.state(generation: 1)).outcome == .stale)
+        try store.enqueue([Self.status("shop", .installing, generation: 2)])
+        #expect(try store.pendingReports().map(\.statuses) == [[Self.status("shop", .installing, generation: 2)]])
+        #expect(try store.appliedGenerations() == ["shop": 2])
+        let another = try EdgeStore(directory: nil)
+        #expect(try another.desiredStates().isEmpty)
+        #expect(try another.pendingReports().isEmpty)
+    }
+
     @Test("everything survives closing and reopening the file")
     func durable() throws {
         let directory = Self.temporaryDirectory()

@@ -54,6 +54,55 @@ struct DevCommandTests {
         #expect(!FileManager.default.fileExists(atPath: data), "the temporary data folder is removed at exit")
     }
 
+    @Test("--network in-process runs the same fleet with no gRPC socket: the REST API is the one port it listens on")
+    func inProcessNetwork() async throws {
+        let dev = try EOSDProcess(
+            [
+                "dev", "--sites", "2", "--nodes-per-site", "3", "--runtime", "simulated", "--network", "in-process",
+                "--http-listen", "127.0.0.1:0", "--apply",
+                Self.examples.appendingPathComponent("hello-process.yaml").path,
+            ])
+        defer { if dev.isRunning { dev.signal(SIGKILL) } }
+        try await eventually("the in-process fleet converges on the hello deployment") {
+            dev.stdout.contains("hello converged in")
+        }
+        let output = dev.stdout
+        #expect(output.contains("fleet ready: 2 sites, 6 nodes attached and Ready"), "\(output)")
+        #expect(output.contains("Complete, 6/6 installed"), "\(output)")
+        #expect(output.contains("gRPC in process, no sockets"), "\(output)")
+        let api = try #require(Self.printed("REST API", in: output).flatMap(URL.init(string:)), "\(output)")
+        #expect(try Self.listeningPorts(of: dev.pid) == [api.port])
+
+        dev.signal(SIGTERM)
+        let outcome = await dev.wait()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    /// The TCP ports process `pid` listens on: its socket descriptors matched against the kernel's LISTEN sockets.
+    static func listeningPorts(of pid: Int32) throws -> [Int] {
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+        let inodes = Set(
+            descriptors.compactMap { fd -> String? in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { return nil }
+                return String(target.dropFirst("socket:[".count).dropLast())
+            })
+        var ports: [Int] = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                // local_address is HEX_IP:HEX_PORT, st 0A is LISTEN, the inode is the tenth field.
+                guard fields.count > 9, fields[3] == "0A", inodes.contains(String(fields[9])),
+                    let port = fields[1].split(separator: ":").last.flatMap({ Int($0, radix: 16) })
+                else { continue }
+                ports.append(port)
+            }
+        }
+        return ports.sorted()
+    }
+
     @Test("a bad --apply file or flag stops it before any tier starts, with status 2 and the problem's place")
     func refusals() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-dev-\(UUID().uuidString)")
@@ -75,5 +124,11 @@ struct DevCommandTests {
         let runtime = try await EOSDProcess.run(["dev", "--runtime", "docker"])
         #expect(runtime.status == 2)
         #expect(runtime.stderr.contains("\"docker\" is not a runtime"), "\(runtime.stderr)")
+
+        let network = try await EOSDProcess.run(["dev", "--network", "carrier-pigeon"])
+        #expect(network.status == 2)
+        #expect(
+            network.stderr.contains("--network: \"carrier-pigeon\" is not a network; use tls or in-process"),
+            "\(network.stderr)")
     }
 }

@@ -4,20 +4,25 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
-import Synchronization
 
-/// The fleet at scale, from the central's side: `eosd central` (a separate process, so its memory is its own) with
-/// S Local Orchestrators of N Edge Nodes each on simulated runtimes in this process, all over loopback mutual TLS.
+/// The fleet at scale, from the central's side, in one of two shapes:
 ///
-///     CentralScale --eosd PATH [--sites 10] [--nodes-per-site 100] [--reports 2000]
+/// - `--network tls` (the default): `eosd central` (a separate process, so its memory is its own) with S Local
+///   Orchestrators of N Edge Nodes each on simulated runtimes in this process, all over loopback mutual TLS.
+/// - `--network in-process`: the whole fleet in one `eosd dev --network in-process --runtime simulated` process, the
+///   tiers talking through memory, so the orchestrators' own work is measured without sockets or TLS; memory and
+///   CPU are then the whole fleet's: the central, every site and every node.
+///
+///     CentralScale --eosd PATH [--network tls|in-process] [--sites 10] [--nodes-per-site 100] [--reports 2000]
+///                  [--data-dir DIR]
 ///
 /// Measures, and prints:
 /// 1. the time for every node to be `Ready` at the central;
 /// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
 /// 3. an update of every node to a new generation, the same way;
-/// 4. status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once; statuses and
-///    reports taken in per second, from the central's own `/metrics` counters;
-/// 5. the central's resident memory after each step, and its peak.
+/// 4. over TLS only, status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once;
+///    statuses and reports taken in per second, from the central's own `/metrics` counters;
+/// 5. the measured process's resident memory after each step, and its peak.
 @main
 struct CentralScale {
     static let token = "bench-token"
@@ -34,22 +39,57 @@ struct CentralScale {
     /// Off the main actor, where the servers and clients run.
     nonisolated static func measure() async throws {
         let options = try MeasurementOptions(
-            CommandLine.arguments.dropFirst(), known: ["sites", "nodes-per-site", "reports"],
-            usage: "--eosd PATH [--sites 10] [--nodes-per-site 100] [--reports 2000]")
+            CommandLine.arguments.dropFirst(), known: ["network", "sites", "nodes-per-site", "reports", "data-dir"],
+            usage: "--eosd PATH [--network tls|in-process] [--sites 10] [--nodes-per-site 100] [--reports 2000] "
+                + "[--data-dir DIR]")
+        let network = try options.choice("network", of: ["tls", "in-process"], default: "tls")
         let siteCount = try options.positive("sites", default: 10)
         let perSite = try options.positive("nodes-per-site", default: 100)
         let reports = try options.positive("reports", default: 2000)
-        let total = siteCount * perSite
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "eos-central-scale-\(UUID().uuidString)")
+        let parent = options.text("data-dir").map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let root = parent.appendingPathComponent("eos-central-scale-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
+        if network == "in-process" {
+            try await inProcess(eosd: options.eosd, sites: siteCount, perSite: perSite, root: root)
+        } else {
+            try await overTLS(eosd: options.eosd, sites: siteCount, perSite: perSite, reports: reports, root: root)
+        }
+    }
 
+    /// The whole fleet in one `eosd dev` process over its in-process network.
+    nonisolated static func inProcess(eosd: String, sites siteCount: Int, perSite: Int, root: URL) async throws {
+        let total = siteCount * perSite
+        let data = root.appendingPathComponent("dev")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let fleet = try DaemonProcess(
+            eosd: eosd,
+            arguments: [
+                "dev", "--sites", "\(siteCount)", "--nodes-per-site", "\(perSite)", "--runtime", "simulated",
+                "--network", "in-process", "--http-listen", "127.0.0.1:0", "--dev-token", token, "--data-dir",
+                data.path,
+            ], log: root.appendingPathComponent("dev.log"))
+        defer { fleet.stop() }
+        let http = try await fleet.endpoint(following: "REST API   http://")
+        let api = CentralHTTP(base: "http://\(http.host):\(http.port)", token: token)
+        let probe = Probe(pid: fleet.pid, name: "fleet")
+        probe.report("eosd dev started (pid \(fleet.pid)), \(siteCount) sites × \(perSite) nodes, in process", nil)
+        try await waitUntilReady(api, total: total, probe: probe)
+        try await rollouts(api, total: total, probe: probe)
+        probe.peak()
+    }
+
+    /// `eosd central` apart, the sites and nodes in this process, over loopback mutual TLS.
+    nonisolated static func overTLS(
+        eosd: String, sites siteCount: Int, perSite: Int, reports: Int, root: URL
+    ) async throws {
+        let total = siteCount * perSite
         let domain = "scale.example.com"
         let authority = try CertificateAuthority.create(trustDomain: domain)
         let centralTLS = root.appendingPathComponent("central-tls")
         _ = try authority.issue(identity: try SPIFFEIdentity.central(in: domain)).write(to: centralTLS)
         let central = try DaemonProcess(
-            eosd: options.eosd,
+            eosd: eosd,
             arguments: [
                 "central", "--data-dir", root.appendingPathComponent("central").path, "--tls-dir", centralTLS.path,
                 "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--dev-token", token,
@@ -58,24 +98,8 @@ struct CentralScale {
         let grpc = try await central.endpoint()
         let http = try await central.endpoint(logged: "http")
         let api = CentralHTTP(base: "http://\(http.host):\(http.port)", token: token)
-        let memory = ProcessSampler(pid: central.pid)
-        let mebibytes = { (field: String) in String(format: "%5.1f", Double((try? memory.memory(field)) ?? 0) / 1024) }
-        // The central's CPU time in each step: on a 2-core machine shared with every site and node, what the
-        // central itself spent, apart from waiting for them.
-        let cpu = Mutex((try? memory.cpuSeconds()) ?? 0)
-        let report = { (step: String, duration: Duration?) in
-            let time = duration.map { String(format: "%8.3f s", $0.seconds) } ?? "          "
-            let padded = step.padding(toLength: 62, withPad: " ", startingAt: 0)
-            let now = (try? memory.cpuSeconds()) ?? 0
-            let spent = cpu.withLock { last in
-                defer { last = now }
-                return now - last
-            }
-            say(
-                "\(padded) \(time)   central CPU \(String(format: "%6.2f", spent)) s, RSS \(mebibytes("VmRSS")) MiB "
-                    + "(\(mebibytes("RssAnon")) MiB heap and stacks)")
-        }
-        report("eosd central started (pid \(central.pid)), \(siteCount) sites × \(perSite) nodes", nil)
+        let probe = Probe(pid: central.pid, name: "central")
+        probe.report("eosd central started (pid \(central.pid)), \(siteCount) sites × \(perSite) nodes", nil)
 
         let quiet = Logger(label: "eos.scale.site") { _ in SwiftLogNoOpLogHandler() }
         var sites: [LocalOrchestrator] = []
@@ -105,41 +129,8 @@ struct CentralScale {
                 fleets.append(nodes)
                 group.addTask { try await nodes.run() }
             }
-
-            let registering = ContinuousClock.now
-            while try await api.metric(#"eos_nodes{liveness="Ready"}"#) < Double(total) {
-                guard ContinuousClock.now - registering < .seconds(600) else {
-                    throw MeasurementError("the nodes were not all Ready at the central within 600 s")
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
-
-            for generation in [1, 2] {
-                let receivedBefore = try await api.metric("eos_status_received_total")
-                let start = ContinuousClock.now
-                _ = try await api.post("/deploy/fleet", yaml: Self.fleet(generation: generation))
-                var shown = start
-                while true {
-                    let status = try await api.status("scale")
-                    if let status, status.generation == generation, status.nodes.installed == total { break }
-                    if ContinuousClock.now - shown > .seconds(1), let status {
-                        shown = ContinuousClock.now
-                        say(String(format: "  %6.1f s: %@", (shown - start).seconds, "\(status.nodes)"))
-                    }
-                    guard ContinuousClock.now - start < .seconds(600) else {
-                        throw MeasurementError("generation \(generation) was not installed everywhere within 600 s")
-                    }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                let took = ContinuousClock.now - start
-                let received = try await api.metric("eos_status_received_total") - receivedBefore
-                report(
-                    generation == 1
-                        ? "POST /deploy/fleet → \(total) installed in /status"
-                        : "update → \(total) installed in /status", took)
-                say(String(format: "  %.0f statuses taken in, %.0f a second", received, received / took.seconds))
-            }
+            try await waitUntilReady(api, total: total, probe: probe)
+            try await rollouts(api, total: total, probe: probe)
 
             // Status intake at full speed: every site streams reports of its own nodes at once.
             let statusesBefore = try await api.metric("eos_status_received_total")
@@ -159,12 +150,12 @@ struct CentralScale {
             let batches = try await api.metric("eos_status_batches_total") - batchesBefore
             let messages = Double(siteCount * reports)
             let took = ContinuousClock.now - start
-            report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
+            probe.report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
             say(
                 String(
                     format: "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second), recorded in %.0f batches",
                     messages, messages / took.seconds, statuses, statuses / took.seconds, batches))
-            say("central peak RSS \(mebibytes("VmHWM")) MiB")
+            probe.peak()
             if ProcessInfo.processInfo.environment["EOS_SCALE_METRICS"] != nil {
                 say(String(decoding: try await api.get("/metrics"), as: UTF8.self))
             }
@@ -172,8 +163,50 @@ struct CentralScale {
         }
     }
 
+    /// Waits until the central counts `total` nodes `Ready`.
+    nonisolated static func waitUntilReady(_ api: CentralHTTP, total: Int, probe: Probe) async throws {
+        let registering = ContinuousClock.now
+        while try await api.metric(#"eos_nodes{liveness="Ready"}"#) < Double(total) {
+            guard ContinuousClock.now - registering < .seconds(900) else {
+                throw MeasurementError("the nodes were not all Ready at the central within 900 s")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        probe.report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
+    }
+
+    /// A first install and an update of every node, each timed from `POST /deploy/fleet` to `/status` showing
+    /// every node installed.
+    nonisolated static func rollouts(_ api: CentralHTTP, total: Int, probe: Probe) async throws {
+        for generation in [1, 2] {
+            let receivedBefore = try await api.metric("eos_status_received_total")
+            let start = ContinuousClock.now
+            _ = try await api.post("/deploy/fleet", yaml: Self.fleet(generation: generation))
+            var shown = start
+            while true {
+                let status = try await api.status("scale")
+                if let status, status.generation == generation, status.nodes.installed == total { break }
+                if ContinuousClock.now - shown > .seconds(1), let status {
+                    shown = ContinuousClock.now
+                    say(String(format: "  %6.1f s: %@", (shown - start).seconds, "\(status.nodes)"))
+                }
+                guard ContinuousClock.now - start < .seconds(600) else {
+                    throw MeasurementError("generation \(generation) was not installed everywhere within 600 s")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let took = ContinuousClock.now - start
+            let received = try await api.metric("eos_status_received_total") - receivedBefore
+            probe.report(
+                generation == 1
+                    ? "POST /deploy/fleet → \(total) installed in /status" : "update → \(total) installed in /status",
+                took)
+            say(String(format: "  %.0f statuses taken in, %.0f a second", received, received / took.seconds))
+        }
+    }
+
     /// `count` reports of 10 statuses each, of `nodes` in turn, on one `ReportStatus` stream as site `site`.
-    static func stream(
+    nonisolated static func stream(
         _ count: Int, of nodes: [String], site: String, to central: MargoEndpoint, tls: TLSMaterial
     ) async throws {
         let transport = try MargoTransport.client(connectingTo: central, tls: tls)
@@ -201,12 +234,12 @@ struct CentralScale {
     }
 
     /// Prints a line at once, so a run that ends early still shows its figures.
-    static func say(_ line: String) {
+    nonisolated static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// One process workload on every node of every site, all at once.
-    static func fleet(generation: Int) -> String {
+    nonisolated static func fleet(generation: Int) -> String {
         """
         apiVersion: eos/v1
         kind: FleetDeployment

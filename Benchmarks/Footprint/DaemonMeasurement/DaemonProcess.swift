@@ -1,7 +1,7 @@
 import EOSKit
 import Foundation
 
-/// An `eosd` tier started for a measurement, logging to a file.
+/// An `eosd` tier started for a measurement, logging (and printing) to a file.
 public final class DaemonProcess {
     private let process = Process()
     private let log: URL
@@ -13,8 +13,9 @@ public final class DaemonProcess {
         process.executableURL = URL(fileURLWithPath: eosd)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: log)
+        let file = try FileHandle(forWritingTo: log)
+        process.standardOutput = file
+        process.standardError = file
         try process.run()
     }
 
@@ -22,9 +23,14 @@ public final class DaemonProcess {
 
     /// Where the daemon serves, from its log line `... listening=HOST:PORT ...` (or another `key=HOST:PORT`).
     public func endpoint(logged key: String = "listening") async throws -> MargoEndpoint {
+        try await endpoint(following: key + "=")
+    }
+
+    /// Where the daemon serves, from the `HOST:PORT` it prints or logs right after `marker`.
+    public func endpoint(following marker: String) async throws -> MargoEndpoint {
         for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: key + "=") {
+            if let range = text.range(of: marker) {
                 let value = text[range.upperBound...].prefix { !$0.isWhitespace }
                 return try MargoEndpoint(parsing: String(value))
             }

@@ -22,6 +22,18 @@ public struct MeasurementOptions {
         self.values = values
     }
 
+    /// The text given as `--NAME`, if any.
+    public func text(_ name: String) -> String? { values[name] }
+
+    /// The value of `--NAME`, one of `choices`, or `fallback`.
+    public func choice(_ name: String, of choices: [String], default fallback: String) throws -> String {
+        guard let text = values[name] else { return fallback }
+        guard choices.contains(text) else {
+            throw MeasurementError("--\(name): \"\(text)\" is not one of \(choices.joined(separator: ", "))")
+        }
+        return text
+    }
+
     /// The positive number given as `--NAME`, or `fallback`.
     public func positive(_ name: String, default fallback: Int) throws -> Int {
         guard let text = values[name] else { return fallback }

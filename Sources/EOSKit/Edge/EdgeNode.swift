@@ -63,7 +63,7 @@ public final class EdgeNode: Service {
         self.logger = logger
         self.clock = clock
         do {
-            store = try EdgeStore(directory: configuration.dataDirectory)
+            store = try EdgeStore(directory: configuration.inMemoryStore ? nil : configuration.dataDirectory)
             reconciler = try EdgeReconciler(
                 nodeID: configuration.nodeID, store: store, runtime: runtime, backoff: configuration.restartBackoff,
                 logger: logger)

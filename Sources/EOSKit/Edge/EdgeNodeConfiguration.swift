@@ -10,6 +10,10 @@ public struct EdgeNodeConfiguration: Sendable {
     public var labels: [String: String]
     /// Where the node keeps its SQLite store and its runtime's files.
     public var dataDirectory: URL
+    /// Keeps the node's store in memory instead of in ``dataDirectory``, so nothing it applied survives a restart:
+    /// for simulated nodes, thousands to a process, where a store file each would run out of descriptors. Default:
+    /// `false`.
+    public var inMemoryStore = false
     /// Where the node serves `EdgeNode` for its parent.
     public var listen: MargoEndpoint
     /// Where the parent reaches the node, told in its registration, when not where it listens (behind NAT, or a

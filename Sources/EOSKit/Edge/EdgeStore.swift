@@ -8,12 +8,15 @@ internal import GRDB
 ///
 /// Every write is a transaction that is on disk before the call returns, so an apply acknowledged to the parent
 /// survives a crash or a power cut, and after a reboot with no network the node starts what it last applied.
-/// The file uses SQLite's write-ahead log.
+/// The file uses SQLite's write-ahead log. A store opened with no folder lives in memory and ends with the process:
+/// for simulated nodes, thousands to a process, which have nothing to bring back.
 public final class EdgeStore: Sendable {
     /// The file name inside the node's data folder.
     public static let fileName = "edge.sqlite"
 
-    private let database: DatabasePool
+    private let database: any DatabaseWriter
+    /// The desired states, decoded once per change: the reconcile loop reads them on every pass.
+    private let desired = ReadThroughCache<[FleetDesiredState]>()
     /// The most reports the outbox holds; beyond it the oldest are dropped and counted.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -22,14 +25,18 @@ public final class EdgeStore: Sendable {
         return encoder
     }()
 
-    /// Opens (creating if needed) the store in `directory`.
-    public init(directory: URL, outboxLimit: Int = 100_000) throws(EdgeStoreError) {
-        let path = directory.appendingPathComponent(Self.fileName).path
+    /// Opens (creating if needed) the store in `directory`, or a store in memory when `directory` is `nil`.
+    public init(directory: URL?, outboxLimit: Int = 100_000) throws(EdgeStoreError) {
+        let path = directory.map { $0.appendingPathComponent(Self.fileName).path } ?? ":memory:"
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            database = try DatabasePool(path: path, configuration: configuration)
+            if let directory {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                database = try DatabasePool(path: path, configuration: configuration)
+            } else {
+                database = try DatabaseQueue(configuration: configuration)
+            }
             try Self.migrator.migrate(database)
         } catch {
             throw EdgeStoreError(message: "cannot open the node store \(path)", cause: error)
@@ -76,6 +83,7 @@ public final class EdgeStore: Sendable {
         } catch {
             throw EdgeStoreError(message: "cannot encode the desired state of \(state.deployment)", cause: error)
         }
+        defer { desired.invalidate() }
         return try write("apply \(state.deployment) generation \(state.generation)") { db in
             let held = try Self.heldGeneration(of: state.deployment, db)
             let outcome = state.outcome(over: held)
@@ -91,7 +99,8 @@ public final class EdgeStore: Sendable {
     /// Forgets a deployment's desired state, remembering the removal's generation so an older apply arriving
     /// late is refused.
     public func remove(_ removal: FleetRemoval) throws(EdgeStoreError) -> ApplyResult {
-        try write("remove \(removal.deployment)") { db in
+        defer { desired.invalidate() }
+        return try write("remove \(removal.deployment)") { db in
             let held = try Self.heldGeneration(of: removal.deployment, db)
             let outcome = removal.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
@@ -105,6 +114,10 @@ public final class EdgeStore: Sendable {
 
     /// Every deployment's desired state, by name.
     public func desiredStates() throws(EdgeStoreError) -> [FleetDesiredState] {
+        try desired.value { () throws(EdgeStoreError) in try loadDesiredStates() }
+    }
+
+    private func loadDesiredStates() throws(EdgeStoreError) -> [FleetDesiredState] {
         let rows = try read("read the desired states") { db in
             try Row.fetchAll(db, sql: "SELECT deployment, state FROM desired ORDER BY deployment")
         }

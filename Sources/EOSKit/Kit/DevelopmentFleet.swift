@@ -49,8 +49,8 @@ public final class DevelopmentFleet: Service {
         do {
             var centralConfiguration = CentralOrchestratorConfiguration(
                 dataDirectory: configuration.dataDirectory.appendingPathComponent("central"),
-                listen: configuration.centralListen, heartbeatInterval: configuration.heartbeatInterval,
-                inventoryInterval: .seconds(2), otlp: configuration.otlp)
+                listen: configuration.centralListen, heartbeatInterval: configuration.pacing.heartbeat,
+                inventoryInterval: configuration.pacing.inventory, otlp: configuration.otlp)
             centralConfiguration.network = configuration.network
             central = try CentralOrchestrator(
                 configuration: centralConfiguration,
@@ -118,9 +118,9 @@ public final class DevelopmentFleet: Service {
             siteID: site, labels: ["site": site, "env": "dev"],
             dataDirectory: configuration.dataDirectory.appendingPathComponent("sites/\(site)"),
             listen: MargoEndpoint(host: "127.0.0.1", port: 0), central: central,
-            heartbeatInterval: configuration.heartbeatInterval, reconcileInterval: .seconds(2),
+            heartbeatInterval: configuration.pacing.heartbeat, reconcileInterval: .seconds(2),
             maximumRetryDelay: .seconds(5), maximumReconnectDelay: .seconds(2),
-            telemetryInterval: configuration.telemetryInterval)
+            telemetryInterval: configuration.pacing.telemetry)
         settings.network = configuration.network
         return try LocalOrchestrator(
             configuration: settings,
@@ -132,9 +132,13 @@ public final class DevelopmentFleet: Service {
         let data = configuration.dataDirectory.appendingPathComponent("nodes/\(node)")
         var settings = EdgeNodeConfiguration(
             nodeID: node, labels: ["site": site, "runtime": configuration.runtime.name], dataDirectory: data,
-            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, reconcileInterval: .seconds(5),
-            maximumReconnectDelay: .seconds(2), telemetryInterval: configuration.telemetryInterval)
+            listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream,
+            reconcileInterval: configuration.pacing.reconcile, maximumReconnectDelay: .seconds(2),
+            telemetryInterval: configuration.pacing.telemetry)
         settings.network = configuration.network
+        // A simulated node runs nothing that outlives it, so it has nothing to remember: no store file, and no
+        // descriptors held for one, which lets one process hold thousands of them.
+        if case .simulated = configuration.runtime { settings.inMemoryStore = true }
         return try EdgeNode(
             configuration: settings,
             tls: try await Self.tls(try SPIFFEIdentity.node(node, in: authority.trustDomain), from: authority),

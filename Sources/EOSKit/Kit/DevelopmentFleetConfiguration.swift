@@ -43,7 +43,8 @@ public struct DevelopmentFleetConfiguration: Sendable {
     public var trustDomain: String
     /// Where the central serves `Upstream`; port 0 picks a free one.
     public var centralListen: MargoEndpoint
-    /// How often children heartbeat: short, so a stopped node shows quickly.
+    /// How often children heartbeat: short, so a stopped node shows quickly. A fleet of thousands of nodes in one
+    /// process is paced slower (see ``pacing``).
     public var heartbeatInterval: Duration
     /// The OpenTelemetry collector the central forwards the fleet's telemetry to, if any.
     public var otlp: OTLPExporter.Configuration?
@@ -70,6 +71,24 @@ public struct DevelopmentFleetConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.otlp = otlp
         self.telemetryInterval = telemetryInterval
+    }
+
+    /// How often the fleet's tiers heartbeat, reconcile when nothing happens, collect telemetry, and how often the
+    /// central takes each site's inventory.
+    ///
+    /// All of them share one machine, so a large fleet is paced to keep the whole process to about 500 heartbeats,
+    /// 1,000 idle reconcile passes, 200 telemetry collections and 1,000 inventoried nodes a second:
+    /// ``heartbeatInterval`` and ``telemetryInterval`` as set up to 1,000 nodes, and proportionally longer beyond
+    /// (20 s heartbeats at 10,000). Changes still travel at once: reconciling and reporting are driven by events, not
+    /// by these periods.
+    public var pacing: (heartbeat: Duration, reconcile: Duration, telemetry: Duration, inventory: Duration) {
+        let nodes = Double(sites * nodesPerSite + sites)
+        return (
+            heartbeat: max(heartbeatInterval, .seconds(nodes / 500)),
+            reconcile: max(.seconds(5), .seconds(nodes / 1000)),
+            telemetry: max(telemetryInterval, .seconds(nodes / 200)),
+            inventory: max(.seconds(2), .seconds(nodes / 1000))
+        )
     }
 
     /// The id of site `index` (from 1): `site-1`, `site-2`, ….

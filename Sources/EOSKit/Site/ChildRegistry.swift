@@ -160,7 +160,7 @@ public final class ChildRegistry: Sendable {
     /// register again).
     public func heartbeat(kind: ChildKind, id: String) throws(ChildRegistryError) -> RegisteredChild? {
         let interval = heartbeatInterval
-        return try update(kind, id, "record a heartbeat of") { child, time in
+        return try update(kind, id, "record a heartbeat of", persist: Self.saveHeartbeat) { child, time in
             child.lastSeen = time
             child.heartbeatInterval = interval
         }
@@ -427,6 +427,18 @@ public final class ChildRegistry: Sendable {
                 child.lastSeen.date.timeIntervalSinceReferenceDate, Int64(bitPattern: child.lastSequence),
                 child.kind.rawValue, child.id,
             ])
+    }
+
+    /// Saves what a heartbeat changes: `last_seen` and the interval the child was asked for.
+    private static func saveHeartbeat(_ child: RegisteredChild, _ db: Database) throws {
+        let interval = child.heartbeatInterval.components
+        try db.cachedStatement(
+            sql: "UPDATE children SET last_seen = ?, heartbeat_interval_ns = ? WHERE kind = ? AND id = ?"
+        )
+        .execute(arguments: [
+            child.lastSeen.date.timeIntervalSinceReferenceDate,
+            interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000, child.kind.rawValue, child.id,
+        ])
     }
 
     private static func loadChildren(_ db: Database) throws -> [Key: RegisteredChild] {

@@ -21,6 +21,8 @@ public final class SiteStore: Sendable {
     public static let fileName = "site.sqlite"
 
     private let database: DatabasePool
+    /// The desired states, decoded once per change: every node's heartbeat and sync, and every plan, read them.
+    private let desired = ReadThroughCache<[FleetDesiredState]>()
     /// Each node's latest status on each deployment, as in the `statuses` table.
     private let latest: Mutex<[StatusKey: NodeDeploymentStatus]>
     /// The most statuses the outbox holds.
@@ -86,7 +88,8 @@ public final class SiteStore: Sendable {
     /// Records `state` if it is newer than what the site holds (a removal's generation counts). The same
     /// generation for other nodes (the next wave of a rollout) adds them to the wave; it is otherwise unchanged.
     public func accept(_ state: FleetDesiredState) throws(SiteStoreError) -> ApplyResult {
-        try write("accept \(state.deployment) generation \(state.generation)") { db in
+        defer { desired.invalidate() }
+        return try write("accept \(state.deployment) generation \(state.generation)") { db in
             let held = try Self.heldGeneration(of: state.deployment, db)
             var stored = state
             switch state.outcome(over: held) {
@@ -112,7 +115,8 @@ public final class SiteStore: Sendable {
     /// Forgets a deployment's desired state, remembering the removal so an older generation arriving late is
     /// refused; the nodes are then told to remove it.
     public func remove(_ removal: FleetRemoval) throws(SiteStoreError) -> ApplyResult {
-        try write("remove \(removal.deployment)") { db in
+        defer { desired.invalidate() }
+        return try write("remove \(removal.deployment)") { db in
             let held = try Self.heldGeneration(of: removal.deployment, db)
             let outcome = removal.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
@@ -127,9 +131,11 @@ public final class SiteStore: Sendable {
 
     /// Every deployment's desired state, by name.
     public func desiredStates() throws(SiteStoreError) -> [FleetDesiredState] {
-        try read("read the desired states") { db in
-            try Row.fetchAll(db, sql: "SELECT state FROM desired ORDER BY deployment").map { row in
-                try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data)
+        try desired.value { () throws(SiteStoreError) in
+            try read("read the desired states") { db in
+                try Row.fetchAll(db, sql: "SELECT state FROM desired ORDER BY deployment").map { row in
+                    try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data)
+                }
             }
         }
     }

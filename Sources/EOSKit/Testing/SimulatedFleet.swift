@@ -24,16 +24,17 @@ public struct SimulatedFleet: Sendable {
     /// A fleet of `sites` sites with `nodesPerSite` nodes each, heartbeating every 2 seconds: a node is `Unknown`
     /// only after 6 seconds of silence, which a test machine under load does not reach by accident. The API lets in
     /// the users `authenticator` finds: by default the holder of ``token``; its portal signs them in as `signIn`
-    /// says. Sites and nodes collect telemetry every `telemetryInterval`.
+    /// says. Sites and nodes collect telemetry every `telemetryInterval`; the tiers talk over `network`.
     public init(
         sites: Int = 2, nodesPerSite: Int = 2, authenticator: (any UserAuthenticator)? = nil,
-        signIn: PortalSignIn = .token, telemetryInterval: Duration = .seconds(15)
+        signIn: PortalSignIn = .token, telemetryInterval: Duration = .seconds(15), network: MargoNetwork = .mutualTLS
     ) {
         var configuration = DevelopmentFleetConfiguration(
             sites: sites, nodesPerSite: nodesPerSite,
             dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
                 "eos-simulated-fleet-\(UUID().uuidString)"),
             telemetryInterval: telemetryInterval)
+        configuration.network = network
         let runtimes = Dictionary(
             uniqueKeysWithValues: configuration.siteIDs.flatMap(configuration.nodeIDs(of:)).map {
                 ($0, SimulatedRuntime())

@@ -22,7 +22,8 @@ public final class InProcessServerTransport: ServerTransport {
 
     private struct State {
         var phase = Phase.idle
-        var waiters: [CheckedContinuation<MargoEndpoint?, Never>] = []
+        var waiters: [Int: CheckedContinuation<MargoEndpoint?, Never>] = [:]
+        var nextWaiter = 0
         /// Calls handed over but not yet picked up: if the server stops first, they fail instead of hanging.
         var queued: [ObjectIdentifier: InProcessCall] = [:]
     }
@@ -42,20 +43,30 @@ public final class InProcessServerTransport: ServerTransport {
         (calls, callsContinuation) = AsyncStream.makeStream()
     }
 
-    /// Where the server listens, once it does; `nil` if it stopped before listening.
+    /// Where the server listens, once it does; `nil` if it stopped (or was shut down) before listening, or the
+    /// asking task was cancelled first.
     public var listeningEndpoint: MargoEndpoint? {
         get async {
-            await withCheckedContinuation { continuation in
-                let answer: MargoEndpoint?? = state.withLock { state in
-                    switch state.phase {
-                    case .idle:
-                        state.waiters.append(continuation)
-                        return .none
-                    case .listening, .draining: return .some(endpoint)
-                    case .stopped: return .some(nil)
+            let waiter = state.withLock { state in
+                defer { state.nextWaiter += 1 }
+                return state.nextWaiter
+            }
+            return await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let answer: MargoEndpoint?? = state.withLock { state in
+                        switch state.phase {
+                        case .idle where Task.isCancelled: return .some(nil)
+                        case .idle:
+                            state.waiters[waiter] = continuation
+                            return .none
+                        case .listening, .draining: return .some(endpoint)
+                        case .stopped: return .some(nil)
+                        }
                     }
+                    if case .some(let endpoint) = answer { continuation.resume(returning: endpoint) }
                 }
-                if case .some(let endpoint) = answer { continuation.resume(returning: endpoint) }
+            } onCancel: {
+                state.withLock { $0.waiters.removeValue(forKey: waiter) }?.resume(returning: nil)
             }
         }
     }
@@ -96,9 +107,12 @@ public final class InProcessServerTransport: ServerTransport {
     /// Stops taking calls; open calls go on until they end or the listening task is cancelled.
     public func beginGracefulShutdown() {
         network.unbind(self)
-        state.withLock { state in
+        let neverListened = state.withLock { state in
             if case .listening = state.phase { state.phase = .draining }
+            if case .idle = state.phase { return true }
+            return false
         }
+        if neverListened { settle(.stopped) }
         callsContinuation.finish()
     }
 
@@ -119,8 +133,8 @@ public final class InProcessServerTransport: ServerTransport {
         let waiters = state.withLock { state in
             if case .stopped = state.phase { return [CheckedContinuation<MargoEndpoint?, Never>]() }
             state.phase = phase
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         let endpoint: MargoEndpoint? = if case .listening = phase { self.endpoint } else { nil }
         for waiter in waiters { waiter.resume(returning: endpoint) }
