@@ -200,6 +200,25 @@ struct InProcessNetworkTests {
         }
     }
 
+    @Test("asking where a server listens ends with nil when it is shut down before listening, or the asker gives up")
+    func listeningEndpointEnds() async throws {
+        let network = InProcessNetwork()
+        let shutDown = InProcessServerTransport(
+            listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), identity: Self.node, network: network)
+        let asking = Task { await shutDown.listeningEndpoint }
+        try await Task.sleep(for: .milliseconds(20))
+        shutDown.beginGracefulShutdown()
+        #expect(await asking.value == nil)
+        #expect(await shutDown.listeningEndpoint == nil)
+
+        let never = InProcessServerTransport(
+            listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), identity: Self.node, network: network)
+        let impatient = Task { await never.listeningEndpoint }
+        try await Task.sleep(for: .milliseconds(20))
+        impatient.cancel()
+        #expect(await impatient.value == nil)
+    }
+
     @Test("one client goes on working across a server restart at the same endpoint")
     func reachesRestartedServer() async throws {
         let network = InProcessNetwork()
