@@ -26,6 +26,24 @@ struct InProcessNetworkTests {
             interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: node, parent: site))])
     }
 
+    /// Serves `services` as `identity` (its parent `parent`) at `endpoint` of `network`, behind the peer-identity
+    /// interceptor, until `body` returns; `body` gets where it listens.
+    static func serving(
+        _ services: [any RegistrableRPCService], as identity: SPIFFEIdentity, parent: SPIFFEIdentity? = nil,
+        at endpoint: MargoEndpoint = MargoEndpoint(host: "127.0.0.1", port: 0), network: InProcessNetwork,
+        _ body: (MargoEndpoint) async throws -> Void
+    ) async throws {
+        let server = GRPCServer(
+            transport: InProcessServerTransport(listeningOn: endpoint, identity: identity, network: network),
+            services: services,
+            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: identity, parent: parent))])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await server.serve() }
+            try await body(try #require(await server.transport.listeningEndpoint))
+            server.beginGracefulShutdown()
+        }
+    }
+
     /// Runs `body` with a client of `endpoint` as `caller`.
     static func withClient<T: Sendable>(
         of endpoint: MargoEndpoint, as caller: SPIFFEIdentity, network: InProcessNetwork,
@@ -42,10 +60,9 @@ struct InProcessNetworkTests {
     func callCarriesIdentity() async throws {
         let network = InProcessNetwork()
         let handler = RecordingEdgeNode()
-        let server = Self.edgeServer(handler, network: network)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.serve() }
-            let endpoint = try #require(await server.transport.listeningEndpoint)
+        try await Self.serving(
+            [EdgeNodeService(handler: handler)], as: Self.node, parent: Self.site, network: network
+        ) { endpoint in
             #expect(network.listeningEndpoints == [endpoint])
             let seen = Mutex<[SPIFFEIdentity]>([])
             let result = try await Self.withClient(
@@ -60,7 +77,6 @@ struct InProcessNetworkTests {
             #expect(handler.state.withLock { $0.callers } == [Self.site])
             #expect(handler.state.withLock { $0.applied } == ["hello": 4])
             #expect(seen.withLock { $0 } == [Self.node])
-            server.beginGracefulShutdown()
         }
         #expect(network.listeningEndpoints.isEmpty)
     }
@@ -69,10 +85,9 @@ struct InProcessNetworkTests {
     func authorizationApplies() async throws {
         let network = InProcessNetwork()
         let handler = RecordingEdgeNode()
-        let server = Self.edgeServer(handler, network: network)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.serve() }
-            let endpoint = try #require(await server.transport.listeningEndpoint)
+        try await Self.serving(
+            [EdgeNodeService(handler: handler)], as: Self.node, parent: Self.site, network: network
+        ) { endpoint in
             let sibling = try SPIFFEIdentity.node("edge-02", in: Self.domain)
             let error = await #expect(throws: MargoError.self) {
                 try await Self.withClient(of: endpoint, as: sibling, network: network) { client in
@@ -82,18 +97,13 @@ struct InProcessNetworkTests {
             }
             #expect(error?.code == .permissionDenied)
             #expect(handler.state.withLock { $0.applied }.isEmpty)
-            server.beginGracefulShutdown()
         }
 
         let site = RecordingSite()
-        let siteServer = GRPCServer(
-            transport: InProcessServerTransport(
-                listeningOn: MargoEndpoint(host: "store-0042", port: 7443), identity: Self.site, network: network),
-            services: [LocalOrchestratorService(handler: site)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: Self.site))])
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await siteServer.serve() }
-            let endpoint = try #require(await siteServer.transport.listeningEndpoint)
+        try await Self.serving(
+            [LocalOrchestratorService(handler: site)], as: Self.site,
+            at: MargoEndpoint(host: "store-0042", port: 7443), network: network
+        ) { endpoint in
             #expect(endpoint == MargoEndpoint(host: "store-0042", port: 7443))
             let denied = await #expect(throws: MargoError.self) {
                 try await Self.withClient(of: endpoint, as: Self.node, network: network) { client in
@@ -108,7 +118,6 @@ struct InProcessNetworkTests {
             }
             #expect(accepted.outcome == .accepted)
             #expect(site.deployed.withLock { $0 } == [1])
-            siteServer.beginGracefulShutdown()
         }
     }
 
@@ -116,14 +125,7 @@ struct InProcessNetworkTests {
     func impersonationRefused() async throws {
         let network = InProcessNetwork()
         let parent = RecordingParent()
-        let server = GRPCServer(
-            transport: InProcessServerTransport(
-                listeningOn: MargoEndpoint(host: "central", port: 0), identity: Self.central, network: network),
-            services: [UpstreamService(handler: parent)],
-            interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: Self.central))])
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.serve() }
-            let endpoint = try #require(await server.transport.listeningEndpoint)
+        try await Self.serving([UpstreamService(handler: parent)], as: Self.central, network: network) { endpoint in
             let error = await #expect(throws: MargoError.self) {
                 try await Self.withClient(of: endpoint, as: Self.node, network: network) { client in
                     try await UpstreamClient(client, policy: .patient).register(
@@ -137,7 +139,6 @@ struct InProcessNetworkTests {
                     ChildRegistration(kind: .node, id: "edge-01", labels: [:], capabilities: nil))
             }
             #expect(parent.registered.withLock { $0 } == ["edge-01"])
-            server.beginGracefulShutdown()
         }
     }
 
@@ -154,10 +155,9 @@ struct InProcessNetworkTests {
         #expect(missing?.code == .unavailable)
 
         let handler = RecordingEdgeNode()
-        let server = Self.edgeServer(handler, network: network)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.serve() }
-            let endpoint = try #require(await server.transport.listeningEndpoint)
+        try await Self.serving(
+            [EdgeNodeService(handler: handler)], as: Self.node, parent: Self.site, network: network
+        ) { endpoint in
             let other = try SPIFFEIdentity.node("edge-02", in: Self.domain)
             let wrong = await #expect(throws: MargoError.self) {
                 try await Self.withClient(of: endpoint, as: Self.site, network: network, expecting: .identity(other)) {
@@ -167,7 +167,6 @@ struct InProcessNetworkTests {
             #expect(wrong?.code == .unavailable)
             #expect(wrong?.message.contains("expected \(other)") == true)
             #expect(handler.state.withLock { $0.applied }.isEmpty)
-            server.beginGracefulShutdown()
         }
     }
 

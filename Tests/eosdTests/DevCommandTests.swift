@@ -19,17 +19,27 @@ struct DevCommandTests {
         return nil
     }
 
+    /// `eosd dev ARGUMENTS` applying the hello fleet, once it says the fleet converged; the caller stops it.
+    static func converged(_ arguments: [String]) async throws -> EOSDProcess {
+        let dev = try EOSDProcess(
+            ["dev"] + arguments + [
+                "--http-listen", "127.0.0.1:0", "--apply", examples.appendingPathComponent("hello-process.yaml").path,
+            ])
+        do {
+            try await eventually("the dev fleet converges on the hello deployment") {
+                dev.stdout.contains("hello converged in")
+            }
+        } catch {
+            dev.signal(SIGKILL)
+            throw error
+        }
+        return dev
+    }
+
     @Test("--apply deploys the hello fleet and shows it converge; the API answers with the printed token; SIGTERM")
     func applyAndServe() async throws {
-        let dev = try EOSDProcess(
-            [
-                "dev", "--sites", "1", "--nodes-per-site", "2", "--http-listen", "127.0.0.1:0", "--apply",
-                Self.examples.appendingPathComponent("hello-process.yaml").path,
-            ])
+        let dev = try await Self.converged(["--sites", "1", "--nodes-per-site", "2"])
         defer { if dev.isRunning { dev.signal(SIGKILL) } }
-        try await eventually("the dev fleet converges on the hello deployment") {
-            dev.stdout.contains("hello converged in")
-        }
         let output = dev.stdout
         #expect(output.contains("fleet ready: 1 site, 2 nodes attached and Ready"), "\(output)")
         #expect(output.contains("Complete, 2/2 installed"), "\(output)")
@@ -56,16 +66,10 @@ struct DevCommandTests {
 
     @Test("--network in-process runs the same fleet with no gRPC socket: the REST API is the one port it listens on")
     func inProcessNetwork() async throws {
-        let dev = try EOSDProcess(
-            [
-                "dev", "--sites", "2", "--nodes-per-site", "3", "--runtime", "simulated", "--network", "in-process",
-                "--http-listen", "127.0.0.1:0", "--apply",
-                Self.examples.appendingPathComponent("hello-process.yaml").path,
-            ])
+        let dev = try await Self.converged([
+            "--sites", "2", "--nodes-per-site", "3", "--runtime", "simulated", "--network", "in-process",
+        ])
         defer { if dev.isRunning { dev.signal(SIGKILL) } }
-        try await eventually("the in-process fleet converges on the hello deployment") {
-            dev.stdout.contains("hello converged in")
-        }
         let output = dev.stdout
         #expect(output.contains("fleet ready: 2 sites, 6 nodes attached and Ready"), "\(output)")
         #expect(output.contains("Complete, 6/6 installed"), "\(output)")
