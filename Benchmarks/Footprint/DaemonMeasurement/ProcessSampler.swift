@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Samples one process's resident memory and CPU time from `/proc`.
-public struct ProcessSampler {
+public struct ProcessSampler: Sendable {
     public let pid: Int32
 
     public init(pid: Int32) { self.pid = pid }
