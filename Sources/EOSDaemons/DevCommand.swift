@@ -10,7 +10,8 @@ struct DevCommand: AsyncParsableCommand {
         discussion: """
             Starts a central, --sites local orchestrators and --nodes-per-site edge nodes each, talking gRPC over \
             mutual TLS on loopback as separate hosts do (a CA is made in DATA-DIR/pki; with --network in-process \
-            they talk through memory instead, with the same identities and checks), each with its SQLite stores, \
+            they talk through memory instead, with the same identities and checks), each with its SQLite stores \
+            (simulated nodes keep theirs in memory), \
             and serves the REST API on --http-listen with a dev token it prints. With --apply FILE it \
             deploys the file's FleetDeployments once every node is attached and shows each rollout until it \
             settles, then keeps serving. Without --data-dir the state lives in a temporary folder removed at exit, \

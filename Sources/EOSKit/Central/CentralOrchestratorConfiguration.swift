@@ -24,9 +24,9 @@ public struct CentralOrchestratorConfiguration: Sendable {
     /// The OpenTelemetry collector the central forwards its fleet's telemetry to, over OTLP/HTTP; `nil` forwards
     /// it nowhere.
     public var otlp: OTLPExporter.Configuration?
-    /// How the central reaches its sites and nodes: mutual TLS over TCP (the default), or an ``InProcessNetwork`` shared with
-    /// them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the central's
-    /// identity either way.
+    /// How the central reaches its sites and nodes: mutual TLS over TCP (the default), or an ``InProcessNetwork``
+    /// shared with them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the
+    /// central's identity either way.
     public var network: MargoNetwork = .mutualTLS
 
     /// Creates a configuration; the optional arguments have the documented defaults.

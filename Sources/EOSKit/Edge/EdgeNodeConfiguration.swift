@@ -42,9 +42,9 @@ public struct EdgeNodeConfiguration: Sendable {
     /// Where the node takes OTLP/HTTP metrics from its workloads (`127.0.0.1:4318`, the OpenTelemetry default);
     /// `nil` takes none. When set, every workload gets `OTEL_EXPORTER_OTLP_ENDPOINT` pointing there.
     public var otlpListen: MargoEndpoint?
-    /// How the node reaches its parent and is reached by it: mutual TLS over TCP (the default), or an ``InProcessNetwork`` shared with
-    /// them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the node's
-    /// identity either way.
+    /// How the node reaches its parent and is reached by it: mutual TLS over TCP (the default), or an
+    /// ``InProcessNetwork`` shared with it in one process (simulations and benchmarks). The certificate in the
+    /// ``TLSMaterial`` is the node's identity either way.
     public var network: MargoNetwork = .mutualTLS
 
     /// Creates a configuration; the optional arguments have the documented defaults.

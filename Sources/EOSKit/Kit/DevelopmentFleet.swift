@@ -12,7 +12,8 @@ internal import Synchronization
 
 /// A whole fleet in one process: a central, its sites' Local Orchestrators and their Edge Nodes, talking gRPC over
 /// mutual TLS on loopback exactly as separate hosts do (or over an ``InProcessNetwork``, when
-/// ``DevelopmentFleetConfiguration/network`` says so), each tier with its own SQLite stores.
+/// ``DevelopmentFleetConfiguration/network`` says so), each tier with its own SQLite stores (simulated nodes keep
+/// theirs in memory).
 ///
 /// This is what `eosd dev` runs, and what an embedder can run to try a controller against real tiers. The CA lives
 /// in `DATA/pki/` and is kept across runs (each tier gets a fresh certificate from it at start), so a data folder

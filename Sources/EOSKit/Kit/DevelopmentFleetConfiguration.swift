@@ -11,7 +11,8 @@ public struct DevelopmentFleetConfiguration: Sendable {
         /// A real containerd (``ContainerdRuntime``) at `address`, each node in its own namespace
         /// `NAMESPACE_PREFIX-NODE` so the nodes' containers never meet; images come from `imageArchives` when set.
         case containerd(address: String, namespacePrefix: String, imageArchives: URL?)
-        /// No side effects (``SimulatedRuntime``): for trying rollouts on many nodes.
+        /// No side effects (``SimulatedRuntime``): for trying rollouts on many nodes. Simulated nodes keep their
+        /// stores in memory, as they have nothing to bring back after a restart.
         case simulated
         /// The runtime `make` returns for each node, given the node's id and data folder: an embedder's own
         /// adapter, or simulated runtimes a test injects faults into. `name` is what nodes report.

@@ -38,7 +38,8 @@ struct CentralLink {
 
     private func session() async throws {
         let transport = try MargoClientTransport(
-            connectingTo: endpoint, tls: tls, network: configuration.network, expecting: .identity(try SPIFFEIdentity.central(in: tls.trustDomain)))
+            connectingTo: endpoint, tls: tls, network: configuration.network,
+            expecting: .identity(try SPIFFEIdentity.central(in: tls.trustDomain)))
         try await withGRPCClient(transport: transport) { client in
             let central = UpstreamClient(client, policy: configuration.callPolicy)
             let acceptance = try await central.register(try registration())

@@ -39,9 +39,9 @@ public struct LocalOrchestratorConfiguration: Sendable {
     /// beyond it the oldest go, and are counted. Default: 100,000 (about a quarter of an hour of a hundred nodes
     /// sending some 15 samples each at the default interval).
     public var telemetryBufferCapacity: Int
-    /// How the LO reaches the central and its nodes: mutual TLS over TCP (the default), or an ``InProcessNetwork`` shared with
-    /// them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the LO's
-    /// identity either way.
+    /// How the LO reaches the central and its nodes: mutual TLS over TCP (the default), or an ``InProcessNetwork``
+    /// shared with them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the
+    /// LO's identity either way.
     public var network: MargoNetwork = .mutualTLS
 
     /// Creates a configuration; the optional arguments have the documented defaults.

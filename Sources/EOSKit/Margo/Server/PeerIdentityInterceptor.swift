@@ -10,11 +10,12 @@ internal import X509
 /// the handler.
 ///
 /// The caller's identity is the `spiffe://` URI SAN of the client certificate the mTLS transport verified against
-/// the fleet's CA (on an ``InProcessNetwork``, the identity the network attests in ``InProcessPeer``). The method decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`,
-/// only a node's parent calls `EdgeNode`, only sites and nodes call `Upstream`. Rules about what a request claims
-/// (a node registering as itself) are checked by the service with ``VerifiedPeer/authorization``, since they
-/// need the message. Refusals are `PERMISSION_DENIED` with the reason; each is logged as a warning with the method
-/// and the caller, and counted in ``denials`` and in the `eos_margo_denials_total` metric (dimension `method`).
+/// the fleet's CA (on an ``InProcessNetwork``, the identity the network attests in ``InProcessPeer``). The method
+/// decides the rule (DESIGN §5): only the central identity calls `LocalOrchestrator`, only a node's parent calls
+/// `EdgeNode`, only sites and nodes call `Upstream`. Rules about what a request claims (a node registering as itself)
+/// are checked by the service with ``VerifiedPeer/authorization``, since they need the message. Refusals are
+/// `PERMISSION_DENIED` with the reason; each is logged as a warning with the method and the caller, and counted in
+/// ``denials`` and in the `eos_margo_denials_total` metric (dimension `method`).
 public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public enum IdentitySource: Sendable {
