@@ -73,7 +73,7 @@ struct CentralScale {
         let http = try await fleet.endpoint(following: "REST API   http://")
         let api = CentralHTTP(base: "http://\(http.host):\(http.port)", token: token)
         let probe = Probe(pid: fleet.pid, name: "fleet")
-        probe.report("eosd dev started (pid \(fleet.pid)), \(siteCount) sites × \(perSite) nodes, in process", nil)
+        probe.report("eosd dev --network in-process (pid \(fleet.pid)), \(siteCount) × \(perSite) nodes", nil)
         try await waitUntilReady(api, total: total, probe: probe)
         try await rollouts(api, total: total, probe: probe)
         probe.peak()
@@ -170,9 +170,15 @@ struct CentralScale {
             guard ContinuousClock.now - registering < .seconds(900) else {
                 throw MeasurementError("the nodes were not all Ready at the central within 900 s")
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: pollInterval(total))
         }
         probe.report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
+    }
+
+    /// How long to wait between two questions to the central: 20 ms per 1,000 nodes, since `/status` and `/metrics`
+    /// count every node, and asking a 10,000-node central fifty times a second would measure the asking.
+    nonisolated static func pollInterval(_ total: Int) -> Duration {
+        .milliseconds(max(20, total / 50))
     }
 
     /// A first install and an update of every node, each timed from `POST /deploy/fleet` to `/status` showing
@@ -193,7 +199,7 @@ struct CentralScale {
                 guard ContinuousClock.now - start < .seconds(600) else {
                     throw MeasurementError("generation \(generation) was not installed everywhere within 600 s")
                 }
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: pollInterval(total))
             }
             let took = ContinuousClock.now - start
             let received = try await api.metric("eos_status_received_total") - receivedBefore
