@@ -26,9 +26,8 @@ final class DevConsole: Service {
         guard let port = await listening.stream.first(where: { _ in true }) else { return }
         let server = URL(string: "http://\(settings.http.host):\(port)")!
         await announce(server)
-        // A few milliseconds a node beyond a minute: 10,000 simulated nodes in one process take minutes to attach.
+        try await fleet.waitUntilAttached()
         let nodes = settings.fleet.sites * settings.fleet.nodesPerSite
-        try await fleet.waitUntilAttached(timeout: .seconds(60) + .milliseconds(50 * nodes))
         Self.say(
             "fleet ready: \(Self.count(settings.fleet.sites, "site")), \(Self.count(nodes, "node")) attached and Ready")
         if let (file, deployments) = settings.apply.map({ ($0.file, $0.deployments) }) {

@@ -75,7 +75,8 @@ struct DevCommandTests {
         #expect(output.contains("Complete, 6/6 installed"), "\(output)")
         #expect(output.contains("gRPC in process, no sockets"), "\(output)")
         let api = try #require(Self.printed("REST API", in: output).flatMap(URL.init(string:)), "\(output)")
-        #expect(try Self.listeningPorts(of: dev.pid) == [api.port])
+        let ports = try Self.listeningPorts(of: dev.pid)
+        #expect(ports == [api.port], "listening on \(ports), the API on \(api.port as Int?)")
 
         dev.signal(SIGTERM)
         let outcome = await dev.wait()
@@ -94,7 +95,11 @@ struct DevCommandTests {
             })
         var ports: [Int] = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // Read to the end: the kernel reports a size of 0 for these files, and a reader that trusts the size
+            // gets only the first page, which on a busy machine need not hold this process's sockets.
+            guard let file = FileHandle(forReadingAtPath: table) else { continue }
+            let text = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+            try? file.close()
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 // local_address is HEX_IP:HEX_PORT, st 0A is LISTEN, the inode is the tenth field.

@@ -401,8 +401,6 @@ public final class ChildRegistry: Sendable {
 
     private static func save(_ child: RegisteredChild, _ db: Database) throws {
         let capabilities = try child.capabilities.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        let interval = child.heartbeatInterval.components
-        let nanoseconds = interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO children (kind, id, labels, capabilities, endpoint, applied, registered_at,
@@ -415,7 +413,7 @@ public final class ChildRegistry: Sendable {
                 String(decoding: try encoder.encode(child.appliedGenerations), as: UTF8.self),
                 child.registeredAt.date.timeIntervalSinceReferenceDate,
                 child.lastSeen.date.timeIntervalSinceReferenceDate,
-                nanoseconds, Int64(bitPattern: child.lastSequence),
+                nanoseconds(child.heartbeatInterval), Int64(bitPattern: child.lastSequence),
             ])
     }
 
@@ -431,14 +429,18 @@ public final class ChildRegistry: Sendable {
 
     /// Saves what a heartbeat changes: `last_seen` and the interval the child was asked for.
     private static func saveHeartbeat(_ child: RegisteredChild, _ db: Database) throws {
-        let interval = child.heartbeatInterval.components
         try db.cachedStatement(
             sql: "UPDATE children SET last_seen = ?, heartbeat_interval_ns = ? WHERE kind = ? AND id = ?"
         )
         .execute(arguments: [
             child.lastSeen.date.timeIntervalSinceReferenceDate,
-            interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000, child.kind.rawValue, child.id,
+            nanoseconds(child.heartbeatInterval), child.kind.rawValue, child.id,
         ])
+    }
+
+    /// `duration` in whole nanoseconds, as the `heartbeat_interval_ns` column holds it.
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     private static func loadChildren(_ db: Database) throws -> [Key: RegisteredChild] {

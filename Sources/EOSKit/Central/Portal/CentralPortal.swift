@@ -81,5 +81,4 @@ struct CentralPortal: Sendable {
     }
 
     private static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-
 }
