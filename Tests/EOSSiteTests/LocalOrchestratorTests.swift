@@ -96,6 +96,57 @@ struct LocalOrchestratorTests {
         }
     }
 
+    @Test("nodes served apart: the central over mutual TLS, the nodes in process; a deployment still reaches them")
+    func nodesApart() async throws {
+        let fleet = try await SiteTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let central = SiteTestFleet.centralStandIn()
+        let network = InProcessNetwork()
+        let runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
+        var configuration = fleet.siteConfiguration(central: nil)
+        try await fleet.servingCentral(central) { centralEndpoint in
+            configuration.central = centralEndpoint
+            configuration.nodeListener = NodeListener(
+                listen: MargoEndpoint(host: "store-0042", port: 0), network: .inProcess(network))
+            try await fleet.withSite(configuration) { site, siteEndpoint in
+                let nodeEndpoint = try #require(await site.nodeListeningEndpoint)
+                #expect(nodeEndpoint.host == "store-0042")
+                #expect(network.listeningEndpoints == [nodeEndpoint], "the central's side is not in the network")
+                let nodes = try SiteTestFleet.nodeIDs.map { id in
+                    try fleet.startNode(
+                        id, upstream: nodeEndpoint, runtime: runtimes[id]!, network: .inProcess(network))
+                }
+                defer { nodes.forEach { $0.cancel() } }
+                try await eventually("the site registered with the central, at its TLS endpoint") {
+                    central.recorded.registrations.contains {
+                        $0.kind == .site && $0.id == "store-0042" && $0.endpoint == "\(siteEndpoint)"
+                    }
+                }
+                try await eventually("three nodes registered in process") {
+                    site.registry.children(of: .node).count == 3
+                }
+                #expect(network.listeningEndpoints.count == 4)
+
+                // The port the central calls serves no Upstream: a node cannot register there.
+                let refused = await #expect(throws: MargoError.self) {
+                    try await UpstreamIntakeTests.asChild(fleet.nodeTLS["edge-01"]!, at: siteEndpoint) {
+                        try await $0.heartbeat(Heartbeat(kind: .node, id: "edge-01", sentAt: Timestamp(Date())))
+                    }
+                }
+                #expect(refused?.code == .remoteFailure, "\(String(describing: refused))")
+
+                let result = try await fleet.asCentral(of: siteEndpoint) {
+                    try await $0.deployFleet(Self.deployment("hello", generation: 1))
+                }
+                #expect(result.outcome == .accepted)
+                try await eventually("hello installed on three nodes, heard by the central") {
+                    Self.latest(central, "hello").values.filter { $0.state == .installed }.count == 3
+                }
+                #expect(try await runtimes["edge-02"]!.list().map(\.id) == ["hello_worker"])
+            }
+        }
+    }
+
     /// With the central gone, the site moves a replica off a dead node and re-applies to a node that returns
     /// empty; the central, back, receives the final state of every node.
     @Test("cut off from the central, the site converges by itself; the central then gets the final state")

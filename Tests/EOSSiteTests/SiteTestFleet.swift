@@ -79,15 +79,17 @@ struct SiteTestFleet {
 
     /// A node attached to the site at `upstream`, on `runtime`; cancelled when the returned task is.
     func startNode(
-        _ id: String, upstream: MargoEndpoint, runtime: SimulatedRuntime, labels: [String: String] = [:]
+        _ id: String, upstream: MargoEndpoint, runtime: SimulatedRuntime, labels: [String: String] = [:],
+        network: MargoNetwork = .mutualTLS
     )
         throws -> Task<Void, any Error>
     {
-        let configuration = EdgeNodeConfiguration(
+        var configuration = EdgeNodeConfiguration(
             nodeID: id, labels: labels, dataDirectory: root.appendingPathComponent(id),
             listen: MargoEndpoint(host: "127.0.0.1", port: 0), upstream: upstream, reconcileInterval: .seconds(1),
             restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
             maximumReconnectDelay: .seconds(1), callPolicy: Self.policy)
+        configuration.network = network
         let node = try EdgeNode(
             configuration: configuration, tls: nodeTLS[id]!, runtime: runtime, logger: Logger(label: "test.\(id)"))
         return Task { try await node.run() }

@@ -10,7 +10,8 @@ public import ServiceLifecycle
 /// The Local Orchestrator: keeps one site converged on what the central asks, and keeps it so while the central is
 /// unreachable.
 ///
-/// It serves `LocalOrchestrator` to the central and `Upstream` to its nodes over mutual TLS on one port. Nodes
+/// It serves `LocalOrchestrator` to the central and `Upstream` to its nodes over mutual TLS on one port, or on two
+/// when ``LocalOrchestratorConfiguration/nodeListener`` puts the nodes apart. Nodes
 /// register with their labels, capabilities and the address of their `EdgeNode` service; the site's registry
 /// (``ChildRegistry``, `registry.sqlite`) tracks their liveness. Deployments from the central are written to the
 /// ``SiteStore`` (`site.sqlite`) before they are acknowledged; the site's reconcile loop then applies each to the
@@ -43,6 +44,8 @@ public final class LocalOrchestrator: Service {
     /// The site's queue of telemetry for the central: the LO's own and its nodes'.
     public let telemetry: TelemetryBuffer
     private let server: GRPCServer<MargoServerTransport>
+    /// The nodes' own server, when ``LocalOrchestratorConfiguration/nodeListener`` puts them apart from the central.
+    private let nodeServer: GRPCServer<MargoServerTransport>?
 
     /// Opens the site's stores and prepares its server; fails with a clear message when the certificate is not
     /// this site's or a store cannot be opened. `telemetrySources` are collected with the LO's host figures.
@@ -72,7 +75,8 @@ public final class LocalOrchestrator: Service {
             siteID: configuration.siteID, store: store, registry: registry, wake: { [wake] in wake.signal() },
             statusesQueued: { [outbox] in outbox.signal() })
         self.calls = calls
-        connections = ChildConnections(tls: tls, kind: .node, network: configuration.network)
+        connections = ChildConnections(
+            tls: tls, kind: .node, network: configuration.nodeListener?.network ?? configuration.network)
         reconciler = SiteReconciler(
             calls: calls, connections: connections, policy: configuration.callPolicy,
             concurrency: configuration.applyConcurrency,
@@ -86,19 +90,35 @@ public final class LocalOrchestrator: Service {
         let intake = UpstreamIntake(
             registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls,
             telemetry: TelemetryForwarder(siteID: configuration.siteID, buffer: telemetry), logger: logger)
+        let interceptors: @Sendable () -> [any ServerInterceptor] = {
+            [
+                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),
+                TraceContextServerInterceptor(tier: "site"),
+            ]
+        }
+        let upstream = UpstreamService(handler: intake)
         server = GRPCServer(
             transport: MargoServerTransport(
                 listeningOn: configuration.listen, tls: tls, network: configuration.network),
-            services: [LocalOrchestratorService(handler: calls), UpstreamService(handler: intake)],
-            interceptors: [
-                PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),
-                TraceContextServerInterceptor(tier: "site"),
-            ])
+            services: configuration.nodeListener == nil
+                ? [LocalOrchestratorService(handler: calls), upstream] : [LocalOrchestratorService(handler: calls)],
+            interceptors: interceptors())
+        nodeServer = configuration.nodeListener.map { listener in
+            GRPCServer(
+                transport: MargoServerTransport(listeningOn: listener.listen, tls: tls, network: listener.network),
+                services: [upstream], interceptors: interceptors())
+        }
     }
 
-    /// Where the LO listens, once it does (useful with port 0).
+    /// Where the LO listens for the central, once it does (useful with port 0).
     public var listeningEndpoint: MargoEndpoint? {
         get async { await server.listeningEndpoint }
+    }
+
+    /// Where the LO listens for its nodes, once it does: ``listeningEndpoint`` unless
+    /// ``LocalOrchestratorConfiguration/nodeListener`` puts the nodes apart.
+    public var nodeListeningEndpoint: MargoEndpoint? {
+        get async { await (nodeServer ?? server).listeningEndpoint }
     }
 
     /// The site's view of `deployments` (all when empty): each node's liveness and latest report.
@@ -115,15 +135,24 @@ public final class LocalOrchestrator: Service {
                 "central": "\(configuration.central.map { "\($0)" } ?? "none")",
             ])
         let server = self.server
+        let nodeServer = self.nodeServer
         do {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { try await server.serveGracefully() }
+                    if let nodeServer {
+                        group.addTask { try await nodeServer.serveGracefully() }
+                    }
                     group.addTask { [logger] in
-                        if let endpoint = await self.listeningEndpoint {
+                        guard let endpoint = await self.listeningEndpoint else { return }
+                        guard nodeServer != nil, let nodes = await self.nodeListeningEndpoint else {
                             logger.info(
                                 "serving LocalOrchestrator and Upstream", metadata: ["listening": "\(endpoint)"])
+                            return
                         }
+                        logger.info(
+                            "serving LocalOrchestrator for the central and Upstream for the nodes apart",
+                            metadata: ["listening": "\(endpoint)", "nodes": "\(nodes)"])
                     }
                     group.addTask { [wake, registry, store, logger] in
                         for await event in registry.events() {

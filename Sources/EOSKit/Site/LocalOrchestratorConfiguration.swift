@@ -10,7 +10,8 @@ public struct LocalOrchestratorConfiguration: Sendable {
     public var labels: [String: String]
     /// Where the LO keeps its SQLite stores.
     public var dataDirectory: URL
-    /// Where the LO serves `LocalOrchestrator` for the central and `Upstream` for its nodes.
+    /// Where the LO serves `LocalOrchestrator` for the central, and `Upstream` for its nodes unless
+    /// ``nodeListener`` puts them apart.
     public var listen: MargoEndpoint
     /// Where the central reaches this LO, when not ``listen`` (behind NAT, or listening on a wildcard address).
     public var advertise: MargoEndpoint?
@@ -43,6 +44,9 @@ public struct LocalOrchestratorConfiguration: Sendable {
     /// shared with them in one process (simulations and benchmarks). The certificate in the ``TLSMaterial`` is the
     /// LO's identity either way.
     public var network: MargoNetwork = .mutualTLS
+    /// Where the LO serves its nodes, when apart from where it serves the central (``listen`` over ``network``).
+    /// `nil`, the default, serves the central and the nodes on one server, and reaches the nodes over ``network``.
+    public var nodeListener: NodeListener?
 
     /// Creates a configuration; the optional arguments have the documented defaults.
     public init(
