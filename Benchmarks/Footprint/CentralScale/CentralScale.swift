@@ -5,22 +5,27 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 
-/// The fleet at scale, from the central's side, in one of two shapes:
+/// The fleet at scale, from the central's side, in one of three shapes:
 ///
 /// - `--network tls` (the default): `eosd central` (a separate process, so its memory is its own) with S Local
 ///   Orchestrators of N Edge Nodes each on simulated runtimes in this process, all over loopback mutual TLS.
+/// - `--network nodes-in-process`: the same, but each site serves its nodes apart
+///   (``LocalOrchestratorConfiguration/nodeListener``) on an in-process network, so 10,000 nodes fit in this process
+///   (no descriptors, no TLS between a site and its nodes) while the central stays a real peer over mutual TLS and
+///   its own memory and CPU are measured. The nodes and sites are paced as `eosd dev` paces a fleet of that size.
 /// - `--network in-process`: the whole fleet in one `eosd dev --network in-process --runtime simulated` process, the
 ///   tiers talking through memory, so the orchestrators' own work is measured without sockets or TLS; memory and
 ///   CPU are then the whole fleet's: the central, every site and every node.
 ///
-///     CentralScale --eosd PATH [--network tls|in-process] [--sites 10] [--nodes-per-site 100] [--reports 2000]
+///     CentralScale --eosd PATH [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100]
+///                  [--reports 2000]
 ///                  [--data-dir DIR]
 ///
 /// Measures, and prints:
 /// 1. the time for every node to be `Ready` at the central;
 /// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
 /// 3. an update of every node to a new generation, the same way;
-/// 4. over TLS only, status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once;
+/// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once;
 ///    statuses and reports taken in per second, from the central's own `/metrics` counters;
 /// 5. the measured process's resident memory after each step, and its peak.
 @main
@@ -40,9 +45,9 @@ struct CentralScale {
     nonisolated static func measure() async throws {
         let options = try MeasurementOptions(
             CommandLine.arguments.dropFirst(), known: ["network", "sites", "nodes-per-site", "reports", "data-dir"],
-            usage: "--eosd PATH [--network tls|in-process] [--sites 10] [--nodes-per-site 100] [--reports 2000] "
-                + "[--data-dir DIR]")
-        let network = try options.choice("network", of: ["tls", "in-process"], default: "tls")
+            usage: "--eosd PATH [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100] "
+                + "[--reports 2000] [--data-dir DIR]")
+        let network = try options.choice("network", of: ["tls", "nodes-in-process", "in-process"], default: "tls")
         let siteCount = try options.positive("sites", default: 10)
         let perSite = try options.positive("nodes-per-site", default: 100)
         let reports = try options.positive("reports", default: 2000)
@@ -53,7 +58,9 @@ struct CentralScale {
         if network == "in-process" {
             try await inProcess(eosd: options.eosd, sites: siteCount, perSite: perSite, root: root)
         } else {
-            try await overTLS(eosd: options.eosd, sites: siteCount, perSite: perSite, reports: reports, root: root)
+            try await centralApart(
+                eosd: options.eosd, sites: siteCount, perSite: perSite, reports: reports, root: root,
+                nodesInProcess: network == "nodes-in-process")
         }
     }
 
@@ -79,9 +86,10 @@ struct CentralScale {
         probe.peak()
     }
 
-    /// `eosd central` apart, the sites and nodes in this process, over loopback mutual TLS.
-    nonisolated static func overTLS(
-        eosd: String, sites siteCount: Int, perSite: Int, reports: Int, root: URL
+    /// `eosd central` apart, the sites and nodes in this process, the sites over loopback mutual TLS; the nodes too,
+    /// or, when `nodesInProcess`, on an in-process network of their own with their sites.
+    nonisolated static func centralApart(
+        eosd: String, sites siteCount: Int, perSite: Int, reports: Int, root: URL, nodesInProcess: Bool
     ) async throws {
         let total = siteCount * perSite
         let domain = "scale.example.com"
@@ -102,6 +110,11 @@ struct CentralScale {
         probe.report("eosd central started (pid \(central.pid)), \(siteCount) sites × \(perSite) nodes", nil)
 
         let quiet = Logger(label: "eos.scale.site") { _ in SwiftLogNoOpLogHandler() }
+        let nodeNetwork: MargoNetwork = nodesInProcess ? .inProcess(InProcessNetwork()) : .mutualTLS
+        let pacing = DevelopmentFleetConfiguration(
+            sites: siteCount, nodesPerSite: perSite, runtime: .simulated, dataDirectory: root,
+            heartbeatInterval: .seconds(5)
+        ).pacing
         var sites: [LocalOrchestrator] = []
         var siteTLS: [String: TLSMaterial] = [:]
         var fleets: [SimulatedNodes] = []
@@ -109,27 +122,38 @@ struct CentralScale {
             let id = String(format: "site-%03d", index)
             let tls = try await TLSMaterial(authority.issue(identity: try SPIFFEIdentity.site(id, in: domain)))
             siteTLS[id] = tls
-            let site = try LocalOrchestrator(
-                configuration: LocalOrchestratorConfiguration(
-                    siteID: id, labels: ["region": index % 2 == 0 ? "east" : "west"],
-                    dataDirectory: root.appendingPathComponent(id), listen: MargoEndpoint(host: "127.0.0.1", port: 0),
-                    central: grpc),
-                tls: tls, logger: quiet)
-            sites.append(site)
+            var configuration = LocalOrchestratorConfiguration(
+                siteID: id, labels: ["region": index % 2 == 0 ? "east" : "west"],
+                dataDirectory: root.appendingPathComponent(id), listen: MargoEndpoint(host: "127.0.0.1", port: 0),
+                central: grpc)
+            if nodesInProcess {
+                configuration.nodeListener = NodeListener(
+                    listen: MargoEndpoint(host: id, port: 0), network: nodeNetwork)
+                configuration.heartbeatInterval = pacing.heartbeat
+                configuration.telemetryInterval = pacing.telemetry
+            }
+            sites.append(try LocalOrchestrator(configuration: configuration, tls: tls, logger: quiet))
         }
         try await withThrowingDiscardingTaskGroup { group in
             for site in sites { group.addTask { try await site.run() } }
             for site in sites {
-                guard let endpoint = await site.listeningEndpoint else {
+                guard let endpoint = await site.nodeListeningEndpoint else {
                     throw MeasurementError("a site did not listen")
                 }
                 let nodes = try await SimulatedNodes(
                     count: perSite, prefix: site.configuration.siteID, authority: authority, upstream: endpoint,
-                    root: root.appendingPathComponent("nodes-\(site.configuration.siteID)"))
+                    root: root.appendingPathComponent("nodes-\(site.configuration.siteID)"), network: nodeNetwork
+                ) { node in
+                    guard nodesInProcess else { return }
+                    node.reconcileInterval = pacing.reconcile
+                    node.telemetryInterval = pacing.telemetry
+                }
                 fleets.append(nodes)
                 group.addTask { try await nodes.run() }
             }
-            try await waitUntilReady(api, total: total, probe: probe)
+            // Reading readiness from /metrics costs the central about 1 KB a node, so with the central apart it is
+            // asked once a second.
+            try await waitUntilReady(api, total: total, probe: probe, every: max(pollInterval(total), .seconds(1)))
             try await rollouts(api, total: total, probe: probe)
 
             // Status intake at full speed: every site streams reports of its own nodes at once.
@@ -164,13 +188,15 @@ struct CentralScale {
     }
 
     /// Waits until the central counts `total` nodes `Ready`.
-    nonisolated static func waitUntilReady(_ api: CentralHTTP, total: Int, probe: Probe) async throws {
+    nonisolated static func waitUntilReady(
+        _ api: CentralHTTP, total: Int, probe: Probe, every interval: Duration? = nil
+    ) async throws {
         let registering = ContinuousClock.now
         while try await api.metric(#"eos_nodes{liveness="Ready"}"#) < Double(total) {
             guard ContinuousClock.now - registering < .seconds(900) else {
                 throw MeasurementError("the nodes were not all Ready at the central within 900 s")
             }
-            try await Task.sleep(for: pollInterval(total))
+            try await Task.sleep(for: interval ?? pollInterval(total))
         }
         probe.report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
     }
