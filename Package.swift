@@ -255,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSModelTests",
-            dependencies: ["EOSModel"],
+            dependencies: ["EOSModel", "EOSTesting"],
             path: "Tests/EOSModelTests",
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import EOSTesting
 import Testing
 
 @testable import EOSModel

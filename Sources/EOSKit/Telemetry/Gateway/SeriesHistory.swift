@@ -4,11 +4,25 @@ internal import EOSModel
 ///
 /// Samples usually arrive in order; ones that arrive late (a site's backlog after an outage) are put in their place,
 /// and one for a moment already held replaces it, so a batch sent twice leaves no trace.
+///
+/// They are kept packed in ``SampleChunk``s of ``chunkLength``, at most about 7 bytes a sample for an agent's host
+/// figures instead of 16, since a central keeps an hour of a dozen series for each of thousands of nodes. The oldest
+/// chunk is let go once all its samples are older than the history's `capacity`; until then the ones already out of the
+/// history are skipped. A late sample is rare, and repacks the history around it.
 struct SeriesHistory {
+    /// Samples in a chunk: what the history may hold beyond its capacity until the oldest chunk goes.
+    static let chunkLength = 60
+
     var kind: MetricPoint.Kind
     var unit: String?
-    private(set) var samples: [MetricSeries.Sample] = []
     let capacity: Int
+    private var chunks: [SampleChunk] = []
+    /// Samples at the start of the first chunk that are no longer part of the history.
+    private var skipped = 0
+    /// How many samples the history holds.
+    private(set) var count = 0
+    /// The latest sample.
+    private(set) var latest: MetricSeries.Sample?
 
     init(kind: MetricPoint.Kind, unit: String?, capacity: Int) {
         self.kind = kind
@@ -16,26 +30,64 @@ struct SeriesHistory {
         self.capacity = max(1, capacity)
     }
 
+    /// Every sample held, oldest first.
+    var samples: [MetricSeries.Sample] {
+        var samples: [MetricSeries.Sample] = []
+        samples.reserveCapacity(count + skipped)
+        for chunk in chunks { samples += chunk.samples() }
+        return Array(samples.dropFirst(skipped))
+    }
+
     mutating func insert(_ sample: MetricSeries.Sample) {
-        if let last = samples.last, last.timestamp < sample.timestamp {
-            samples.append(sample)
+        if let latest, sample.timestamp <= latest.timestamp {
+            insertLate(sample)
         } else {
-            let index = samples.partitioningIndex { $0.timestamp >= sample.timestamp }
-            if index < samples.count, samples[index].timestamp == sample.timestamp {
-                samples[index] = sample
-                return
-            }
-            // Older than everything kept, with the history full: it would be dropped at once.
-            if index == 0, samples.count >= capacity { return }
-            samples.insert(sample, at: index)
+            append(sample)
         }
-        if samples.count > capacity { samples.removeFirst(samples.count - capacity) }
     }
 
     /// The samples from `since` on (all when `nil`).
     func samples(since: Timestamp?) -> [MetricSeries.Sample] {
+        let samples = self.samples
         guard let since else { return samples }
         return Array(samples[samples.partitioningIndex { $0.timestamp >= since }...])
+    }
+
+    /// Adds a sample later than every one held, and lets the oldest go beyond the capacity.
+    private mutating func append(_ sample: MetricSeries.Sample) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkLength {
+            if !chunks.isEmpty { chunks[chunks.count - 1].seal() }
+            chunks.append(SampleChunk())
+        }
+        chunks[chunks.count - 1].append(sample)
+        count += 1
+        latest = sample
+        while count > capacity {
+            count -= 1
+            skipped += 1
+            if skipped == chunks[0].count {
+                chunks.removeFirst()
+                skipped = 0
+            }
+        }
+    }
+
+    /// Puts a sample that is not the latest in its place, or in the place of the one for the same moment.
+    private mutating func insertLate(_ sample: MetricSeries.Sample) {
+        var samples = self.samples
+        let index = samples.partitioningIndex { $0.timestamp >= sample.timestamp }
+        if index < samples.count, samples[index].timestamp == sample.timestamp {
+            samples[index] = sample
+        } else {
+            // Older than everything kept, with the history full: it would be dropped at once.
+            if index == 0, samples.count >= capacity { return }
+            samples.insert(sample, at: index)
+        }
+        chunks = []
+        skipped = 0
+        count = 0
+        latest = nil
+        for sample in samples { append(sample) }
     }
 }
 

@@ -172,7 +172,7 @@ public final class TelemetryGateway: TelemetryReceiver {
         state.withLock { state in
             func add(_ entry: Entry, labels extra: [(String, String)]) {
                 for (key, history) in entry.series.sorted(by: { $0.key < $1.key }) {
-                    guard !reserved.contains(key.name), let latest = history.samples.last else { continue }
+                    guard !reserved.contains(key.name), let latest = history.latest else { continue }
                     exposition.add(
                         key.name, kind: history.kind, help: MetricCatalog.help(key.name),
                         .init(
