@@ -25,8 +25,8 @@ import Logging
 /// 1. the time for every node to be `Ready` at the central;
 /// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
 /// 3. an update of every node to a new generation, the same way;
-/// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes at once;
-///    statuses and reports taken in per second, from the central's own `/metrics` counters;
+/// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes
+///    at once; statuses and reports taken in per second, from the central's own `/metrics` counters;
 /// 5. the measured process's resident memory after each step, and its peak.
 @main
 struct CentralScale {
