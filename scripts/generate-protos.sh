@@ -9,9 +9,10 @@
 #
 # protoc comes from Debian's protobuf-compiler, its well-known types from libprotobuf-dev (installed with apt-get when
 # missing and running as root); the two plugins are built from the package's pinned dependencies (swift-protobuf,
-# grpc-swift-protobuf), so the output only changes when Package.swift's pins or the protos change. The repository holds no OTLP .proto files: their
-# source of truth is PyPI's opentelemetry-proto at the version pinned below, whose *_pb2.py modules embed each
-# file's descriptor; pip installs it into a temporary folder (python3 with the protobuf package must be present).
+# grpc-swift-protobuf), so the output only changes when Package.swift's pins or the protos change. The repository
+# holds no OTLP .proto files: their source of truth is PyPI's opentelemetry-proto at the version pinned below, whose
+# *_pb2.py modules embed each file's descriptor; pip installs it into a temporary folder (python3 with the protobuf
+# package must be present).
 # OTLP gets message types only, internal to their module: EOS speaks OTLP over HTTP with protobuf bodies, not gRPC.
 # Output is byte-for-byte deterministic: the same inputs give the same files.
 set -euo pipefail

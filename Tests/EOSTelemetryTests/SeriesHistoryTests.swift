@@ -49,6 +49,7 @@ struct SeriesHistoryTests {
         for sample in samples { chunk.append(sample) }
         chunk.seal()
         #expect(chunk.samples() == samples)
+        #expect(chunk.bytes.capacity - chunk.bytes.count < 32, "sealed, the chunk keeps no room to grow")
         let perSample = Double(chunk.bytes.count) / Double(samples.count)
         #expect(perSample < 8, "\(perSample) bytes a sample")
     }

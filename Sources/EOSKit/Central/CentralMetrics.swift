@@ -47,7 +47,7 @@ public final class CentralMetrics: Sendable {
             descriptor: Self.name(
                 "http_request_duration", unit: "seconds", help: "How long the central's API took to answer."),
             labels: [("method", method), ("route", route)], buckets: Self.durationBuckets
-        ).recordNanoseconds(duration.nanoseconds)
+        ).recordNanoseconds(duration.wholeNanoseconds)
     }
 
     /// The Prometheus text exposition, with the gauges read from `central` now, followed by the fleet's telemetry
@@ -105,10 +105,4 @@ public final class CentralMetrics: Sendable {
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
-}
-
-extension Duration {
-    fileprivate var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
 }

@@ -413,7 +413,7 @@ public final class ChildRegistry: Sendable {
                 String(decoding: try encoder.encode(child.appliedGenerations), as: UTF8.self),
                 child.registeredAt.date.timeIntervalSinceReferenceDate,
                 child.lastSeen.date.timeIntervalSinceReferenceDate,
-                nanoseconds(child.heartbeatInterval), Int64(bitPattern: child.lastSequence),
+                child.heartbeatInterval.wholeNanoseconds, Int64(bitPattern: child.lastSequence),
             ])
     }
 
@@ -434,13 +434,8 @@ public final class ChildRegistry: Sendable {
         )
         .execute(arguments: [
             child.lastSeen.date.timeIntervalSinceReferenceDate,
-            nanoseconds(child.heartbeatInterval), child.kind.rawValue, child.id,
+            child.heartbeatInterval.wholeNanoseconds, child.kind.rawValue, child.id,
         ])
-    }
-
-    /// `duration` in whole nanoseconds, as the `heartbeat_interval_ns` column holds it.
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     private static func loadChildren(_ db: Database) throws -> [Key: RegisteredChild] {

@@ -145,14 +145,14 @@ public final class LocalOrchestrator: Service {
                     }
                     group.addTask { [logger] in
                         guard let endpoint = await self.listeningEndpoint else { return }
-                        guard nodeServer != nil, let nodes = await self.nodeListeningEndpoint else {
+                        if nodeServer == nil {
                             logger.info(
                                 "serving LocalOrchestrator and Upstream", metadata: ["listening": "\(endpoint)"])
-                            return
+                        } else if let nodes = await self.nodeListeningEndpoint {
+                            logger.info(
+                                "serving LocalOrchestrator for the central and Upstream for the nodes apart",
+                                metadata: ["listening": "\(endpoint)", "nodes": "\(nodes)"])
                         }
-                        logger.info(
-                            "serving LocalOrchestrator for the central and Upstream for the nodes apart",
-                            metadata: ["listening": "\(endpoint)", "nodes": "\(nodes)"])
                     }
                     group.addTask { [wake, registry, store, logger] in
                         for await event in registry.events() {

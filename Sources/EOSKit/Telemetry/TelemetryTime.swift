@@ -40,8 +40,3 @@ extension Timestamp {
         max(1, window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000)
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var wholeNanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
-}

@@ -147,7 +147,7 @@ public struct CentralClient: Sendable {
         let status: Int
         let answer: ByteBuffer
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
+            let response = try await http.execute(request, timeout: .nanoseconds(timeout.wholeNanoseconds))
             status = Int(response.status.code)
             answer = try await response.body.collect(upTo: 64 << 20)
         } catch {
@@ -196,11 +196,5 @@ public struct CentralClient: Sendable {
             return "no answer in time"
         }
         return "\(error)"
-    }
-}
-
-extension Duration {
-    fileprivate var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+internal import EOSModel
 public import Foundation
 internal import NIOCore
 internal import NIOHTTP1
@@ -178,8 +179,7 @@ public final class OIDCProviderClient: SigningKeySource {
     ) async throws(SecurityError)
         -> (HTTPResponseStatus, [UInt8])
     {
-        let timeout = TimeAmount.nanoseconds(
-            requestTimeout.components.seconds * 1_000_000_000 + requestTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount.nanoseconds(requestTimeout.wholeNanoseconds)
         do {
             let response = try await http.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: Self.maximumAnswerSize)

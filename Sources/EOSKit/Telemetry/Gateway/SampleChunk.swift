@@ -33,8 +33,14 @@ struct SampleChunk {
         count += 1
     }
 
-    /// Gives the bytes back that growing left unused, once no more samples will be appended.
-    mutating func seal() { bytes = Array(bytes[...]) }
+    /// Gives the bytes back that growing left unused, once no more samples will be appended. (`Array(bytes[...])`
+    /// would not: a slice of a whole array converts back to the same storage.)
+    mutating func seal() {
+        let packed = bytes
+        bytes = [UInt8](unsafeUninitializedCapacity: packed.count) { storage, initialized in
+            initialized = storage.initialize(fromContentsOf: packed)
+        }
+    }
 
     /// Every sample, oldest first.
     func samples() -> [MetricSeries.Sample] {

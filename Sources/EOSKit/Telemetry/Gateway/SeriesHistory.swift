@@ -35,7 +35,8 @@ struct SeriesHistory {
         var samples: [MetricSeries.Sample] = []
         samples.reserveCapacity(count + skipped)
         for chunk in chunks { samples += chunk.samples() }
-        return Array(samples.dropFirst(skipped))
+        samples.removeFirst(skipped)
+        return samples
     }
 
     mutating func insert(_ sample: MetricSeries.Sample) {
