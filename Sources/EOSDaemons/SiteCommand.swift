@@ -24,7 +24,10 @@ struct SiteCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The central's Upstream.", valueName: "host:port"))
     var central: String?
 
-    @Option(help: ArgumentHelp("How many nodes to apply to at once (default 16).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "How many nodes to apply to at once (default \(LocalOrchestratorConfiguration.defaultApplyConcurrency)).",
+            valueName: "n"))
     var applyConcurrency: String?
 
     func run() async throws {
@@ -34,7 +37,8 @@ struct SiteCommand: AsyncParsableCommand {
         let centralEndpoint = try settings.sources.required("central", flag: central, SettingParsers.endpoint)
         let concurrency =
             try settings.sources.value(
-                "apply-concurrency", flag: applyConcurrency, SettingParsers.integer(in: 1...1024)) ?? 16
+                "apply-concurrency", flag: applyConcurrency, SettingParsers.integer(in: 1...1024))
+            ?? LocalOrchestratorConfiguration.defaultApplyConcurrency
         let telemetrySettings = try TelemetrySettings(telemetry, sources: settings.sources, defaultCapacity: 100_000)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.site")
         let tls = try await DaemonRunner.prepare(settings)

@@ -50,8 +50,11 @@ struct WorkloadTelemetryTests {
                     stateDirectory: directory.appendingPathComponent("processes")))
             try await EdgeNodeTests.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
                 _ = try await EdgeNodeTests.apply(state, to: endpoint, fleet: fleet)
-                try await eventually("the workload's samples upstream", within: 60) {
-                    parent.recorded.telemetry.contains { $0.name == "eos_app_parts_made_total" }
+                // The host's figures are collected on their own interval, so they may follow the workload's.
+                try await eventually("the workload's and the host's samples upstream", within: 60) {
+                    let telemetry = parent.recorded.telemetry
+                    return telemetry.contains { $0.name == "eos_app_parts_made_total" }
+                        && telemetry.contains { $0.name == "eos_host_memory_total_bytes" }
                 }
             }
         }

@@ -8,7 +8,7 @@ import GRPCNIOTransportHTTP2
 /// One site at scale: `eosd site` (a separate process, so its memory is its own) with N Edge Nodes on simulated
 /// runtimes in this process, and a central stand-in, all over loopback mutual TLS.
 ///
-///     SiteScale --eosd PATH [--nodes 500] [--concurrency 16]
+///     SiteScale --eosd PATH [--nodes 500] [--concurrency 64]
 ///
 /// Measures, and prints:
 /// 1. the time for N nodes to register with the site;
@@ -32,9 +32,10 @@ struct SiteScale {
     nonisolated static func measure() async throws {
         let options = try MeasurementOptions(
             CommandLine.arguments.dropFirst(), known: ["nodes", "concurrency"],
-            usage: "--eosd PATH [--nodes 500] [--concurrency 16]")
+            usage: "--eosd PATH [--nodes 500] [--concurrency 64]")
         let count = try options.positive("nodes", default: 500)
-        let concurrency = try options.positive("concurrency", default: 16)
+        let concurrency = try options.positive(
+            "concurrency", default: LocalOrchestratorConfiguration.defaultApplyConcurrency)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-site-scale-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
 

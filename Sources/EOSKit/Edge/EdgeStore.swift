@@ -24,6 +24,7 @@ public final class EdgeStore: Sendable {
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
+    private static let decoder = JSONDecoder()
 
     /// Opens (creating if needed) the store in `directory`, or a store in memory when `directory` is `nil`.
     public init(directory: URL?, outboxLimit: Int = 100_000) throws(EdgeStoreError) {
@@ -88,10 +89,13 @@ public final class EdgeStore: Sendable {
             let held = try Self.heldGeneration(of: state.deployment, db)
             let outcome = state.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)",
-                arguments: [state.deployment, state.generation, data])
-            try db.execute(sql: "DELETE FROM removed WHERE deployment = ?", arguments: [state.deployment])
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
+            )
+            .execute(arguments: [state.deployment, state.generation, data])
+            try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?").execute(arguments: [
+                state.deployment
+            ])
             return ApplyResult(outcome: .accepted, generation: state.generation)
         }
     }
@@ -125,7 +129,7 @@ public final class EdgeStore: Sendable {
         for row in rows {
             let deployment: String = row["deployment"]
             do {
-                states.append(try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data))
+                states.append(try Self.decoder.decode(FleetDesiredState.self, from: row["state"] as Data))
             } catch {
                 throw EdgeStoreError(message: "the stored desired state of \(deployment) is unreadable", cause: error)
             }
@@ -137,7 +141,7 @@ public final class EdgeStore: Sendable {
     public func appliedGenerations() throws(EdgeStoreError) -> [String: Int64] {
         try read("read the applied generations") { db in
             var generations: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT deployment, generation FROM desired") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, generation FROM desired")) {
                 generations[row["deployment"]] = row["generation"]
             }
             return generations
@@ -146,9 +150,9 @@ public final class EdgeStore: Sendable {
 
     private static func heldGeneration(of deployment: String, _ db: Database) throws -> Int64? {
         let desired = try Int64.fetchOne(
-            db, sql: "SELECT generation FROM desired WHERE deployment = ?", arguments: [deployment])
+            db.cachedStatement(sql: "SELECT generation FROM desired WHERE deployment = ?"), arguments: [deployment])
         let removed = try Int64.fetchOne(
-            db, sql: "SELECT generation FROM removed WHERE deployment = ?", arguments: [deployment])
+            db.cachedStatement(sql: "SELECT generation FROM removed WHERE deployment = ?"), arguments: [deployment])
         return [desired, removed].compactMap { $0 }.max()
     }
 
@@ -169,16 +173,16 @@ public final class EdgeStore: Sendable {
         }
         try write("queue \(statuses.count) status reports") { db in
             for (status, data) in zip(statuses, encoded) {
-                try db.execute(sql: "INSERT INTO outbox (status) VALUES (?)", arguments: [data])
+                try db.cachedStatement(sql: "INSERT INTO outbox (status) VALUES (?)").execute(arguments: [data])
                 if status.state == .removed {
-                    try db.execute(sql: "DELETE FROM reported WHERE deployment = ?", arguments: [status.deployment])
+                    try db.cachedStatement(sql: "DELETE FROM reported WHERE deployment = ?")
+                        .execute(arguments: [status.deployment])
                 } else {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)",
-                        arguments: [status.deployment, data])
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)")
+                        .execute(arguments: [status.deployment, data])
                 }
             }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
             if count > outboxLimit {
                 let excess = count - outboxLimit
                 try db.execute(
@@ -203,7 +207,7 @@ public final class EdgeStore: Sendable {
         for row in rows {
             let deployment: String = row["deployment"]
             do {
-                statuses[deployment] = try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                statuses[deployment] = try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
             } catch {
                 throw EdgeStoreError(message: "the last reported status of \(deployment) is unreadable", cause: error)
             }
@@ -215,13 +219,14 @@ public final class EdgeStore: Sendable {
     public func pendingReports(limit: Int = 500) throws(EdgeStoreError) -> [StatusReport] {
         let rows = try read("read the outbox") { db in
             try Row.fetchAll(
-                db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit])
+                db.cachedStatement(sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?"),
+                arguments: [limit])
         }
         var reports: [StatusReport] = []
         for row in rows {
             let sequence: Int64 = row["sequence"]
             do {
-                let status = try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                let status = try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
                 reports.append(StatusReport(sequence: UInt64(sequence), statuses: [status]))
             } catch {
                 throw EdgeStoreError(message: "outbox entry \(sequence) is unreadable", cause: error)
@@ -233,7 +238,8 @@ public final class EdgeStore: Sendable {
     /// Deletes every report up to and including `sequence`, which the upstream acknowledged.
     public func acknowledge(through sequence: UInt64) throws(EdgeStoreError) {
         try write("acknowledge reports through \(sequence)") { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [Int64(clamping: sequence)])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
+                .execute(arguments: [Int64(clamping: sequence)])
         }
     }
 

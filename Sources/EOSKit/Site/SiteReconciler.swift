@@ -10,7 +10,14 @@ internal import Logging
 /// nodes that have no call in progress, and ends. Each finished call wakes the next pass. A node that does not
 /// answer holds up only its own actions until its call's deadline, never the rest of the site. A node that
 /// registers, returns, restarts empty or goes `Offline` is handled by the next pass.
+///
+/// Passes are at least ``minimumSpacing`` apart, so the calls that end together in a rollout are planned for in
+/// one pass rather than one pass each: a pass reads the whole site, so at 500 nodes and 64 calls at once, a pass
+/// per finished call was a tenth of the site's CPU during a rollout.
 actor SiteReconciler {
+    /// The least time from one pass to the next.
+    static let minimumSpacing = Duration.milliseconds(5)
+
     private struct Retry {
         var failures: Int
         var notBefore: ContinuousClock.Instant
@@ -43,7 +50,12 @@ actor SiteReconciler {
     /// call finishing), when a retry falls due, and every `interval` otherwise.
     func run(wake: ReconcileSignal, interval: Duration, clock: any Clock<Duration>) async {
         await withDiscardingTaskGroup { group in
+            var lastPass: ContinuousClock.Instant?
             while !Task.isCancelled {
+                if let lastPass, case let since = ContinuousClock.now - lastPass, since < Self.minimumSpacing {
+                    try? await Task.sleep(for: Self.minimumSpacing - since)
+                }
+                lastPass = .now
                 let (started, retryDue) = pass()
                 for action in started {
                     group.addTask {

@@ -32,6 +32,7 @@ public final class SiteStore: Sendable {
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
+    private static let decoder = JSONDecoder()
 
     /// Opens (creating if needed) the store in `directory`.
     public init(directory: URL, outboxLimit: Int = 100_000) throws(SiteStoreError) {
@@ -44,7 +45,7 @@ public final class SiteStore: Sendable {
             try Self.migrator.migrate(database)
             let stored = try database.read { db in
                 try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
-                    try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
                 }
             }
             latest = Mutex(
@@ -134,7 +135,7 @@ public final class SiteStore: Sendable {
         try desired.value { () throws(SiteStoreError) in
             try read("read the desired states") { db in
                 try Row.fetchAll(db, sql: "SELECT state FROM desired ORDER BY deployment").map { row in
-                    try JSONDecoder().decode(FleetDesiredState.self, from: row["state"] as Data)
+                    try Self.decoder.decode(FleetDesiredState.self, from: row["state"] as Data)
                 }
             }
         }
@@ -143,9 +144,8 @@ public final class SiteStore: Sendable {
     /// Every removal the site remembers, by name.
     public func removals() throws(SiteStoreError) -> [FleetRemoval] {
         try read("read the removals") { db in
-            try Row.fetchAll(db, sql: "SELECT deployment, generation FROM removed ORDER BY deployment").map { row in
-                FleetRemoval(deployment: row["deployment"], generation: row["generation"])
-            }
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, generation FROM removed ORDER BY deployment"))
+                .map { row in FleetRemoval(deployment: row["deployment"], generation: row["generation"]) }
         }
     }
 
@@ -165,7 +165,7 @@ public final class SiteStore: Sendable {
             let data = try Data.fetchOne(
                 db, sql: "SELECT state FROM desired WHERE deployment = ?", arguments: [deployment])
         else { return nil }
-        return try JSONDecoder().decode(FleetDesiredState.self, from: data)
+        return try Self.decoder.decode(FleetDesiredState.self, from: data)
     }
 
     private static func heldGeneration(of deployment: String, _ db: Database) throws -> Int64? {
@@ -182,12 +182,12 @@ public final class SiteStore: Sendable {
     public func setApplied(_ generation: Int64?, of deployment: String, on node: String) throws(SiteStoreError) {
         try write("record what \(node) holds of \(deployment)") { db in
             if let generation {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
-                    arguments: [node, deployment, generation])
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
+                ).execute(arguments: [node, deployment, generation])
             } else {
-                try db.execute(
-                    sql: "DELETE FROM applied WHERE node = ? AND deployment = ?", arguments: [node, deployment])
+                try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
+                    .execute(arguments: [node, deployment])
             }
         }
     }
@@ -208,7 +208,7 @@ public final class SiteStore: Sendable {
     public func applied() throws(SiteStoreError) -> [String: [String: Int64]] {
         try read("read what the nodes hold") { db in
             var applied: [String: [String: Int64]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT node, deployment, generation FROM applied") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, deployment, generation FROM applied")) {
                 applied[row["node"], default: [:]][row["deployment"]] = row["generation"]
             }
             return applied
@@ -219,7 +219,7 @@ public final class SiteStore: Sendable {
     public func placements() throws(SiteStoreError) -> [String: Set<String>] {
         try read("read the placements") { db in
             var placements: [String: Set<String>] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT deployment, node FROM placements") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, node FROM placements")) {
                 placements[row["deployment"], default: []].insert(row["node"])
             }
             return placements
@@ -259,30 +259,27 @@ public final class SiteStore: Sendable {
             var written: [NodeDeploymentStatus] = []
             for status in statuses {
                 let data = try Self.encoder.encode(status)
-                written.append(try JSONDecoder().decode(NodeDeploymentStatus.self, from: data))
+                written.append(try Self.decoder.decode(NodeDeploymentStatus.self, from: data))
                 if status.state == .removed {
-                    try db.execute(
-                        sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?",
-                        arguments: [status.nodeID, status.deployment])
-                    try db.execute(
-                        sql: "DELETE FROM applied WHERE node = ? AND deployment = ?",
-                        arguments: [status.nodeID, status.deployment])
+                    try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
+                        .execute(arguments: [status.nodeID, status.deployment])
+                    try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
+                        .execute(arguments: [status.nodeID, status.deployment])
                 } else {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)",
-                        arguments: [status.nodeID, status.deployment, data])
+                    try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)"
+                    ).execute(arguments: [status.nodeID, status.deployment, data])
                     if status.state != .pending {
-                        try db.execute(
-                            sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
-                            arguments: [status.nodeID, status.deployment, status.observedGeneration])
+                        try db.cachedStatement(
+                            sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
+                        ).execute(arguments: [status.nodeID, status.deployment, status.observedGeneration])
                     }
                 }
                 let next = try Self.bump("outbox.sequence", by: 1, db)
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)",
-                    arguments: [next, status.nodeID + "/" + status.deployment, data])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
+                    .execute(arguments: [next, status.nodeID + "/" + status.deployment, data])
             }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
             if count > outboxLimit {
                 let excess = count - outboxLimit
                 try db.execute(
@@ -304,11 +301,12 @@ public final class SiteStore: Sendable {
     public func pendingReports(limit: Int = 1000, perReport: Int = 50) throws(SiteStoreError) -> [StatusReport] {
         let rows = try read("read the outbox") { db in
             try Row.fetchAll(
-                db, sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?", arguments: [limit]
+                db.cachedStatement(sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?"),
+                arguments: [limit]
             ).map { row in
                 (
                     UInt64(row["sequence"] as Int64),
-                    try JSONDecoder().decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
                 )
             }
         }
@@ -321,7 +319,8 @@ public final class SiteStore: Sendable {
     /// Deletes every queued status up to and including `sequence`, which the central acknowledged.
     public func acknowledge(through sequence: UInt64) throws(SiteStoreError) {
         try write("acknowledge statuses through \(sequence)") { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [Int64(clamping: sequence)])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
+                .execute(arguments: [Int64(clamping: sequence)])
         }
     }
 
@@ -338,12 +337,14 @@ public final class SiteStore: Sendable {
     }
 
     private static func bump(_ counter: String, by amount: Int, _ db: Database) throws -> Int64 {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO counters (name, value) VALUES (?, ?)
                 ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-                """, arguments: [counter, amount])
-        return try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [counter]) ?? 0
+                """
+        ).execute(arguments: [counter, amount])
+        return try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM counters WHERE name = ?"), arguments: [counter]) ?? 0
     }
 
     // MARK: Access
