@@ -103,12 +103,18 @@ struct UpstreamLink {
         }
     }
 
+    /// How long the outbox waits, once woken, before it sends: a reconcile pass queues a deployment's changes one
+    /// after another (`installing`, then `installed` a moment later), and they then travel in one stream instead of
+    /// one stream each.
+    static let gathering = Duration.milliseconds(10)
+
     private func drainOutbox(_ upstream: UpstreamClient<MargoClientTransport>) async throws {
         while true {
             let pending = try store.pendingReports()
             guard !pending.isEmpty else {
                 await outbox.wait(upTo: .seconds(5), clock: clock)
                 try Task.checkCancellation()
+                try await Task.sleep(for: Self.gathering)
                 continue
             }
             let reports = AsyncStream<StatusReport> { continuation in
