@@ -93,9 +93,8 @@ public final class EdgeStore: Sendable {
                 sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
             )
             .execute(arguments: [state.deployment, state.generation, data])
-            try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?").execute(arguments: [
-                state.deployment
-            ])
+            let forgetRemoval = try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?")
+            try forgetRemoval.execute(arguments: [state.deployment])
             return ApplyResult(outcome: .accepted, generation: state.generation)
         }
     }
