@@ -9,21 +9,7 @@ internal import Foundation
 /// ``ContainerdSandbox/with(_:)`` gives each test its own namespace.
 public enum ContainerdTestEnvironment {
     /// What a command printed and how it ended.
-    public struct CommandResult: Sendable, Hashable {
-        /// The exit status; 127 when the command could not be started.
-        public var status: Int32
-        /// What it wrote on stdout.
-        public var output: String
-        /// What it wrote on stderr (or why it could not be started).
-        public var error: String
-
-        /// Creates a result.
-        public init(status: Int32, output: String, error: String) {
-            self.status = status
-            self.output = output
-            self.error = error
-        }
-    }
+    public typealias CommandResult = CommandOutcome
 
     private static let environment = ProcessInfo.processInfo.environment
 
@@ -77,25 +63,10 @@ public enum ContainerdTestEnvironment {
     /// command that writes a lot on stderr while its stdout stays open can stall it.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String]) -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            return try SpawnedCommand.run(executable, arguments)
         } catch {
             return CommandResult(status: 127, output: "", error: "\(error)")
         }
-        // ctr writes little on stderr, so reading stdout first cannot stall it on a full pipe.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self))
     }
 }

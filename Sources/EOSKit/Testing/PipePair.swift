@@ -1,19 +1,20 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A pipe whose two ends are closed on exec, for a child spawned with `posix_spawn` to get one end through `dup2`.
-final class PipePair {
+public final class PipePair {
     /// The end to read from.
-    let read: Int32
+    public let read: Int32
     /// The end to write to.
-    let write: Int32
+    public let write: Int32
     private var readOpen = true
     private var writeOpen = true
 
-    init() throws {
+    /// Opens a pipe; throws the `POSIXError` of `pipe(2)` when it cannot.
+    public init() throws {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         read = ends[0]
@@ -27,18 +28,20 @@ final class PipePair {
         closeWrite()
     }
 
-    func closeRead() {
+    /// Closes the read end, once.
+    public func closeRead() {
         if readOpen { _ = close(read) }
         readOpen = false
     }
 
-    func closeWrite() {
+    /// Closes the write end, once.
+    public func closeWrite() {
         if writeOpen { _ = close(write) }
         writeOpen = false
     }
 
     /// Writes all of `data`, retrying what a signal interrupted; stops early if the reader went away.
-    func write(_ data: Data) {
+    public func write(_ data: Data) {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -55,7 +58,7 @@ final class PipePair {
     }
 
     /// Everything until the writer closes its end.
-    func readToEnd() -> Data {
+    public func readToEnd() -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
