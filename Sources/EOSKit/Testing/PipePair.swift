@@ -1,20 +1,20 @@
-public import Foundation
+internal import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A pipe whose two ends are closed on exec, for a child spawned with `posix_spawn` to get one end through `dup2`.
-public final class PipePair {
+final class PipePair {
     /// The end to read from.
-    public let read: Int32
+    let read: Int32
     /// The end to write to.
-    public let write: Int32
+    let write: Int32
     private var readOpen = true
     private var writeOpen = true
 
     /// Opens a pipe; throws the `POSIXError` of `pipe(2)` when it cannot.
-    public init() throws {
+    init() throws {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         read = ends[0]
@@ -29,19 +29,19 @@ public final class PipePair {
     }
 
     /// Closes the read end, once.
-    public func closeRead() {
+    func closeRead() {
         if readOpen { _ = close(read) }
         readOpen = false
     }
 
     /// Closes the write end, once.
-    public func closeWrite() {
+    func closeWrite() {
         if writeOpen { _ = close(write) }
         writeOpen = false
     }
 
     /// Writes all of `data`, retrying what a signal interrupted; stops early if the reader went away.
-    public func write(_ data: Data) {
+    func write(_ data: Data) {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -58,7 +58,7 @@ public final class PipePair {
     }
 
     /// Everything until the writer closes its end.
-    public func readToEnd() -> Data {
+    func readToEnd() -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
