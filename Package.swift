@@ -279,14 +279,14 @@ let package = Package(
         ),
         .testTarget(
             name: "EOSSecurityTests",
-            dependencies: ["EOSSecurity", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["EOSSecurity", "EOSTesting", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EOSSecurityTests",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EOSMargoTests",
             dependencies: [
-                "EOSMargo", "EOSSecurity", "EOSModel",
+                "EOSMargo", "EOSSecurity", "EOSModel", "EOSTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -57,6 +57,7 @@ let package = Package(
             name: "DaemonMeasurement",
             dependencies: [
                 .product(name: "EOSKit", package: "main"),
+                .product(name: "EOSTesting", package: "main"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Footprint/DaemonMeasurement"

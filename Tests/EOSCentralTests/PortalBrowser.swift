@@ -1,3 +1,4 @@
+import EOSTesting
 import Foundation
 
 /// The portal's browser scenarios (`Browser/portal_browser.py`): selenium from PyPI driving Debian's headless
@@ -46,19 +47,11 @@ enum PortalBrowser {
     }
 
     private static func run(_ command: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
         do {
-            try process.run()
+            let outcome = try SpawnedCommand.run(command[0], Array(command.dropFirst()))
+            return (outcome.status, outcome.output + outcome.error)
         } catch {
             return (-1, "\(command[0]) did not start: \(error)")
         }
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
 }

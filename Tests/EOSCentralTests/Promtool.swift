@@ -1,3 +1,4 @@
+import EOSTesting
 import Foundation
 
 /// Prometheus' own linter, `promtool check metrics` (Debian's prometheus package), run on an exposition: the
@@ -21,21 +22,8 @@ enum Promtool {
             // waitUntilExit blocks: it runs on a thread of its own, never on the tests' cooperative threads.
             Thread.detachNewThread {
                 do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: path)
-                    process.arguments = ["check", "metrics"]
-                    let input = Pipe()
-                    let output = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = output
-                    process.standardError = output
-                    try process.run()
-                    input.fileHandleForWriting.write(Data(exposition.utf8))
-                    try input.fileHandleForWriting.close()
-                    let printed = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: (process.terminationStatus, String(decoding: printed, as: UTF8.self)))
+                    let outcome = try SpawnedCommand.run(path, ["check", "metrics"], stdin: exposition)
+                    continuation.resume(returning: (outcome.status, outcome.output + outcome.error))
                 } catch {
                     continuation.resume(throwing: error)
                 }

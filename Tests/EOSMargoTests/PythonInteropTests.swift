@@ -1,5 +1,6 @@
 import EOSModel
 import EOSSecurity
+import EOSTesting
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -30,22 +31,14 @@ enum PythonGRPC {
     /// What keeps the check from running on this machine, or `nil` when python3 imports grpc and grpc_tools.
     static let problem: String? = {
         guard let python3 else { return "python3 is not on PATH" }
-        let process = Process()
-        process.executableURL = python3
-        process.arguments = ["-c", "import grpc, grpc_tools.protoc"]
-        let pipe = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let check: CommandOutcome
         do {
-            try process.run()
+            check = try SpawnedCommand.run(python3.path, ["-c", "import grpc, grpc_tools.protoc"])
         } catch {
             return "\(python3.path) does not start: \(error)"
         }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let reason = output.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+        guard check.status == 0 else {
+            let reason = check.error.split(separator: "\n").last.map(String.init) ?? "exit \(check.status)"
             return "\(python3.path) cannot import grpc and grpc_tools (\(reason)); "
                 + "install them with `python3 -m pip install grpcio grpcio-tools`"
         }
@@ -79,28 +72,15 @@ enum PythonGRPC {
         for file in [outputFile, errorFile] {
             try Data().write(to: file)
         }
-        let output = try FileHandle(forWritingTo: outputFile)
-        let errors = try FileHandle(forWritingTo: errorFile)
-        let process = Process()
-        process.executableURL = python3
         // A generous per-call deadline: on a busy two-core machine the server may wait long for a thread.
-        process.arguments = [script.path, "--protos", protos.path, "--timeout", "120"] + arguments
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try output.close()
-        try errors.close()
+        let process = try SpawnedProcess(
+            python3.path, [script.path, "--protos", protos.path, "--timeout", "120"] + arguments,
+            standardOutput: outputFile.path, standardError: errorFile.path)
+        // A script that outlives every call's deadline is stopped, and its output tells why.
+        var status = await process.exit(within: .seconds(600))
+        if status == nil { status = await process.stop() }
         return Run(
-            status: status, output: try String(contentsOf: outputFile, encoding: .utf8),
+            status: status ?? SIGKILL, output: try String(contentsOf: outputFile, encoding: .utf8),
             errors: try String(contentsOf: errorFile, encoding: .utf8))
     }
 }

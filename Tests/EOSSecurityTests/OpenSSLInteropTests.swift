@@ -1,3 +1,4 @@
+import EOSTesting
 import Foundation
 import Testing
 
@@ -17,17 +18,8 @@ enum OpenSSLTool {
 
     /// Runs `openssl` with `arguments` and returns its exit status and combined output.
     static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outcome = try SpawnedCommand.run(executable.path, arguments)
+        return (outcome.status, outcome.output + outcome.error)
     }
 }
 

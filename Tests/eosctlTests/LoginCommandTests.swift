@@ -147,14 +147,11 @@ struct LoginCommandTests {
         let err = folder.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = EOSCtlProcess.binary
-        process.arguments = ["login", "--issuer", issuer, "--client-id", "eosctl"]
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(
+            EOSCtlProcess.binary.path, ["login", "--issuer", issuer, "--client-id", "eosctl"],
+            environment: environment, standardOutput: out.path, standardError: err.path)
+        // A login that never prints its code, or never ends, does not outlive the test.
+        defer { process.signal(SIGKILL) }
         var code: String?
         for _ in 0..<300 where code == nil {
             let text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
@@ -167,14 +164,9 @@ struct LoginCommandTests {
         let userCode = try #require(
             code, "eosctl printed no code: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
         try await approve(userCode)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        let status = await process.exit(within: .seconds(120)) ?? SIGKILL
         return (
-            process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            status, (try? String(contentsOf: out, encoding: .utf8)) ?? "",
             (try? String(contentsOf: err, encoding: .utf8)) ?? ""
         )
     }

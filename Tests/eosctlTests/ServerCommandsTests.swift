@@ -130,13 +130,10 @@ struct ServerCommandsTests {
             let output = home.appendingPathComponent("watch.out")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            let watcher = Process()
-            watcher.executableURL = EOSCtlProcess.binary
-            watcher.arguments = ["status", "watched", "--watch"]
-            watcher.environment = environment(variables)
-            watcher.standardOutput = try FileHandle(forWritingTo: output)
-            try watcher.run()
-            defer { watcher.terminate() }
+            let watcher = try SpawnedProcess(
+                EOSCtlProcess.binary.path, ["status", "watched", "--watch"], environment: environment(variables),
+                standardOutput: output.path)
+            defer { watcher.signal(SIGTERM) }
             let printed = { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
             try await eventually("the watch prints generation 1") { printed().contains("watched  generation 1") }
 

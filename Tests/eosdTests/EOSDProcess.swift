@@ -1,7 +1,8 @@
+import EOSTesting
 import Foundation
 
 /// The built `eosd` binary, run as an operator or a service manager would.
-final class EOSDProcess: @unchecked Sendable {
+final class EOSDProcess: Sendable {
     /// The `eosd` built beside this test bundle.
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -14,7 +15,7 @@ final class EOSDProcess: @unchecked Sendable {
         let stderr: String
     }
 
-    private let process = Process()
+    private let process: SpawnedProcess
     private let log: URL
     private let output: URL
 
@@ -24,17 +25,13 @@ final class EOSDProcess: @unchecked Sendable {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("eosd-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        process = try SpawnedProcess(
+            Self.binary.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            standardOutput: output.path, standardError: log.path)
     }
 
     /// The process id.
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Whether the process is still running.
     var isRunning: Bool { process.isRunning }
@@ -46,23 +43,21 @@ final class EOSDProcess: @unchecked Sendable {
     var stderr: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// Sends `signal` to the process.
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the process to end, for at most `seconds`; kills it if it does not.
     func wait(seconds: Double = 60) async -> Outcome {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning {
-            signal(SIGKILL)
-            process.waitUntilExit()
+        var status = await process.exit(within: .milliseconds(Int(seconds * 1000)))
+        if status == nil {
+            process.signal(SIGKILL)
+            status = await process.exit(within: .seconds(60))
         }
-        return Outcome(status: process.terminationStatus, stderr: stderr)
+        return Outcome(status: status ?? SIGKILL, stderr: stderr)
     }
 
     /// Blocks until the process has ended, for clean-up paths that cannot await; its exit status.
     func waitSynchronously() -> Int32 {
         process.waitUntilExit()
-        return process.terminationStatus
     }
 
     /// Runs `eosd ARGUMENTS` to its end, for commands that should fail at once.

@@ -1,25 +1,20 @@
 import EOSKit
+import EOSTesting
 import Foundation
 
 /// An `eosd` tier started for a measurement, logging (and printing) to a file.
 public final class DaemonProcess {
-    private let process = Process()
+    private let process: SpawnedProcess
     private let log: URL
 
     /// Starts `eosd ARGUMENTS`, its log in `log`.
     public init(eosd: String, arguments: [String], log: URL) throws {
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: eosd)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let file = try FileHandle(forWritingTo: log)
-        process.standardOutput = file
-        process.standardError = file
-        try process.run()
+        process = try SpawnedProcess(eosd, arguments, standardOutput: log.path, standardError: log.path)
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
     /// Where the daemon serves, from its log line `... listening=HOST:PORT ...` (or another `key=HOST:PORT`).
     public func endpoint(logged key: String = "listening") async throws -> MargoEndpoint {
@@ -42,8 +37,7 @@ public final class DaemonProcess {
 
     /// SIGTERM, and waits for the daemon to end.
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        _ = process.waitUntilExit()
     }
 }

@@ -10,9 +10,9 @@ struct PythonTestServer: Sendable {
     let url: URL
     /// The server's temporary folder.
     let folder: URL
-    private let process: Process
+    private let process: SpawnedProcess
 
-    private init(url: URL, folder: URL, process: Process) {
+    private init(url: URL, folder: URL, process: SpawnedProcess) {
         self.url = url
         self.folder = folder
         self.process = process
@@ -51,42 +51,27 @@ struct PythonTestServer: Sendable {
         return folder
     }
 
-    /// Starts `python3 script arguments`, its stderr going to a log in `folder`, and returns once it has announced
-    /// where it answers.
+    /// Starts `python3 script arguments`, its stdout and stderr going to files in `folder`, and returns once it has
+    /// announced where it answers.
     ///
     /// A server that exits, or prints anything else, first is stopped (its folder removed), and `failure` makes the
-    /// error thrown from what it printed and what it logged. The reading happens on a thread of its own, so it never
-    /// holds one of the few threads async tasks run on.
+    /// error thrown from what it printed and what it logged. The announcement is polled for, so waiting never holds
+    /// one of the few threads async tasks run on.
     static func start<Failure: Error>(
         _ script: URL, _ arguments: [String], in folder: URL,
         orElse failure: (_ announcement: String, _ log: String) -> Failure
     ) async throws -> PythonTestServer {
-        let logFile = folder.appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
+        let announcements = folder.appendingPathComponent("server.out")
+        let process: SpawnedProcess
         do {
-            process.standardError = try FileHandle(forWritingTo: logFile)
-            try process.run()
+            process = try SpawnedProcess(
+                "/usr/bin/env", ["python3", script.path] + arguments,
+                standardOutput: announcements.path, standardError: folder.appendingPathComponent("server.log").path)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        let line = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var bytes: [UInt8] = []
-                while true {
-                    let data = output.fileHandleForReading.readData(ofLength: 1)
-                    guard let byte = data.first, byte != UInt8(ascii: "\n") else { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
-        }
+        let line = await firstLine(of: announcements, from: process)
         guard line.hasPrefix("listening "), let url = URL(string: String(line.dropFirst("listening ".count))) else {
             let logged = log(in: folder)
             await stop(process, removing: folder)
@@ -95,25 +80,29 @@ struct PythonTestServer: Sendable {
         return PythonTestServer(url: url, folder: folder, process: process)
     }
 
-    /// Stops the server (SIGTERM, then SIGKILL after 5 seconds) and removes its folder. The waiting happens on a
-    /// thread of its own, so it never holds one of the few threads async tasks run on.
+    /// The first line `process` printed to `file`, once it is whole; what it printed, whole or not, if it exited
+    /// first or printed no line within two minutes.
+    private static func firstLine(of file: URL, from process: SpawnedProcess) async -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(120))
+        while true {
+            let exited = !process.isRunning
+            let printed = (try? Data(contentsOf: file)) ?? Data()
+            if let end = printed.firstIndex(of: UInt8(ascii: "\n")) {
+                return String(decoding: printed[..<end], as: UTF8.self)
+            }
+            if exited || clock.now >= deadline { return String(decoding: printed, as: UTF8.self) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 seconds) and removes its folder.
     func stop() async {
         await Self.stop(process, removing: folder)
     }
 
-    private static func stop(_ process: Process, removing folder: URL) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                if process.isRunning {
-                    process.terminate()
-                    let deadline = Date().addingTimeInterval(5)
-                    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-                    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                    process.waitUntilExit()
-                }
-                continuation.resume()
-            }
-        }
+    private static func stop(_ process: SpawnedProcess, removing folder: URL) async {
+        await process.stop(grace: .seconds(5))
         try? FileManager.default.removeItem(at: folder)
     }
 

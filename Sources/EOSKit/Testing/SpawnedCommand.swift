@@ -31,12 +31,38 @@ public enum SpawnedCommand {
         let input = try PipePair()
         let output = try PipePair()
         let errors = try PipePair()
+        let spawned = Result {
+            try spawn(executable, arguments, environment: environment) { actions in
+                posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+                posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+                posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+            }
+        }
+        input.closeRead()
+        output.closeWrite()
+        errors.closeWrite()
+        let pid = try spawned.get()
+        if let stdin { input.write(Data(stdin.utf8)) }
+        input.closeWrite()
+        let outData = output.readToEnd()
+        let errData = errors.readToEnd()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return CommandOutcome(
+            status: exitCode(status), output: String(decoding: outData, as: UTF8.self),
+            error: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts `executable` with `arguments` and `environment` (this process's when `nil`), its descriptors set up by
+    /// `redirect`; every descriptor from 3 on is closed in the child. Throws the `POSIXError` of `posix_spawn`.
+    static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String]?,
+        redirect: (inout posix_spawn_file_actions_t) -> Void
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        redirect(&actions)
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let variables = environment ?? ProcessInfo.processInfo.environment
@@ -47,25 +73,13 @@ public enum SpawnedCommand {
         }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        input.closeRead()
-        output.closeWrite()
-        errors.closeWrite()
-        guard spawned == 0 else {
-            input.closeWrite()
-            output.closeRead()
-            errors.closeRead()
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
-        }
-        if let stdin { input.write(Data(stdin.utf8)) }
-        input.closeWrite()
-        let outData = output.readToEnd()
-        let errData = errors.readToEnd()
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        return pid
+    }
+
+    /// The exit code in a `waitpid` status, or the number of the signal that ended the child.
+    static func exitCode(_ status: Int32) -> Int32 {
         // A normal exit carries its code in bits 8-15; a signal's number is in the low seven bits.
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f
-        return CommandOutcome(
-            status: code, output: String(decoding: outData, as: UTF8.self),
-            error: String(decoding: errData, as: UTF8.self))
+        status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f
     }
 }
