@@ -28,7 +28,8 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
         self.onPeerIdentity = onPeerIdentity
     }
 
-    /// Installs a guard behind the channel's TLS handler; a channel without one is left alone.
+    /// Installs a guard behind the channel's TLS handler, followed by a ``PlaintextCompactor``; a channel without a
+    /// TLS handler is left alone.
     static func install(
         on channel: any Channel, expectedPeer: MargoPeerExpectation?, endpoint: String,
         onPeerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
@@ -36,8 +37,11 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let operations = channel.pipeline.syncOperations
             guard let tls = try? operations.handler(type: NIOSSLHandler.self) else { return }
-            try operations.addHandler(
-                TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint, onPeerIdentity: onPeerIdentity),
+            try operations.addHandlers(
+                [
+                    TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint, onPeerIdentity: onPeerIdentity),
+                    PlaintextCompactor(),
+                ],
                 position: .after(tls))
         }
     }
