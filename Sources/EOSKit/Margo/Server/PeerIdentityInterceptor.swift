@@ -16,6 +16,10 @@ internal import X509
 /// are checked by the service with ``VerifiedPeer/authorization``, since they need the message. Refusals are
 /// `PERMISSION_DENIED` with the reason; each is logged as a warning with the method and the caller, and counted in
 /// ``denials`` and in the `eos_margo_denials_total` metric (dimension `method`).
+///
+/// A call on a mutual-TLS connection whose client certificate the transport could not read is not a refusal: the
+/// handshake admits no connection without one, so that happens only when the connection closes as the call opens.
+/// It is answered `UNAVAILABLE`, which callers retry, and is neither logged nor counted.
 public struct PeerIdentityInterceptor: ServerInterceptor {
     /// Where the caller's identity comes from.
     public enum IdentitySource: Sendable {
@@ -77,9 +81,15 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
                 caller = peer.identity
                 break
             }
-            guard let certificate = (context.transportSpecific as? HTTP2ServerTransport.Posix.Context)?.peerCertificate
-            else {
+            guard let connection = context.transportSpecific as? HTTP2ServerTransport.Posix.Context else {
                 throw deny(rpc, "\(rpc) needs a client certificate carrying an EOS identity, and the caller has none")
+            }
+            guard let certificate = connection.peerCertificate else {
+                // The handshake admitted no connection without a verified client certificate, so the transport
+                // could not read it: the connection closed between the call opening and this check.
+                throw RPCError(
+                    code: .unavailable,
+                    message: "\(rpc): the connection closed before its client certificate could be read; call again")
             }
             do {
                 caller = try identities.identity(of: certificate)
