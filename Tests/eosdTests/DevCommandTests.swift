@@ -1,6 +1,8 @@
 import EOSKit
 import EOSTesting
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
 import Testing
 
 /// `eosd dev`, the one-command fleet, run as a user runs it from the README.
@@ -110,6 +112,24 @@ struct DevCommandTests {
             }
         }
         return ports.sorted()
+    }
+
+    @Test("an HTTP port already taken stops the whole fleet, which exits 1 naming the problem instead of hanging")
+    func portTaken() async throws {
+        let holder = GRPCServer(
+            transport: HTTP2ServerTransport.Posix(
+                address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext),
+            services: [])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await holder.serve() }
+            let port = try #require(try await holder.listeningAddress?.ipv4).port
+            // Two sites, so the fleet is still starting tiers when the API fails and the shutdown begins.
+            let dev = try EOSDProcess(["dev", "--sites", "2", "--http-listen", "127.0.0.1:\(port)"])
+            let outcome = await dev.wait(seconds: 90)
+            #expect(outcome.status == 1, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("Address already in use"), "\(outcome.stderr)")
+            holder.beginGracefulShutdown()
+        }
     }
 
     @Test("a bad --apply file or flag stops it before any tier starts, with status 2 and the problem's place")

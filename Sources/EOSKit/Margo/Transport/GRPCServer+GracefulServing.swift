@@ -9,6 +9,8 @@ extension GRPCServer {
     public func serveGracefully(grace: Duration = .seconds(5)) async throws {
         // Unstructured, so the caller's cancellation reaches the server only as a graceful shutdown.
         let serving = Task { try await self.serve() }
+        // A server shut down before it served never listens; those waiting for its endpoint learn it has none.
+        defer { (transport as? MargoServerTransport)?.serverEnded() }
         try await withTaskCancellationHandler {
             try await serving.value
         } onCancel: {

@@ -15,6 +15,8 @@ public struct MargoServerTransport: ServerTransport {
     }
 
     private let kind: Kind
+    /// Where the mutual-TLS server listens, once it binds or stops.
+    private let announcement = ListeningAnnouncement()
 
     /// A server for the holder of `tls`, listening on `endpoint` of `network`.
     public init(listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, network: MargoNetwork = .mutualTLS) {
@@ -28,15 +30,23 @@ public struct MargoServerTransport: ServerTransport {
     }
 
     /// Where the server listens, once it does (the port it was given, or the one chosen for port 0); `nil` if it
-    /// stopped before listening.
+    /// stopped before listening (see ``serverEnded()``), or the asking task is cancelled first.
     public var listeningEndpoint: MargoEndpoint? {
         get async {
             switch kind {
-            case .mutualTLS(let transport):
-                (try? await transport.listeningAddress).flatMap(MargoEndpoint.init(address:))
-            case .inProcess(let transport):
-                await transport.listeningEndpoint
+            case .mutualTLS: await announcement.endpoint
+            case .inProcess(let transport): await transport.listeningEndpoint
             }
+        }
+    }
+
+    /// Tells whoever waits for ``listeningEndpoint`` that the server will not listen (any more): a server shut down
+    /// before it served never calls ``listen(streamHandler:)``, and would otherwise leave them waiting for good.
+    /// `GRPCServer.serveGracefully(grace:)` calls it when serving ends.
+    public func serverEnded() {
+        switch kind {
+        case .mutualTLS: announcement.announce(nil)
+        case .inProcess(let transport): transport.beginGracefulShutdown()
         }
     }
 
@@ -51,7 +61,15 @@ public struct MargoServerTransport: ServerTransport {
         streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
     ) async throws {
         switch kind {
-        case .mutualTLS(let transport): try await transport.listen(streamHandler: streamHandler)
+        case .mutualTLS(let transport):
+            defer { announcement.announce(nil) }
+            try await withThrowingDiscardingTaskGroup { group in
+                // The transport answers its address once bound, or `nil` as its listening ends, so this ends too.
+                group.addTask { [announcement] in
+                    announcement.announce((try? await transport.listeningAddress).flatMap(MargoEndpoint.init(address:)))
+                }
+                try await transport.listen(streamHandler: streamHandler)
+            }
         case .inProcess(let transport): try await transport.listen(streamHandler: streamHandler)
         }
     }
