@@ -49,6 +49,8 @@ struct WorkloadTelemetryTests {
                 configuration: ProcessRuntimeConfiguration(
                     stateDirectory: directory.appendingPathComponent("processes")))
             try await EdgeNodeTests.withNode(configuration, fleet: fleet, runtime: runtime) { _, endpoint in
+                // The node learns its parent from the upstream's certificate before it accepts applies from it.
+                try await eventually("registration") { !parent.recorded.registrations.isEmpty }
                 _ = try await EdgeNodeTests.apply(state, to: endpoint, fleet: fleet)
                 // The host's figures are collected on their own interval, so they may follow the workload's.
                 try await eventually("the workload's and the host's samples upstream", within: 60) {

@@ -133,10 +133,15 @@ actor SiteReconciler {
                     "ApplyDeploy", deployment: state.deployment, generation: state.generation, tier: "site",
                     attributes: ["eos.node": node]
                 ) { _ in try await client.applyDeploy(state) }
-                try calls.store.setApplied(max(result.generation, state.generation), of: state.deployment, on: node)
+                let held = max(result.generation, state.generation)
+                try calls.store.setApplied(held, of: state.deployment, on: node)
+                // What the node holds now, as its next heartbeat would have it: a heartbeat then finds nothing to
+                // sync, where the node would otherwise pull the very state it was just given.
+                _ = try? calls.registry.updateAppliedGeneration(held, of: state.deployment, kind: .node, id: node)
             case .remove(let node, let removal):
                 _ = try await client.removeDeploy(removal)
                 try calls.store.setApplied(nil, of: removal.deployment, on: node)
+                _ = try? calls.registry.updateAppliedGeneration(nil, of: removal.deployment, kind: .node, id: node)
             }
             return nil
         } catch let error as MargoError where error.code == .staleGeneration {
