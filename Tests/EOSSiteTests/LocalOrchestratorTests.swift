@@ -96,6 +96,36 @@ struct LocalOrchestratorTests {
         }
     }
 
+    @Test("a node that took an apply is recorded holding it, so its next heartbeat does not ask it to sync")
+    func appliedRecordedOnApply() async throws {
+        let fleet = try await SiteTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        var configuration = fleet.siteConfiguration(central: nil)
+        // No heartbeat, and so no heartbeat-driven sync, within the test: only the apply can tell the registry.
+        configuration.heartbeatInterval = .seconds(120)
+        try await fleet.withSite(configuration) { site, siteEndpoint in
+            let nodes = try SiteTestFleet.nodeIDs.map { id in
+                try fleet.startNode(id, upstream: siteEndpoint, runtime: SimulatedRuntime())
+            }
+            defer { nodes.forEach { $0.cancel() } }
+            try await eventually("three nodes registered") { site.registry.children(of: .node).count == 3 }
+            let result = try await fleet.asCentral(of: siteEndpoint) {
+                try await $0.deployFleet(Self.deployment("hello", generation: 1))
+            }
+            #expect(result.outcome == .accepted)
+            try await eventually("the registry holds hello 1 on every node") {
+                site.registry.children(of: .node).allSatisfy { $0.appliedGenerations == ["hello": 1] }
+            }
+            try await eventually("hello 1 installed on every node") {
+                let status = try await site.status(of: ["hello"])
+                return status.nodes.count == 3
+                    && status.nodes.allSatisfy {
+                        $0.deployments.first?.observedGeneration == 1 && $0.deployments.first?.state == .installed
+                    }
+            }
+        }
+    }
+
     @Test("nodes served apart: the central over mutual TLS, the nodes in process; a deployment still reaches them")
     func nodesApart() async throws {
         let fleet = try await SiteTestFleet()
