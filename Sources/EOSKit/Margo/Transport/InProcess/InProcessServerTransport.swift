@@ -19,11 +19,11 @@ public final class InProcessServerTransport: ServerTransport {
     private let calls: AsyncStream<InProcessCall>
     private let callsContinuation: AsyncStream<InProcessCall>.Continuation
     private let state = Mutex(State())
+    /// Where the server listens, told to whoever asks once it does, or `nil` when it stops first.
+    private let announcement = ListeningAnnouncement()
 
     private struct State {
         var phase = Phase.idle
-        var waiters: [Int: CheckedContinuation<MargoEndpoint?, Never>] = [:]
-        var nextWaiter = 0
         /// Calls handed over but not yet picked up: if the server stops first, they fail instead of hanging.
         var queued: [ObjectIdentifier: InProcessCall] = [:]
     }
@@ -47,27 +47,8 @@ public final class InProcessServerTransport: ServerTransport {
     /// asking task was cancelled first.
     public var listeningEndpoint: MargoEndpoint? {
         get async {
-            let waiter = state.withLock { state in
-                defer { state.nextWaiter += 1 }
-                return state.nextWaiter
-            }
-            return await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    let answer: MargoEndpoint?? = state.withLock { state in
-                        switch state.phase {
-                        case .idle where Task.isCancelled: return .some(nil)
-                        case .idle:
-                            state.waiters[waiter] = continuation
-                            return .none
-                        case .listening, .draining: return .some(endpoint)
-                        case .stopped: return .some(nil)
-                        }
-                    }
-                    if case .some(let endpoint) = answer { continuation.resume(returning: endpoint) }
-                }
-            } onCancel: {
-                state.withLock { $0.waiters.removeValue(forKey: waiter) }?.resume(returning: nil)
-            }
+            if case .stopped = state.withLock({ $0.phase }) { return nil }
+            return await announcement.endpoint
         }
     }
 
@@ -130,14 +111,13 @@ public final class InProcessServerTransport: ServerTransport {
     }
 
     private func settle(_ phase: Phase) {
-        let waiters = state.withLock { state in
-            if case .stopped = state.phase { return [CheckedContinuation<MargoEndpoint?, Never>]() }
+        let settled = state.withLock { state in
+            if case .stopped = state.phase { return false }
             state.phase = phase
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return true
         }
-        let endpoint: MargoEndpoint? = if case .listening = phase { self.endpoint } else { nil }
-        for waiter in waiters { waiter.resume(returning: endpoint) }
+        guard settled else { return }
+        announcement.announce(phase == .listening ? endpoint : nil)
     }
 
     /// Ends listening: the endpoint is free again, and calls never picked up fail.
