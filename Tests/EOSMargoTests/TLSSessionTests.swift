@@ -79,6 +79,38 @@ struct TLSSessionTests {
         #expect(handler.state.withLock { $0.applied["hello"] } == 1)
     }
 
+    @Test("clients that share one TLS context each keep their own pinned server and server name")
+    func sharedClientContext() async throws {
+        let authority = try CertificateAuthority.create(trustDomain: Self.domain)
+        let site = try SPIFFEIdentity.site("store-0042", in: Self.domain)
+        let shared = MargoClientTLS(try await EdgeNodeCallTests.material(site, from: authority))
+        let copy = shared
+        #expect(try shared.context() === copy.context())
+        let handler = RecordingEdgeNode()
+        try await Self.withEdgeServer(authority: authority, handler: handler) { endpoint in
+            // By address (no server name) and by name (sent as the server name), both pinned to the right node.
+            for (generation, target) in [endpoint, MargoEndpoint(host: "localhost", port: endpoint.port)].enumerated() {
+                let right = try MargoTransport.client(
+                    connectingTo: target, tls: shared, expecting: .identity(try .node("edge-01", in: Self.domain)))
+                let applied = try await withGRPCClient(transport: right) { client in
+                    try await EdgeClient(client, policy: Self.singleAttempt)
+                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: Int64(generation) + 1))
+                }
+                #expect(applied.outcome == .accepted)
+            }
+            let wrongNode = try MargoTransport.client(
+                connectingTo: endpoint, tls: copy, expecting: .identity(try .node("edge-02", in: Self.domain)))
+            try await withGRPCClient(transport: wrongNode) { client in
+                let error = await #expect(throws: MargoError.self) {
+                    try await EdgeClient(client, policy: Self.singleAttempt)
+                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: 3))
+                }
+                #expect(error?.code == .unavailable)
+            }
+        }
+        #expect(handler.state.withLock { $0.applied["hello"] } == 2)
+    }
+
     @Test("the server closes a connection that negotiated TLS 1.2 before any call reaches a handler")
     func tls12Refused() async throws {
         let authority = try CertificateAuthority.create(trustDomain: Self.domain)

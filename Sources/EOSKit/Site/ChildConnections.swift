@@ -6,7 +6,7 @@ public import GRPCCore
 /// One mutual-TLS connection per child a parent calls (an LO its nodes, the central its sites), kept open between
 /// calls and pinned to the child's identity: a rollout to 500 nodes makes 500 handshakes once, not one per call. A
 /// connection with no call for ``idleTimeout`` closes, so a quiet parent does not hold a connection to every child;
-/// the next call reconnects.
+/// the next call reconnects. Every connection shares one TLS context (``MargoClientTLS``).
 public actor ChildConnections {
     private struct Connection {
         let endpoint: MargoEndpoint
@@ -17,14 +17,14 @@ public actor ChildConnections {
     /// How long a connection to a child stays open with no call.
     public static let idleTimeout = Duration.seconds(30)
 
-    private let tls: TLSMaterial
+    private let tls: MargoClientTLS
     private let kind: ChildKind
     private let network: MargoNetwork
     private var connections: [String: Connection] = [:]
 
     /// Connections from the holder of `tls` to its children of `kind`, over `network`.
     public init(tls: TLSMaterial, kind: ChildKind, network: MargoNetwork = .mutualTLS) {
-        self.tls = tls
+        self.tls = MargoClientTLS(tls)
         self.kind = kind
         self.network = network
     }
@@ -35,7 +35,8 @@ public actor ChildConnections {
         close(id)
         let identity =
             kind == .node
-            ? try SPIFFEIdentity.node(id, in: tls.trustDomain) : try SPIFFEIdentity.site(id, in: tls.trustDomain)
+            ? try SPIFFEIdentity.node(id, in: tls.material.trustDomain)
+            : try SPIFFEIdentity.site(id, in: tls.material.trustDomain)
         let client = GRPCClient(
             transport: try MargoClientTransport(
                 connectingTo: endpoint, tls: tls, network: network, expecting: .identity(identity),

@@ -25,6 +25,18 @@ public struct MargoClientTransport: ClientTransport {
         expecting server: MargoPeerExpectation? = nil, idleTimeout: Duration? = nil,
         onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
     ) throws(MargoError) {
+        try self.init(
+            connectingTo: endpoint, tls: MargoClientTLS(tls), network: network, expecting: server,
+            idleTimeout: idleTimeout, onServerIdentity: onServerIdentity)
+    }
+
+    /// A client of `endpoint` on `network` whose TLS connections share the context of `tls`, as a parent's
+    /// connections to its children do; otherwise as the one made from ``TLSMaterial``.
+    public init(
+        connectingTo endpoint: MargoEndpoint, tls: MargoClientTLS, network: MargoNetwork = .mutualTLS,
+        expecting server: MargoPeerExpectation? = nil, idleTimeout: Duration? = nil,
+        onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
+    ) throws(MargoError) {
         switch network {
         case .mutualTLS:
             kind = .mutualTLS(
@@ -34,7 +46,7 @@ public struct MargoClientTransport: ClientTransport {
         case .inProcess(let network):
             kind = .inProcess(
                 InProcessClientTransport(
-                    connectingTo: endpoint, identity: tls.identity, network: network, expecting: server,
+                    connectingTo: endpoint, identity: tls.material.identity, network: network, expecting: server,
                     onServerIdentity: onServerIdentity))
         }
     }

@@ -48,25 +48,33 @@ public enum MargoTransport {
         connectingTo endpoint: MargoEndpoint, tls: TLSMaterial, expecting server: MargoPeerExpectation? = nil,
         idleTimeout: Duration? = nil, onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
     ) throws(MargoError) -> HTTP2ClientTransport.Posix {
-        let security = HTTP2ClientTransport.Posix.TransportSecurity.mTLS(
-            certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
-            privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
-        ) { config in
-            config.trustRoots = .certificates([.bytes(Array(tls.caCertificatePEM.utf8), format: .pem)])
-            config.serverCertificateVerification = .noHostnameVerification
-        }
+        try client(
+            connectingTo: endpoint, tls: MargoClientTLS(tls), expecting: server, idleTimeout: idleTimeout,
+            onServerIdentity: onServerIdentity)
+    }
+
+    /// A client transport to `endpoint` whose connections share the TLS context of `tls` (see ``MargoClientTLS``);
+    /// otherwise as the one made from ``TLSMaterial``.
+    public static func client(
+        connectingTo endpoint: MargoEndpoint, tls: MargoClientTLS, expecting server: MargoPeerExpectation? = nil,
+        idleTimeout: Duration? = nil, onServerIdentity: (@Sendable (SPIFFEIdentity) -> Void)? = nil
+    ) throws(MargoError) -> HTTP2ClientTransport.Posix {
+        let context = try tls.context()
+        let serverHostname = isAddress(endpoint.host) ? nil : endpoint.host
         var config = HTTP2ClientTransport.Posix.Config.defaults
         config.connection.keepalive = .init(
             time: keepalive.interval, timeout: keepalive.timeout, allowWithoutCalls: true)
         if let idleTimeout { config.connection.maxIdleTime = idleTimeout }
         config.backoff = .init(initial: .milliseconds(250), max: .seconds(30), multiplier: 1.6, jitter: 0.2)
+        // The transport leaves TLS to this callback (`.customSecure`): it puts the shared context's handler first.
         config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
-            TLSSessionGuard.install(
-                on: channel, expectedPeer: server, endpoint: "\(endpoint)", onPeerIdentity: onServerIdentity)
+            TLSSessionGuard.installClient(
+                on: channel, context: context, serverHostname: serverHostname, expectedPeer: server,
+                endpoint: "\(endpoint)", onPeerIdentity: onServerIdentity)
         }
         do {
             return try HTTP2ClientTransport.Posix(
-                target: target(of: endpoint), transportSecurity: security, config: config)
+                target: target(of: endpoint), transportSecurity: .customSecure, config: config)
         } catch {
             throw MargoError(code: .unavailable, message: "cannot set up a connection to \(endpoint)", cause: error)
         }
@@ -79,9 +87,12 @@ public enum MargoTransport {
 
     private static func target(of endpoint: MargoEndpoint) -> any ResolvableTarget {
         if endpoint.host.contains(":") { return .ipv6(address: endpoint.host, port: endpoint.port) }
-        if endpoint.host.split(separator: ".").count == 4, endpoint.host.allSatisfy({ $0.isNumber || $0 == "." }) {
-            return .ipv4(address: endpoint.host, port: endpoint.port)
-        }
+        if isAddress(endpoint.host) { return .ipv4(address: endpoint.host, port: endpoint.port) }
         return .dns(host: endpoint.host, port: endpoint.port)
+    }
+
+    /// Whether `host` is an IP address rather than a name (TLS sends only names as the server name).
+    private static func isAddress(_ host: String) -> Bool {
+        host.contains(":") || (host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." })
     }
 }

@@ -46,6 +46,25 @@ final class TLSSessionGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Puts a TLS client handler on `context` first in a client connection's pipeline, with a guard and a
+    /// ``PlaintextCompactor`` behind it, for a transport that leaves TLS to its caller.
+    ///
+    /// - Parameter serverHostname: the name sent as the server name, or `nil` for an endpoint given as an address.
+    static func installClient(
+        on channel: any Channel, context: NIOSSLContext, serverHostname: String?,
+        expectedPeer: MargoPeerExpectation?, endpoint: String, onPeerIdentity: (@Sendable (SPIFFEIdentity) -> Void)?
+    ) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandlers(
+                [
+                    try NIOSSLClientHandler(context: context, serverHostname: serverHostname),
+                    TLSSessionGuard(expectedPeer: expectedPeer, endpoint: endpoint, onPeerIdentity: onPeerIdentity),
+                    PlaintextCompactor(),
+                ],
+                position: .first)
+        }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted? = event as? TLSUserEvent, let problem = sessionProblem(context) {
             refused = true
