@@ -142,6 +142,24 @@ struct ChildRegistryTests {
         #expect(reopened.refreshLiveness(at: clock.now).isEmpty)
     }
 
+    @Test("a report taken is contact with the child, kept on disk with its sequence; a replay is not taken")
+    func admitNotesContact() throws {
+        let clock = ManualWallClock()
+        let directory = Self.temporaryDirectory()
+        let registry = try ChildRegistry(directory: directory, now: { clock.now })
+        try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
+        clock.advance(by: 12)
+        #expect(try registry.admit(sequence: 3, from: .node, id: "edge-01"))
+        let heard = clock.now
+        clock.advance(by: 5)
+        #expect(try registry.admit(sequence: 3, from: .node, id: "edge-01") == false)
+        #expect(try registry.admit(sequence: 2, from: .node, id: "edge-02") == false)
+
+        let reopened = try #require(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01"))
+        #expect(reopened.lastSeen == heard)
+        #expect(reopened.lastSequence == 3)
+    }
+
     @Test("the heartbeat interval grows with the number of children to stay under the rate the parent takes")
     func intervalScaling() throws {
         let registry = try ChildRegistry()

@@ -175,13 +175,15 @@ public final class ChildRegistry: Sendable {
 
     /// Takes status report `sequence` from a child if it is new: above the child's ``RegisteredChild/lastSequence``.
     /// A new sequence becomes the child's last, on disk before this returns, so the report is recognised if it is
-    /// replayed, even after a parent restart. Returns whether it was new; `false` too for an unknown child.
+    /// replayed, even after a parent restart; the child was heard from, as with ``touch(kind:id:)``, in the same
+    /// write. Returns whether it was new; `false` too for an unknown child.
     ///
     /// A sequence may skip numbers (a child whose outbox overflowed dropped reports); it is still new.
     public func admit(sequence: UInt64, from kind: ChildKind, id: String) throws(ChildRegistryError) -> Bool {
         guard isNew(sequence: sequence, from: kind, id: id) else { return false }
         var admitted = false
-        _ = try update(kind, id, "record report \(sequence) of", persist: Self.saveContact) { child, _ in
+        _ = try update(kind, id, "record report \(sequence) of", persist: Self.saveContact) { child, time in
+            child.lastSeen = time
             // Checked again in the writer's turn: another stream from the same child may have taken it meanwhile.
             if sequence > child.lastSequence {
                 child.lastSequence = sequence
@@ -197,7 +199,9 @@ public final class ChildRegistry: Sendable {
     public func updateAppliedGenerations(
         _ generations: [String: Int64], kind: ChildKind, id: String
     ) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record the applied generations of") { child, _ in child.appliedGenerations = generations }
+        try update(kind, id, "record the applied generations of", persist: Self.saveApplied) { child, _ in
+            child.appliedGenerations = generations
+        }
     }
 
     /// Records the generation a child holds of one deployment (`nil`: it holds none any more), leaving the others
@@ -206,7 +210,8 @@ public final class ChildRegistry: Sendable {
     public func updateAppliedGeneration(
         _ generation: Int64?, of deployment: String, kind: ChildKind, id: String
     ) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record the applied generation of \(deployment) on") { child, _ in
+        try update(kind, id, "record the applied generation of \(deployment) on", persist: Self.saveApplied) {
+            child, _ in
             child.appliedGenerations[deployment] = generation
         }
     }
@@ -424,6 +429,16 @@ public final class ChildRegistry: Sendable {
             .execute(arguments: [
                 child.lastSeen.date.timeIntervalSinceReferenceDate, Int64(bitPattern: child.lastSequence),
                 child.kind.rawValue, child.id,
+            ])
+    }
+
+    /// Saves only the generations a child holds, `applied`: after every apply a parent makes, so the rest of the
+    /// row is not written again.
+    private static func saveApplied(_ child: RegisteredChild, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE children SET applied = ? WHERE kind = ? AND id = ?")
+            .execute(arguments: [
+                String(decoding: try encoder.encode(child.appliedGenerations), as: UTF8.self), child.kind.rawValue,
+                child.id,
             ])
     }
 

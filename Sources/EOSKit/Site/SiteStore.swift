@@ -10,11 +10,20 @@ internal import Synchronization
 /// The outbox coalesces: a newer status for the same node and deployment replaces the queued one (latest wins) and
 /// moves to the end, so a long outage costs one entry per node and deployment, not one per change. Beyond
 /// ``outboxLimit`` the oldest are dropped and counted. Every write is on disk before the call returns. The latest
-/// statuses are also kept in memory, so planning and status queries never decode them again.
+/// statuses and what each node holds are also kept in memory, so planning (a pass per finished call in a rollout)
+/// and status queries never read or decode them again.
 public final class SiteStore: Sendable {
     private struct StatusKey: Hashable {
         var node: String
         var deployment: String
+    }
+
+    /// What the file holds that every plan reads, changed under its lock in the same order as the file.
+    private struct Memory {
+        /// Each node's latest status on each deployment, as in the `statuses` table.
+        var statuses: [StatusKey: NodeDeploymentStatus]
+        /// What each node holds, node → deployment → generation, as in the `applied` table.
+        var applied: [String: [String: Int64]]
     }
 
     /// The file name inside the LO's data folder.
@@ -23,8 +32,7 @@ public final class SiteStore: Sendable {
     private let database: DatabasePool
     /// The desired states, decoded once per change: every node's heartbeat and sync, and every plan, read them.
     private let desired = ReadThroughCache<[FleetDesiredState]>()
-    /// Each node's latest status on each deployment, as in the `statuses` table.
-    private let latest: Mutex<[StatusKey: NodeDeploymentStatus]>
+    private let memory: Mutex<Memory>
     /// The most statuses the outbox holds.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -43,13 +51,20 @@ public final class SiteStore: Sendable {
             configuration.busyMode = .timeout(10)
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
-            let stored = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
-                    try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
-                }
+            let (stored, applied) = try database.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
+                        try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    },
+                    try Self.loadApplied(db)
+                )
             }
-            latest = Mutex(
-                Dictionary(stored.map { (StatusKey(node: $0.nodeID, deployment: $0.deployment), $0) }) { $1 })
+            memory = Mutex(
+                Memory(
+                    statuses: Dictionary(stored.map { (StatusKey(node: $0.nodeID, deployment: $0.deployment), $0) }) {
+                        $1
+                    },
+                    applied: applied))
         } catch {
             throw SiteStoreError(message: "cannot open the site store \(path)", cause: error)
         }
@@ -180,39 +195,48 @@ public final class SiteStore: Sendable {
 
     /// Records that `node` holds `generation` of `deployment` (`nil`: holds none of it).
     public func setApplied(_ generation: Int64?, of deployment: String, on node: String) throws(SiteStoreError) {
-        try write("record what \(node) holds of \(deployment)") { db in
-            if let generation {
-                try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
-                ).execute(arguments: [node, deployment, generation])
-            } else {
-                try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
-                    .execute(arguments: [node, deployment])
+        try memory.withLock { (memory) throws(SiteStoreError) in
+            try write("record what \(node) holds of \(deployment)") { db in
+                if let generation {
+                    try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
+                    ).execute(arguments: [node, deployment, generation])
+                } else {
+                    try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
+                        .execute(arguments: [node, deployment])
+                }
             }
+            memory.applied[node, default: [:]][deployment] = generation
+            if memory.applied[node]?.isEmpty == true { memory.applied[node] = nil }
         }
     }
 
     /// Replaces what `node` holds with what it reported when it registered.
     public func replaceApplied(_ generations: [String: Int64], on node: String) throws(SiteStoreError) {
-        try write("record what \(node) holds") { db in
-            try db.execute(sql: "DELETE FROM applied WHERE node = ?", arguments: [node])
-            for (deployment, generation) in generations {
-                try db.execute(
-                    sql: "INSERT INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
-                    arguments: [node, deployment, generation])
+        try memory.withLock { (memory) throws(SiteStoreError) in
+            try write("record what \(node) holds") { db in
+                try db.execute(sql: "DELETE FROM applied WHERE node = ?", arguments: [node])
+                for (deployment, generation) in generations {
+                    try db.execute(
+                        sql: "INSERT INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
+                        arguments: [node, deployment, generation])
+                }
             }
+            memory.applied[node] = generations.isEmpty ? nil : generations
         }
     }
 
     /// What each node holds: node → deployment → generation.
     public func applied() throws(SiteStoreError) -> [String: [String: Int64]] {
-        try read("read what the nodes hold") { db in
-            var applied: [String: [String: Int64]] = [:]
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, deployment, generation FROM applied")) {
-                applied[row["node"], default: [:]][row["deployment"]] = row["generation"]
-            }
-            return applied
+        memory.withLock { $0.applied }
+    }
+
+    private static func loadApplied(_ db: Database) throws -> [String: [String: Int64]] {
+        var applied: [String: [String: Int64]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, deployment, generation FROM applied")) {
+            applied[row["node"], default: [:]][row["deployment"]] = row["generation"]
         }
+        return applied
     }
 
     /// The nodes each `Replicas` deployment is placed on.
@@ -245,11 +269,17 @@ public final class SiteStore: Sendable {
     public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
         // The lock spans the transaction, so the memory follows the file in the order of the writes.
-        try latest.withLock { (latest) throws(SiteStoreError) in
+        try memory.withLock { (memory) throws(SiteStoreError) in
             // What was written, read back: the memory holds exactly what the file and the outbox hold.
             for status in try recordLocked(statuses) {
                 let key = StatusKey(node: status.nodeID, deployment: status.deployment)
-                latest[key] = status.state == .removed ? nil : status
+                memory.statuses[key] = status.state == .removed ? nil : status
+                if status.state == .removed {
+                    memory.applied[status.nodeID]?[status.deployment] = nil
+                    if memory.applied[status.nodeID]?.isEmpty == true { memory.applied[status.nodeID] = nil }
+                } else if status.state != .pending {
+                    memory.applied[status.nodeID, default: [:]][status.deployment] = status.observedGeneration
+                }
             }
         }
     }
@@ -293,7 +323,7 @@ public final class SiteStore: Sendable {
 
     /// Every node's latest status on every deployment.
     public func statuses() throws(SiteStoreError) -> [NodeDeploymentStatus] {
-        latest.withLock { Array($0.values) }.sorted { ($0.nodeID, $0.deployment) < ($1.nodeID, $1.deployment) }
+        memory.withLock { Array($0.statuses.values) }.sorted { ($0.nodeID, $0.deployment) < ($1.nodeID, $1.deployment) }
     }
 
     /// The oldest unacknowledged statuses, in order, `perReport` to a report; a report's sequence is that of its

@@ -161,8 +161,8 @@ public final class UpstreamIntake: UpstreamHandler {
         var replayed: UInt64 = 0
         // The reports that arrived while the last ones were recorded are recorded together.
         while let batch = try await readahead.takeAll() {
-            let child = try recording { () throws(ChildRegistryError) in try registry.touch(kind: kind, id: id) }
-            guard let child else { throw notRegistered(kind, id, "report status") }
+            // Admitting the batch notes the contact, in the same write as its sequence.
+            guard let child = registry.child(kind: kind, id: id) else { throw notRegistered(kind, id, "report status") }
             // One batch of a child at a time, checked against its last sequence in that turn: an old stream still
             // open after a reconnect cannot pass a report on twice, or out of order with the new stream.
             try await turns.withTurn(ChildKey(kind: kind, id: id)) {
@@ -173,7 +173,10 @@ public final class UpstreamIntake: UpstreamHandler {
                     return true
                 }
                 replayed += UInt64(batch.count - fresh.count)
-                guard let newest = fresh.last else { return }
+                guard let newest = fresh.last else {
+                    _ = try recording { () throws(ChildRegistryError) in try registry.touch(kind: kind, id: id) }
+                    return
+                }
                 try await answering("the status reports up to \(newest.sequence) of \(kind) \(id)") {
                     try await statusSink.receive(fresh.flatMap(\.statuses), from: child)
                 }
