@@ -37,6 +37,17 @@ struct TLSSessionTests {
     /// suite shares two cores, and a refused handshake still ends as `unavailable` long before it.
     static let singleAttempt = MargoCallPolicy(timeout: .seconds(30), maxAttempts: 1)
 
+    /// Expects an apply of `generation` over `transport` to be refused `UNAVAILABLE`, as a refused session is.
+    static func expectUnavailable(_ transport: HTTP2ClientTransport.Posix, generation: Int64) async throws {
+        try await withGRPCClient(transport: transport) { client in
+            let error = await #expect(throws: MargoError.self) {
+                try await EdgeClient(client, policy: singleAttempt)
+                    .applyDeploy(EdgeNodeCallTests.desiredState(generation: generation))
+            }
+            #expect(error?.code == .unavailable)
+        }
+    }
+
     @Test("a client that pins the server's identity reaches the right server and refuses any other")
     func pinnedServerIdentity() async throws {
         let authority = try CertificateAuthority.create(trustDomain: Self.domain)
@@ -54,27 +65,17 @@ struct TLSSessionTests {
             #expect(applied.outcome == .accepted)
 
             // Any node of the fleet may serve `EdgeNode`, but this client wants edge-02: edge-01 is refused.
-            let wrongNode = try MargoTransport.client(
-                connectingTo: endpoint, tls: siteTLS,
-                expecting: .identity(try .node("edge-02", in: Self.domain)))
-            try await withGRPCClient(transport: wrongNode) { client in
-                let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.singleAttempt)
-                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: 2))
-                }
-                #expect(error?.code == .unavailable)
-            }
+            try await Self.expectUnavailable(
+                MargoTransport.client(
+                    connectingTo: endpoint, tls: siteTLS,
+                    expecting: .identity(try .node("edge-02", in: Self.domain))),
+                generation: 2)
 
             // A child expecting its parent (a site or the central) does not accept a node posing as one.
-            let notAParent = try MargoTransport.client(
-                connectingTo: endpoint, tls: siteTLS, expecting: .parent(inTrustDomain: Self.domain))
-            try await withGRPCClient(transport: notAParent) { client in
-                let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.singleAttempt)
-                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: 3))
-                }
-                #expect(error?.code == .unavailable)
-            }
+            try await Self.expectUnavailable(
+                MargoTransport.client(
+                    connectingTo: endpoint, tls: siteTLS, expecting: .parent(inTrustDomain: Self.domain)),
+                generation: 3)
         }
         #expect(handler.state.withLock { $0.applied["hello"] } == 1)
     }
@@ -98,15 +99,10 @@ struct TLSSessionTests {
                 }
                 #expect(applied.outcome == .accepted)
             }
-            let wrongNode = try MargoTransport.client(
-                connectingTo: endpoint, tls: copy, expecting: .identity(try .node("edge-02", in: Self.domain)))
-            try await withGRPCClient(transport: wrongNode) { client in
-                let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.singleAttempt)
-                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: 3))
-                }
-                #expect(error?.code == .unavailable)
-            }
+            try await Self.expectUnavailable(
+                MargoTransport.client(
+                    connectingTo: endpoint, tls: copy, expecting: .identity(try .node("edge-02", in: Self.domain))),
+                generation: 3)
         }
         #expect(handler.state.withLock { $0.applied["hello"] } == 2)
     }
@@ -139,13 +135,7 @@ struct TLSSessionTests {
             let transport = try HTTP2ClientTransport.Posix(
                 target: .ipv4(address: endpoint.host, port: endpoint.port), transportSecurity: .customSecure,
                 config: config)
-            try await withGRPCClient(transport: transport) { client in
-                let error = await #expect(throws: MargoError.self) {
-                    try await EdgeClient(client, policy: Self.singleAttempt)
-                        .applyDeploy(EdgeNodeCallTests.desiredState(generation: 1))
-                }
-                #expect(error?.code == .unavailable)
-            }
+            try await Self.expectUnavailable(transport, generation: 1)
 
             // The same certificate over TLS 1.3 is served.
             let modern = try MargoTransport.client(connectingTo: endpoint, tls: siteTLS)

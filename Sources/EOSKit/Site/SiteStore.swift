@@ -24,6 +24,12 @@ public final class SiteStore: Sendable {
         var statuses: [StatusKey: NodeDeploymentStatus]
         /// What each node holds, node → deployment → generation, as in the `applied` table.
         var applied: [String: [String: Int64]]
+
+        /// Notes that `node` holds `generation` of `deployment` (`nil`: none); a node that holds nothing has no entry.
+        mutating func setApplied(_ generation: Int64?, of deployment: String, on node: String) {
+            applied[node, default: [:]][deployment] = generation
+            if applied[node]?.isEmpty == true { applied[node] = nil }
+        }
     }
 
     /// The file name inside the LO's data folder.
@@ -206,8 +212,7 @@ public final class SiteStore: Sendable {
                         .execute(arguments: [node, deployment])
                 }
             }
-            memory.applied[node, default: [:]][deployment] = generation
-            if memory.applied[node]?.isEmpty == true { memory.applied[node] = nil }
+            memory.setApplied(generation, of: deployment, on: node)
         }
     }
 
@@ -274,11 +279,10 @@ public final class SiteStore: Sendable {
             for status in try recordLocked(statuses) {
                 let key = StatusKey(node: status.nodeID, deployment: status.deployment)
                 memory.statuses[key] = status.state == .removed ? nil : status
-                if status.state == .removed {
-                    memory.applied[status.nodeID]?[status.deployment] = nil
-                    if memory.applied[status.nodeID]?.isEmpty == true { memory.applied[status.nodeID] = nil }
-                } else if status.state != .pending {
-                    memory.applied[status.nodeID, default: [:]][status.deployment] = status.observedGeneration
+                if status.state != .pending {
+                    memory.setApplied(
+                        status.state == .removed ? nil : status.observedGeneration, of: status.deployment,
+                        on: status.nodeID)
                 }
             }
         }
