@@ -23,6 +23,7 @@ struct MargoErrorTests {
             (.unauthenticated, .permissionDenied),
             (.invalidArgument, .invalidMessage),
             (.failedPrecondition, .staleGeneration),
+            (.unimplemented, .unimplemented),
             (.internalError, .remoteFailure),
             (.unknown, .remoteFailure),
         ])
@@ -36,9 +37,37 @@ struct MargoErrorTests {
         "a handler's EOS error is answered with the gRPC status that maps back to it",
         arguments: [
             MargoError.Code.unavailable, .deadlineExceeded, .permissionDenied, .invalidMessage, .staleGeneration,
+            .unimplemented,
         ])
     func roundTrip(code: MargoError.Code) {
         let status = MargoError(code: code, message: "no").rpcError
         #expect(MargoError(status, calling: "m").code == code)
+    }
+
+    @Test(
+        "a failure on the attach stream carries the status the EdgeNode service would answer",
+        arguments: [
+            MargoError.Code.unavailable, .deadlineExceeded, .permissionDenied, .invalidMessage, .staleGeneration,
+            .unimplemented,
+        ])
+    func attachedFailure(code: MargoError.Code) {
+        let failure = Eos_Margo_V1_CallFailure(MargoError(code: code, message: "no"))
+        #expect(failure.message == "no")
+        #expect(MargoError(failure.rpcError, calling: "m").code == code)
+    }
+
+    @Test("an attach failure with an unknown code, or OK, is UNKNOWN; an error of another kind keeps its text")
+    func attachedFailureUnknown() {
+        var failure = Eos_Margo_V1_CallFailure()
+        failure.code = 99
+        #expect(failure.rpcError.code == .unknown)
+        failure.code = 0
+        #expect(failure.rpcError.code == .unknown)
+        struct Broken: Error, CustomStringConvertible { var description: String { "disk full" } }
+        let other = Eos_Margo_V1_CallFailure(Broken())
+        #expect(other.code == Int32(RPCError.Code.unknown.rawValue))
+        #expect(other.message == "disk full")
+        let status = Eos_Margo_V1_CallFailure(RPCError(code: .notFound, message: "gone"))
+        #expect(status.rpcError.code == .notFound)
     }
 }

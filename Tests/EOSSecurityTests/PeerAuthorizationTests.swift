@@ -116,6 +116,22 @@ struct PeerAuthorizationTests {
                     denial: "is served by a site or the central"),
             ]
         }
+        // Attach: nodes only, as themselves, at a site or at the central.
+        + [
+            AuthorizationCase(policy: atSite, rpc: .attach, caller: node1, subject: .node("edge-1"), denial: nil),
+            AuthorizationCase(policy: atCentral, rpc: .attach, caller: node2, subject: .node("edge-2"), denial: nil),
+            AuthorizationCase(
+                policy: atSite, rpc: .attach, caller: node1, subject: .node("edge-2"), denial: "only as itself"),
+            AuthorizationCase(
+                policy: atCentral, rpc: .attach, caller: siteA, subject: .site("store-1"),
+                denial: "only a node attaches"),
+            AuthorizationCase(
+                policy: atCentral, rpc: .attach, caller: central, subject: .site("store-1"),
+                denial: "only a node attaches"),
+            AuthorizationCase(
+                policy: atNodeUnderSite, rpc: .attach, caller: siteA, subject: .site("store-1"),
+                denial: "is served by a site or the central"),
+        ]
 
     @Test("the rules of DESIGN §5", arguments: table)
     func rule(_ row: AuthorizationCase) {
@@ -160,7 +176,7 @@ struct PeerAuthorizationTests {
         #expect(MargoRPC(service: "eos.margo.v1.Upstream", method: "ReportTelemetry") == .reportTelemetry)
         #expect(MargoRPC(service: "eos.margo.v1.Upstream", method: "DeployFleet") == nil)
         #expect(MargoRPC(service: "other.v1.Upstream", method: "Register") == nil)
-        #expect(MargoRPC.allCases.count == 11)
+        #expect(MargoRPC.allCases.count == 12)
         for rpc in MargoRPC.allCases {
             #expect(MargoRPC(service: "eos.margo.v1.\(rpc.service.rawValue)", method: rpc.method) == rpc)
         }

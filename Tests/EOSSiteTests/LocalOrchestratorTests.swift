@@ -126,6 +126,63 @@ struct LocalOrchestratorTests {
         }
     }
 
+    @Test("nodes the site cannot dial (behind NAT) still get their deployments, over the connections they opened")
+    func nodesBehindNAT() async throws {
+        let fleet = try await SiteTestFleet()
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        var configuration = fleet.siteConfiguration(central: nil)
+        // No heartbeat, and so no heartbeat-driven sync, within the test: only the site's calls can deliver.
+        configuration.heartbeatInterval = .seconds(120)
+        // Where each node says it listens, nothing does: a dialled call is refused.
+        let unreachable = MargoEndpoint(host: "127.0.0.1", port: 1)
+        let runtimes = Dictionary(uniqueKeysWithValues: SiteTestFleet.nodeIDs.map { ($0, SimulatedRuntime()) })
+        try await fleet.withSite(configuration) { site, siteEndpoint in
+            let nodes = try SiteTestFleet.nodeIDs.map { id in
+                try fleet.startNode(id, upstream: siteEndpoint, runtime: runtimes[id]!, advertise: unreachable)
+            }
+            defer { nodes.forEach { $0.cancel() } }
+            try await eventually("three nodes registered and attached") {
+                site.registry.children(of: .node).count == 3 && site.attachedNodes == 3
+            }
+            #expect(site.registry.children(of: .node).allSatisfy { $0.endpoint == "\(unreachable)" })
+            for generation in Int64(1)...2 {
+                let result = try await fleet.asCentral(of: siteEndpoint) {
+                    try await $0.deployFleet(Self.deployment("hello", generation: generation))
+                }
+                #expect(result.outcome == .accepted)
+                try await eventually("hello \(generation) installed on every node") {
+                    let status = try await site.status(of: ["hello"])
+                    return status.nodes.count == 3
+                        && status.nodes.allSatisfy {
+                            $0.deployments.first?.observedGeneration == generation
+                                && $0.deployments.first?.state == .installed
+                        }
+                }
+            }
+            for (id, runtime) in runtimes {
+                #expect(try await runtime.list().map(\.id) == ["hello_worker"], "\(id)")
+            }
+
+            // A node that restarts attaches again, and the site calls it on its new connection.
+            nodes[0].cancel()
+            _ = await nodes[0].result
+            try await eventually("edge-01's attachment ended") { site.attachedNodes == 2 }
+            let restarted = try fleet.startNode(
+                "edge-01", upstream: siteEndpoint, runtime: runtimes["edge-01"]!, advertise: unreachable)
+            defer { restarted.cancel() }
+            try await eventually("edge-01 attached again") { site.attachedNodes == 3 }
+            let removal = try await fleet.asCentral(of: siteEndpoint) {
+                try await $0.removeFleet(FleetRemoval(deployment: "hello", generation: 3))
+            }
+            #expect(removal.outcome == .accepted)
+            try await eventually("hello removed from every node") {
+                var empty = true
+                for runtime in runtimes.values where try await !runtime.list().isEmpty { empty = false }
+                return empty
+            }
+        }
+    }
+
     @Test("nodes served apart: the central over mutual TLS, the nodes in process; a deployment still reaches them")
     func nodesApart() async throws {
         let fleet = try await SiteTestFleet()
@@ -163,7 +220,7 @@ struct LocalOrchestratorTests {
                         try await $0.heartbeat(Heartbeat(kind: .node, id: "edge-01", sentAt: Timestamp(Date())))
                     }
                 }
-                #expect(refused?.code == .remoteFailure, "\(String(describing: refused))")
+                #expect(refused?.code == .unimplemented, "\(String(describing: refused))")
 
                 let result = try await fleet.asCentral(of: siteEndpoint) {
                     try await $0.deployFleet(Self.deployment("hello", generation: 1))

@@ -77,10 +77,11 @@ struct SiteTestFleet {
         }
     }
 
-    /// A node attached to the site at `upstream`, on `runtime`; cancelled when the returned task is.
+    /// A node attached to the site at `upstream`, on `runtime`, telling the site to reach its `EdgeNode` service at
+    /// `advertise` (by default where it listens); cancelled when the returned task is.
     func startNode(
         _ id: String, upstream: MargoEndpoint, runtime: SimulatedRuntime, labels: [String: String] = [:],
-        network: MargoNetwork = .mutualTLS
+        network: MargoNetwork = .mutualTLS, advertise: MargoEndpoint? = nil
     )
         throws -> Task<Void, any Error>
     {
@@ -90,6 +91,7 @@ struct SiteTestFleet {
             restartBackoff: RestartBackoff(initial: .milliseconds(100), maximum: .seconds(1)),
             maximumReconnectDelay: .seconds(1), callPolicy: Self.policy)
         configuration.network = network
+        configuration.advertise = advertise
         let node = try EdgeNode(
             configuration: configuration, tls: nodeTLS[id]!, runtime: runtime, logger: Logger(label: "test.\(id)"))
         return Task { try await node.run() }

@@ -11,9 +11,10 @@ public import ServiceLifecycle
 /// The Edge Node agent: runs a host's workloads through an ``EdgeRuntime`` as its parent asks, keeps them
 /// running when the parent is unreachable, and reports every change.
 ///
-/// It serves `EdgeNode` over mutual TLS to its parent only (an LO, or the CO for a node attached directly),
-/// registers with the parent's `Upstream` with its labels and the host's capabilities, heartbeats at the interval
-/// the parent asks, and streams status from its durable outbox. Applies are written to the node's SQLite store
+/// It answers `EdgeNode` calls from its parent only (an LO, or the CO for a node attached directly): over the
+/// connection the node opens to its parent (`Upstream.Attach`), so the parent never has to dial it, and over mutual
+/// TLS where it listens, for a parent that dials. It registers with the parent's `Upstream` with its labels and the
+/// host's capabilities, heartbeats at the interval the parent asks, and streams status from its durable outbox. Applies are written to the node's SQLite store
 /// before they are acknowledged; after a restart or a reboot with no network, the node starts what it last applied
 /// by itself, and reports what happened meanwhile, in order, once the parent is back.
 ///
@@ -203,6 +204,7 @@ public final class EdgeNode: Service {
                     logger.info("learned the parent", metadata: ["parent": "\(identity)"])
                 }
             },
+            authorization: { [parent, tls] in PeerAuthorization(server: tls.identity, parent: parent.current) },
             logger: logger, clock: clock)
     }
 }

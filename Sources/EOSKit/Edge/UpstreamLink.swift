@@ -4,9 +4,15 @@ internal import EOSSecurity
 internal import EOSTelemetry
 internal import GRPCCore
 internal import Logging
+internal import Synchronization
 
-/// The Edge Node's side of `Upstream`: registers with the parent, resyncs desired state by generation, heartbeats
-/// at the interval the parent asks, and drains the status outbox and the telemetry queue to the parent in order.
+/// The Edge Node's side of `Upstream`: attaches for the parent's calls, registers with the parent, resyncs desired
+/// state by generation, heartbeats at the interval the parent asks, and drains the status outbox and the telemetry
+/// queue to the parent in order.
+///
+/// Attaching (`Upstream.Attach`) lets the parent call the node over this connection, as it would call the node's
+/// `EdgeNode` service: answered by the same ``EdgeNodeCalls``, only for the node's known parent. A parent that makes
+/// no calls that way dials the node's service instead.
 ///
 /// A session lasts until a call fails; the link then waits a jittered, growing delay and starts a new session.
 /// Nothing is lost meanwhile: reports stay in the ``EdgeStore`` outbox until the parent acknowledges them, and
@@ -23,6 +29,8 @@ struct UpstreamLink {
     /// Where the parent reaches this node's `EdgeNode` service, told in every registration.
     let advertised: @Sendable () async -> MargoEndpoint?
     let onParent: @Sendable (SPIFFEIdentity) -> Void
+    /// The node's policy, as it stands now: who may make the calls that arrive on the attach stream.
+    let authorization: @Sendable () -> PeerAuthorization
     let logger: Logger
     let clock: any Clock<Duration>
 
@@ -39,21 +47,27 @@ struct UpstreamLink {
     }
 
     private func session() async throws {
+        let server = VerifiedServer()
         let transport = try MargoClientTransport(
             connectingTo: endpoint, tls: tls, network: configuration.network,
             expecting: configuration.parent.map { .identity($0) } ?? .parent(inTrustDomain: tls.trustDomain),
-            onServerIdentity: onParent)
+            onServerIdentity: { identity in
+                server.identity.withLock { $0 = identity }
+                onParent(identity)
+            })
         try await withGRPCClient(transport: transport) { client in
             let upstream = UpstreamClient(client, policy: configuration.callPolicy)
-            let registration = ChildRegistration(
-                kind: .node, id: configuration.nodeID, labels: configuration.labels, capabilities: capabilities,
-                appliedGenerations: try store.appliedGenerations(), endpoint: await advertised().map { "\($0)" })
-            let acceptance = try await upstream.register(registration)
-            logger.info(
-                "registered with the upstream",
-                metadata: ["upstream": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
-            try await sync(upstream)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                // Opened first, so the parent can call the node here as soon as it has registered.
+                group.addTask { try await attach(upstream, server) }
+                let registration = ChildRegistration(
+                    kind: .node, id: configuration.nodeID, labels: configuration.labels, capabilities: capabilities,
+                    appliedGenerations: try store.appliedGenerations(), endpoint: await advertised().map { "\($0)" })
+                let acceptance = try await upstream.register(registration)
+                logger.info(
+                    "registered with the upstream",
+                    metadata: ["upstream": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
+                try await sync(upstream)
                 group.addTask { try await heartbeats(upstream, every: acceptance.heartbeatInterval) }
                 group.addTask { try await drainOutbox(upstream) }
                 group.addTask { [telemetry, clock] in
@@ -63,6 +77,16 @@ struct UpstreamLink {
                 group.cancelAll()
             }
         }
+    }
+
+    /// Answers the parent's calls over this session's connection while it lasts; with a parent that makes none this
+    /// way, waits for the session to end.
+    private func attach(_ upstream: UpstreamClient<MargoClientTransport>, _ server: VerifiedServer) async throws {
+        try await upstream.attach(
+            serving: calls, server: { server.identity.withLock { $0 } }, authorization: authorization,
+            logger: logger)
+        logger.debug("the upstream calls this node's EdgeNode service", metadata: ["upstream": "\(endpoint)"])
+        while true { try await Task.sleep(for: .seconds(3600)) }
     }
 
     private func sync(_ upstream: UpstreamClient<MargoClientTransport>) async throws {
@@ -129,4 +153,9 @@ struct UpstreamLink {
             }
         }
     }
+}
+
+/// The identity of the server a session's connection verified last: the caller of the calls on its attach stream.
+private final class VerifiedServer: Sendable {
+    let identity = Mutex<SPIFFEIdentity?>(nil)
 }

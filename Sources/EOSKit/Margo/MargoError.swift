@@ -21,6 +21,9 @@ public struct MargoError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let staleGeneration = Code("stale-generation")
         /// The peer failed while handling the call.
         public static let remoteFailure = Code("remote-failure")
+        /// The peer does not serve the call: a parent that makes no calls over its children's connections answers
+        /// `Upstream.Attach` so.
+        public static let unimplemented = Code("unimplemented")
 
         /// The code's name.
         public var description: String { name }

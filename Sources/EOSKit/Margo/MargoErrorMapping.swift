@@ -10,6 +10,7 @@ extension MargoError {
         case .permissionDenied, .unauthenticated: code = .permissionDenied
         case .invalidArgument: code = .invalidMessage
         case .failedPrecondition: code = .staleGeneration
+        case .unimplemented: code = .unimplemented
         default: code = .remoteFailure
         }
         self.init(code: code, message: "\(method): \(error.message)")
@@ -24,6 +25,7 @@ extension MargoError {
         case .permissionDenied: status = .permissionDenied
         case .invalidMessage: status = .invalidArgument
         case .staleGeneration: status = .failedPrecondition
+        case .unimplemented: status = .unimplemented
         default: status = .internalError
         }
         return RPCError(code: status, message: message)

@@ -25,6 +25,8 @@ public enum MargoRPC: String, Sendable, Hashable, CaseIterable, CustomStringConv
     case reportTelemetry = "Upstream/ReportTelemetry"
     /// `Upstream/Sync`: a reconnecting child asks for what changed.
     case sync = "Upstream/Sync"
+    /// `Upstream/Attach`: a node opens its own connection to its parent's `EdgeNode` calls.
+    case attach = "Upstream/Attach"
 
     /// The gRPC service an RPC belongs to.
     public enum Service: String, Sendable, Hashable, CaseIterable {
@@ -52,7 +54,7 @@ public enum MargoRPC: String, Sendable, Hashable, CaseIterable, CustomStringConv
         switch self {
         case .deployFleet, .removeFleet, .getSiteStatus: .localOrchestrator
         case .applyDeploy, .removeDeploy, .getNodeStatus: .edgeNode
-        case .register, .heartbeat, .reportStatus, .reportTelemetry, .sync: .upstream
+        case .register, .heartbeat, .reportStatus, .reportTelemetry, .sync, .attach: .upstream
         }
     }
 

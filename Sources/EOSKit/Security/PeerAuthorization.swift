@@ -12,7 +12,8 @@ public import X509
 ///   site it is attached to or the central for a node attached directly.
 /// - `Upstream` (`Register`, `Heartbeat`, `ReportStatus`, `ReportTelemetry`, `Sync`), served by a site (for its
 ///   nodes) and by the central (for sites and directly attached nodes): a node only as itself; a site, at the
-///   central only, as itself and for the nodes attached to it. The central calls no `Upstream`.
+///   central only, as itself and for the nodes attached to it. The central calls no `Upstream`. `Attach`, which
+///   carries the parent's `EdgeNode` calls down the node's own connection, is for nodes only.
 /// - A call to a service the serving peer's role does not serve is refused.
 public struct PeerAuthorization: Sendable, Hashable {
     /// The identity of the peer serving the calls.
@@ -74,6 +75,9 @@ public struct PeerAuthorization: Sendable, Hashable {
             guard server.role != .node else { return notServed(rpc, servedBy: "a site or the central") }
             guard let subject else {
                 return .deny(reason: "\(rpc) must name the site or node it is about")
+            }
+            if rpc == .attach, caller.role != .node {
+                return .deny(reason: "only a node attaches for its parent's EdgeNode calls; the caller is \(caller)")
             }
             switch caller.role {
             case .central:

@@ -12,8 +12,10 @@ public import ServiceLifecycle
 ///
 /// It serves `LocalOrchestrator` to the central and `Upstream` to its nodes over mutual TLS on one port, or on two
 /// when ``LocalOrchestratorConfiguration/nodeListener`` puts the nodes apart. Nodes
-/// register with their labels, capabilities and the address of their `EdgeNode` service; the site's registry
-/// (``ChildRegistry``, `registry.sqlite`) tracks their liveness. Deployments from the central are written to the
+/// register with their labels, capabilities and the address of their `EdgeNode` service, and attach for the site's
+/// calls over the connection they opened (`Upstream.Attach`, ``ChildAttachments``), so the site calls an attached
+/// node there and dials only a node that is not; the site's registry (``ChildRegistry``, `registry.sqlite`) tracks
+/// their liveness. Deployments from the central are written to the
 /// ``SiteStore`` (`site.sqlite`) before they are acknowledged; the site's reconcile loop then applies each to the
 /// nodes it targets (``SitePlanner``), at most ``LocalOrchestratorConfiguration/applyConcurrency`` at once, retrying
 /// failures with jittered backoff, honouring `maxUnavailable`, applying to nodes that join later, and moving
@@ -38,6 +40,7 @@ public final class LocalOrchestrator: Service {
     private let calls: LocalOrchestratorCalls
     private let reconciler: SiteReconciler
     private let connections: ChildConnections
+    private let attachments: ChildAttachments
     private let wake = ReconcileSignal()
     private let outbox = ReconcileSignal()
     private let pipeline: TelemetryPipeline
@@ -77,10 +80,11 @@ public final class LocalOrchestrator: Service {
         self.calls = calls
         connections = ChildConnections(
             tls: tls, kind: .node, network: configuration.nodeListener?.network ?? configuration.network)
+        let attachments = ChildAttachments(policy: configuration.callPolicy)
+        self.attachments = attachments
         reconciler = SiteReconciler(
-            calls: calls, connections: connections, policy: configuration.callPolicy,
-            concurrency: configuration.applyConcurrency,
-            maximumDelay: configuration.maximumRetryDelay, logger: logger)
+            calls: calls, connections: connections, attachments: attachments, policy: configuration.callPolicy,
+            concurrency: configuration.applyConcurrency, maximumDelay: configuration.maximumRetryDelay, logger: logger)
         let telemetry = TelemetryBuffer(sourceID: configuration.siteID, capacity: configuration.telemetryBufferCapacity)
         self.telemetry = telemetry
         pipeline = TelemetryPipeline(
@@ -89,7 +93,8 @@ public final class LocalOrchestrator: Service {
             interval: configuration.telemetryInterval, clock: clock, logger: logger)
         let intake = UpstreamIntake(
             registry: registry, accepting: [.node], desiredStates: calls, statusSink: calls,
-            telemetry: TelemetryForwarder(siteID: configuration.siteID, buffer: telemetry), logger: logger)
+            telemetry: TelemetryForwarder(siteID: configuration.siteID, buffer: telemetry), attachments: attachments,
+            logger: logger)
         let interceptors: @Sendable () -> [any ServerInterceptor] = {
             [
                 PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),
@@ -120,6 +125,10 @@ public final class LocalOrchestrator: Service {
     public var nodeListeningEndpoint: MargoEndpoint? {
         get async { await (nodeServer ?? server).listeningEndpoint }
     }
+
+    /// How many of the site's nodes are attached over their own connections (`Upstream.Attach`), where the site
+    /// calls them instead of dialling them.
+    public var attachedNodes: Int { attachments.count }
 
     /// The site's view of `deployments` (all when empty): each node's liveness and latest report.
     public func status(of deployments: [String] = []) async throws -> SiteStatus {

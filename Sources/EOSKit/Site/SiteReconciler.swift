@@ -4,7 +4,8 @@ internal import Foundation
 internal import Logging
 
 /// Carries out the site's plan: applies and removals to nodes, at most `concurrency` calls at once and one per
-/// node, a node that fails retried after a jittered, growing delay.
+/// node, a node that fails retried after a jittered, growing delay. A node attached over its own connection
+/// (``ChildAttachments``) is called there; any other is dialled at the endpoint it registered.
 ///
 /// Passes never wait for calls: a pass plans from the store and the registry afresh, starts the due actions of the
 /// nodes that have no call in progress, and ends. Each finished call wakes the next pass. A node that does not
@@ -25,6 +26,7 @@ actor SiteReconciler {
 
     private let calls: LocalOrchestratorCalls
     private let connections: ChildConnections
+    private let attachments: ChildAttachments
     private let policy: MargoCallPolicy
     private let concurrency: Int
     private let maximumDelay: Duration
@@ -34,12 +36,12 @@ actor SiteReconciler {
     private var inFlight: [String: String] = [:]
 
     init(
-        calls: LocalOrchestratorCalls, connections: ChildConnections, policy: MargoCallPolicy, concurrency: Int,
-        maximumDelay: Duration,
-        logger: Logger
+        calls: LocalOrchestratorCalls, connections: ChildConnections, attachments: ChildAttachments,
+        policy: MargoCallPolicy, concurrency: Int, maximumDelay: Duration, logger: Logger
     ) {
         self.calls = calls
         self.connections = connections
+        self.attachments = attachments
         self.policy = policy
         self.concurrency = max(1, concurrency)
         self.maximumDelay = maximumDelay
@@ -121,12 +123,20 @@ actor SiteReconciler {
         guard let child = calls.registry.child(kind: .node, id: action.node) else {
             return MargoError(code: .unavailable, message: "node \(action.node) has not registered")
         }
-        guard let text = child.endpoint, let endpoint = try? MargoEndpoint(parsing: text) else {
-            // A node that gave no endpoint pulls its state with Sync instead.
+        let client: any EdgeCaller
+        if let attached = attachments.child(action.node), !attached.hasEnded {
+            client = attached
+        } else if let text = child.endpoint, let endpoint = try? MargoEndpoint(parsing: text) {
+            do {
+                client = EdgeClient(try await connections.client(for: action.node, at: endpoint), policy: policy)
+            } catch {
+                return error
+            }
+        } else {
+            // A node neither attached nor reachable pulls its state with Sync instead.
             return nil
         }
         do {
-            let client = EdgeClient(try await connections.client(for: action.node, at: endpoint), policy: policy)
             switch action {
             case .apply(let node, let state):
                 let result = try await calls.traces.withSpan(

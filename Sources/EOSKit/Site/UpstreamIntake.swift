@@ -31,6 +31,8 @@ public final class UpstreamIntake: UpstreamHandler {
     public let registry: ChildRegistry
     /// The kinds of child this parent takes: nodes for an LO, sites and nodes for the CO.
     public let acceptedKinds: Set<ChildKind>
+    /// The nodes attached for this parent's calls over their own connections; `nil` when the parent makes none.
+    public let attachments: ChildAttachments?
     private let desiredStates: any ChildDesiredStates
     private let statusSink: any ChildStatusSink
     private let telemetryReceiver: (any TelemetryReceiver)?
@@ -55,12 +57,14 @@ public final class UpstreamIntake: UpstreamHandler {
     ///   - statusSink: where the statuses children report go.
     ///   - telemetry: where the telemetry children send goes; `nil` counts it and lets it go.
     ///   - nodesAttached: the ids of the nodes attached to a site, which the site may speak for; by default none.
+    ///   - attachments: where nodes' `Attach` streams are held for this parent's calls; `nil`, the default, answers
+    ///     `Attach` with `UNIMPLEMENTED`.
     ///   - logger: where registrations, refusals and replays are logged.
     public init(
         registry: ChildRegistry, accepting kinds: Set<ChildKind>, desiredStates: any ChildDesiredStates,
         statusSink: any ChildStatusSink, telemetry: (any TelemetryReceiver)? = nil,
         nodesAttached: @escaping @Sendable (_ siteID: String) async -> Set<String> = { _ in [] },
-        logger: Logger = Logger(label: "eos.site.upstream-intake")
+        attachments: ChildAttachments? = nil, logger: Logger = Logger(label: "eos.site.upstream-intake")
     ) {
         self.registry = registry
         self.acceptedKinds = kinds
@@ -68,6 +72,7 @@ public final class UpstreamIntake: UpstreamHandler {
         self.statusSink = statusSink
         self.telemetryReceiver = telemetry
         self.attachedNodes = nodesAttached
+        self.attachments = attachments
         self.logger = logger
     }
 

@@ -1,5 +1,7 @@
 public import EOSModel
+public import EOSSecurity
 public import GRPCCore
+public import Logging
 
 /// Calls a parent's `Upstream` service (an EN calling its LO or the CO, an LO calling the CO), in EOS's own types.
 ///
@@ -86,5 +88,47 @@ public struct UpstreamClient<Transport: ClientTransport>: Sendable {
             continuation.finish()
         }
         return try await reportTelemetry(stream, timeout: timeout)
+    }
+
+    /// Attaches the child to its parent's calls (`Upstream.Attach`) and answers each call the parent sends with
+    /// `handler`, as the node's `EdgeNode` service would, until the stream ends.
+    ///
+    /// Calls are answered concurrently, each as it finishes. Returns when the parent makes no calls this way (it
+    /// answered `UNIMPLEMENTED`); the parent then dials the node's `EdgeNode` service instead. Throws when the
+    /// stream fails or the parent ends it, as a session's other calls do when the link breaks.
+    ///
+    /// - Parameters:
+    ///   - handler: what answers the calls.
+    ///   - server: the identity of the server this client's connection verified, the caller of every call.
+    ///   - authorization: the node's policy; a call it refuses is answered `PERMISSION_DENIED`, logged and counted.
+    ///   - logger: where refusals are logged.
+    public func attach(
+        serving handler: some EdgeNodeHandler, server: @escaping @Sendable () -> SPIFFEIdentity?,
+        authorization: @escaping @Sendable () -> PeerAuthorization, logger: Logger
+    ) async throws(MargoError) {
+        let answerer = AttachedCallAnswerer(
+            handler: handler, server: server, authorization: authorization, logger: logger)
+        let (answers, answered) = AsyncStream<Eos_Margo_V1_ChildAnswer>.makeStream()
+        var options = policy.streamingCallOptions()
+        options.timeout = nil
+        do {
+            try await withMargoErrors("Upstream/Attach") {
+                try await client.attach(
+                    request: StreamingClientRequest { writer in
+                        for await answer in answers { try await writer.write(answer) }
+                    }, options: options
+                ) { response in
+                    defer { answered.finish() }
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await call in response.messages {
+                            group.addTask { answered.yield(await answerer.answer(call)) }
+                        }
+                    }
+                }
+            }
+        } catch  where error.code == .unimplemented {
+            return
+        }
+        throw MargoError(code: .unavailable, message: "Upstream/Attach: the parent ended the stream")
     }
 }

@@ -88,13 +88,27 @@ public enum Eos_Margo_V1_Upstream: Sendable {
                 type: .clientStreaming
             )
         }
+        /// Namespace for "Attach" metadata.
+        public enum Attach: Sendable {
+            /// Request type for "Attach".
+            public typealias Input = Eos_Margo_V1_ChildAnswer
+            /// Response type for "Attach".
+            public typealias Output = Eos_Margo_V1_ParentCall
+            /// Descriptor for "Attach".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "eos.margo.v1.Upstream"),
+                method: "Attach",
+                type: .bidirectionalStreaming
+            )
+        }
         /// Descriptors for all methods in the "eos.margo.v1.Upstream" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Register.descriptor,
             Heartbeat.descriptor,
             Sync.descriptor,
             ReportStatus.descriptor,
-            ReportTelemetry.descriptor
+            ReportTelemetry.descriptor,
+            Attach.descriptor
         ]
     }
 }
@@ -218,6 +232,28 @@ extension Eos_Margo_V1_Upstream {
             request: GRPCCore.StreamingServerRequest<Eos_Margo_V1_TelemetryBatch>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Eos_Margo_V1_ReportTelemetryResponse>
+
+        /// Handle the "Attach" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+        /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+        /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+        /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+        /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Eos_Margo_V1_ParentCall` messages.
+        func attach(
+            request: GRPCCore.StreamingServerRequest<Eos_Margo_V1_ChildAnswer>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Eos_Margo_V1_ParentCall>
     }
 
     /// Service protocol for the "eos.margo.v1.Upstream" service.
@@ -325,6 +361,28 @@ extension Eos_Margo_V1_Upstream {
             request: GRPCCore.StreamingServerRequest<Eos_Margo_V1_TelemetryBatch>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Eos_Margo_V1_ReportTelemetryResponse>
+
+        /// Handle the "Attach" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+        /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+        /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+        /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+        /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Eos_Margo_V1_ParentCall` messages.
+        func attach(
+            request: GRPCCore.StreamingServerRequest<Eos_Margo_V1_ChildAnswer>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Eos_Margo_V1_ParentCall>
     }
 
     /// Simple service protocol for the "eos.margo.v1.Upstream" service.
@@ -430,6 +488,29 @@ extension Eos_Margo_V1_Upstream {
             request: GRPCCore.RPCAsyncSequence<Eos_Margo_V1_TelemetryBatch, any Swift.Error>,
             context: GRPCCore.ServerContext
         ) async throws -> Eos_Margo_V1_ReportTelemetryResponse
+
+        /// Handle the "Attach" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+        /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+        /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+        /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+        /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - response: A response stream of `Eos_Margo_V1_ParentCall` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func attach(
+            request: GRPCCore.RPCAsyncSequence<Eos_Margo_V1_ChildAnswer, any Swift.Error>,
+            response: GRPCCore.RPCWriter<Eos_Margo_V1_ParentCall>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -487,6 +568,17 @@ extension Eos_Margo_V1_Upstream.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Eos_Margo_V1_ReportTelemetryResponse>(),
             handler: { request, context in
                 try await self.reportTelemetry(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Eos_Margo_V1_Upstream.Method.Attach.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Eos_Margo_V1_ChildAnswer>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Eos_Margo_V1_ParentCall>(),
+            handler: { request, context in
+                try await self.attach(
                     request: request,
                     context: context
                 )
@@ -621,6 +713,23 @@ extension Eos_Margo_V1_Upstream.SimpleServiceProtocol {
             metadata: [:]
         )
     }
+
+    public func attach(
+        request: GRPCCore.StreamingServerRequest<Eos_Margo_V1_ChildAnswer>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Eos_Margo_V1_ParentCall> {
+        return GRPCCore.StreamingServerResponse<Eos_Margo_V1_ParentCall>(
+            metadata: [:],
+            producer: { writer in
+                try await self.attach(
+                    request: request.messages,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
 }
 
 // MARK: eos.margo.v1.Upstream (client)
@@ -753,6 +862,33 @@ extension Eos_Margo_V1_Upstream {
             deserializer: some GRPCCore.MessageDeserializer<Eos_Margo_V1_ReportTelemetryResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Eos_Margo_V1_ReportTelemetryResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Attach" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+        /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+        /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+        /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+        /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - serializer: A serializer for `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - deserializer: A deserializer for `Eos_Margo_V1_ParentCall` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func attach<Result>(
+            request: GRPCCore.StreamingClientRequest<Eos_Margo_V1_ChildAnswer>,
+            serializer: some GRPCCore.MessageSerializer<Eos_Margo_V1_ChildAnswer>,
+            deserializer: some GRPCCore.MessageDeserializer<Eos_Margo_V1_ParentCall>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Eos_Margo_V1_ParentCall>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -949,6 +1085,42 @@ extension Eos_Margo_V1_Upstream {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Attach" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+        /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+        /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+        /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+        /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - serializer: A serializer for `Eos_Margo_V1_ChildAnswer` messages.
+        ///   - deserializer: A deserializer for `Eos_Margo_V1_ParentCall` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func attach<Result>(
+            request: GRPCCore.StreamingClientRequest<Eos_Margo_V1_ChildAnswer>,
+            serializer: some GRPCCore.MessageSerializer<Eos_Margo_V1_ChildAnswer>,
+            deserializer: some GRPCCore.MessageDeserializer<Eos_Margo_V1_ParentCall>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Eos_Margo_V1_ParentCall>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Eos_Margo_V1_Upstream.Method.Attach.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1098,6 +1270,37 @@ extension Eos_Margo_V1_Upstream.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Eos_Margo_V1_TelemetryBatch>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Eos_Margo_V1_ReportTelemetryResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Attach" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+    /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+    /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+    /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+    /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Eos_Margo_V1_ChildAnswer` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func attach<Result>(
+        request: GRPCCore.StreamingClientRequest<Eos_Margo_V1_ChildAnswer>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Eos_Margo_V1_ParentCall>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.attach(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Eos_Margo_V1_ChildAnswer>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Eos_Margo_V1_ParentCall>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1271,6 +1474,42 @@ extension Eos_Margo_V1_Upstream.ClientProtocol {
             producer: producer
         )
         return try await self.reportTelemetry(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Attach" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Opens the node's own connection to its parent's calls: the parent sends the node's EdgeNode calls down this
+    /// > stream and the node answers each on the way up, matched by id. A parent reaches an attached node without
+    /// > dialling it, so the node needs no inbound port (it may sit behind NAT) and each node holds one connection to
+    /// > its parent instead of two. Only a node may attach, as itself; the node answers only the parent it knows.
+    /// > A parent that makes no calls this way answers UNIMPLEMENTED, and the node keeps serving EdgeNode as before.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func attach<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Eos_Margo_V1_ChildAnswer>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Eos_Margo_V1_ParentCall>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Eos_Margo_V1_ChildAnswer>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.attach(
             request: request,
             options: options,
             onResponse: handleResponse

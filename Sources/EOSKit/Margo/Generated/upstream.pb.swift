@@ -23,6 +23,134 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// A call from a parent to an attached node, on Upstream.Attach.
+public nonisolated struct Eos_Margo_V1_ParentCall: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Chosen by the parent, unique among its calls in flight on the stream; the answer carries it back.
+  public var id: UInt64 = 0
+
+  /// The call, as the EdgeNode service takes it. Required.
+  public var call: Eos_Margo_V1_ParentCall.OneOf_Call? = nil
+
+  public var applyDeploy: Eos_Margo_V1_ApplyDeployRequest {
+    get {
+      if case .applyDeploy(let v)? = call {return v}
+      return Eos_Margo_V1_ApplyDeployRequest()
+    }
+    set {call = .applyDeploy(newValue)}
+  }
+
+  public var removeDeploy: Eos_Margo_V1_RemoveDeployRequest {
+    get {
+      if case .removeDeploy(let v)? = call {return v}
+      return Eos_Margo_V1_RemoveDeployRequest()
+    }
+    set {call = .removeDeploy(newValue)}
+  }
+
+  public var getNodeStatus: Eos_Margo_V1_GetNodeStatusRequest {
+    get {
+      if case .getNodeStatus(let v)? = call {return v}
+      return Eos_Margo_V1_GetNodeStatusRequest()
+    }
+    set {call = .getNodeStatus(newValue)}
+  }
+
+  /// The caller's trace context (W3C `traceparent`, `tracestate`), as it would travel in gRPC metadata.
+  public var traceContext: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// The call, as the EdgeNode service takes it. Required.
+  public nonisolated enum OneOf_Call: Equatable, Sendable {
+    case applyDeploy(Eos_Margo_V1_ApplyDeployRequest)
+    case removeDeploy(Eos_Margo_V1_RemoveDeployRequest)
+    case getNodeStatus(Eos_Margo_V1_GetNodeStatusRequest)
+
+  }
+
+  public init() {}
+}
+
+/// A node's answer to one ParentCall, on Upstream.Attach.
+public nonisolated struct Eos_Margo_V1_ChildAnswer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The id of the call answered.
+  public var id: UInt64 = 0
+
+  /// The answer, as the EdgeNode service gives it, or why the call failed. Required.
+  public var answer: Eos_Margo_V1_ChildAnswer.OneOf_Answer? = nil
+
+  public var applyDeploy: Eos_Margo_V1_ApplyDeployResponse {
+    get {
+      if case .applyDeploy(let v)? = answer {return v}
+      return Eos_Margo_V1_ApplyDeployResponse()
+    }
+    set {answer = .applyDeploy(newValue)}
+  }
+
+  public var removeDeploy: Eos_Margo_V1_RemoveDeployResponse {
+    get {
+      if case .removeDeploy(let v)? = answer {return v}
+      return Eos_Margo_V1_RemoveDeployResponse()
+    }
+    set {answer = .removeDeploy(newValue)}
+  }
+
+  public var getNodeStatus: Eos_Margo_V1_GetNodeStatusResponse {
+    get {
+      if case .getNodeStatus(let v)? = answer {return v}
+      return Eos_Margo_V1_GetNodeStatusResponse()
+    }
+    set {answer = .getNodeStatus(newValue)}
+  }
+
+  public var failure: Eos_Margo_V1_CallFailure {
+    get {
+      if case .failure(let v)? = answer {return v}
+      return Eos_Margo_V1_CallFailure()
+    }
+    set {answer = .failure(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// The answer, as the EdgeNode service gives it, or why the call failed. Required.
+  public nonisolated enum OneOf_Answer: Equatable, Sendable {
+    case applyDeploy(Eos_Margo_V1_ApplyDeployResponse)
+    case removeDeploy(Eos_Margo_V1_RemoveDeployResponse)
+    case getNodeStatus(Eos_Margo_V1_GetNodeStatusResponse)
+    case failure(Eos_Margo_V1_CallFailure)
+
+  }
+
+  public init() {}
+}
+
+/// Why a call on Upstream.Attach failed: what the EdgeNode service would have answered as the call's status.
+public nonisolated struct Eos_Margo_V1_CallFailure: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The gRPC status code (FAILED_PRECONDITION for an older generation than the node holds, PERMISSION_DENIED for
+  /// a caller that is not the node's parent, INVALID_ARGUMENT for a malformed call).
+  public var code: Int32 = 0
+
+  /// What went wrong, for people.
+  public var message: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Upstream.ReportStatus's answer.
 public nonisolated struct Eos_Margo_V1_ReportStatusResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -60,6 +188,241 @@ public nonisolated struct Eos_Margo_V1_ReportTelemetryResponse: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "eos.margo.v1"
+
+nonisolated extension Eos_Margo_V1_ParentCall: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ParentCall"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}apply_deploy\0\u{3}remove_deploy\0\u{3}get_node_status\0\u{3}trace_context\0\u{c}d\u{1}d\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.id) }()
+      case 2: try {
+        var v: Eos_Margo_V1_ApplyDeployRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .applyDeploy(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .applyDeploy(v)
+        }
+      }()
+      case 3: try {
+        var v: Eos_Margo_V1_RemoveDeployRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .removeDeploy(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .removeDeploy(v)
+        }
+      }()
+      case 4: try {
+        var v: Eos_Margo_V1_GetNodeStatusRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .getNodeStatus(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .getNodeStatus(v)
+        }
+      }()
+      case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.traceContext) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.id != 0 {
+      try visitor.visitSingularUInt64Field(value: self.id, fieldNumber: 1)
+    }
+    switch self.call {
+    case .applyDeploy?: try {
+      guard case .applyDeploy(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .removeDeploy?: try {
+      guard case .removeDeploy(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .getNodeStatus?: try {
+      guard case .getNodeStatus(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case nil: break
+    }
+    if !self.traceContext.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.traceContext, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Eos_Margo_V1_ParentCall, rhs: Eos_Margo_V1_ParentCall) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.call != rhs.call {return false}
+    if lhs.traceContext != rhs.traceContext {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Eos_Margo_V1_ChildAnswer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChildAnswer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}apply_deploy\0\u{3}remove_deploy\0\u{3}get_node_status\0\u{1}failure\0\u{c}d\u{1}d\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.id) }()
+      case 2: try {
+        var v: Eos_Margo_V1_ApplyDeployResponse?
+        var hadOneofValue = false
+        if let current = self.answer {
+          hadOneofValue = true
+          if case .applyDeploy(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.answer = .applyDeploy(v)
+        }
+      }()
+      case 3: try {
+        var v: Eos_Margo_V1_RemoveDeployResponse?
+        var hadOneofValue = false
+        if let current = self.answer {
+          hadOneofValue = true
+          if case .removeDeploy(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.answer = .removeDeploy(v)
+        }
+      }()
+      case 4: try {
+        var v: Eos_Margo_V1_GetNodeStatusResponse?
+        var hadOneofValue = false
+        if let current = self.answer {
+          hadOneofValue = true
+          if case .getNodeStatus(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.answer = .getNodeStatus(v)
+        }
+      }()
+      case 5: try {
+        var v: Eos_Margo_V1_CallFailure?
+        var hadOneofValue = false
+        if let current = self.answer {
+          hadOneofValue = true
+          if case .failure(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.answer = .failure(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.id != 0 {
+      try visitor.visitSingularUInt64Field(value: self.id, fieldNumber: 1)
+    }
+    switch self.answer {
+    case .applyDeploy?: try {
+      guard case .applyDeploy(let v)? = self.answer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .removeDeploy?: try {
+      guard case .removeDeploy(let v)? = self.answer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .getNodeStatus?: try {
+      guard case .getNodeStatus(let v)? = self.answer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .failure?: try {
+      guard case .failure(let v)? = self.answer else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Eos_Margo_V1_ChildAnswer, rhs: Eos_Margo_V1_ChildAnswer) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.answer != rhs.answer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Eos_Margo_V1_CallFailure: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CallFailure"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}message\0\u{c}d\u{1}d\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.code != 0 {
+      try visitor.visitSingularInt32Field(value: self.code, fieldNumber: 1)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Eos_Margo_V1_CallFailure, rhs: Eos_Margo_V1_CallFailure) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
 
 nonisolated extension Eos_Margo_V1_ReportStatusResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReportStatusResponse"

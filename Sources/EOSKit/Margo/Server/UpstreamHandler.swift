@@ -28,4 +28,13 @@ public protocol UpstreamHandler: Sendable {
 
     /// The ids of the nodes attached to a site, as this parent's registry knows them: what the site may speak for.
     func nodesAttached(toSite siteID: String) async -> Set<String>
+
+    /// Where ``UpstreamService`` holds the streams nodes open for this parent's calls (`Upstream.Attach`); `nil`, the
+    /// default, for a parent that makes no calls that way, which then answers `Attach` with `UNIMPLEMENTED`.
+    var attachments: ChildAttachments? { get }
+}
+
+extension UpstreamHandler {
+    /// None: the parent makes no calls over its children's connections.
+    public var attachments: ChildAttachments? { nil }
 }

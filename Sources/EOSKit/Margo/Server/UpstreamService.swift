@@ -6,7 +6,8 @@ public import GRPCCore
 ///
 /// Beyond decoding, it enforces what a child may claim (DESIGN §5): a node registers, heartbeats, syncs and reports
 /// only as itself; a site as itself and for nodes attached to it. A status report about any other node is refused
-/// `PERMISSION_DENIED` and ends the stream.
+/// `PERMISSION_DENIED` and ends the stream. A node's `Attach` stream is held in the handler's ``ChildAttachments``
+/// for the parent's calls.
 public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.SimpleServiceProtocol {
     /// The parent's implementation.
     public let handler: Handler
@@ -71,6 +72,24 @@ public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.S
         }
         return try await answeringMargoErrors {
             Eos_Margo_V1_ReportTelemetryResponse(try await handler.reportTelemetry(batches, caller: peer.identity))
+        }
+    }
+
+    /// Holds a node's stream for its parent's calls (``ChildAttachments``) while the node keeps it open. Only a node
+    /// attaches, as itself; a parent with no ``UpstreamHandler/attachments`` answers `UNIMPLEMENTED`.
+    public func attach(
+        request: RPCAsyncSequence<Eos_Margo_V1_ChildAnswer, any Error>, response: RPCWriter<Eos_Margo_V1_ParentCall>,
+        context: ServerContext
+    ) async throws {
+        let peer = try context.requireVerifiedPeer()
+        try Self.check(.attach, subject: .node(peer.identity.id ?? ""), peer: peer, attached: [])
+        guard let attachments = handler.attachments, let node = peer.identity.id else {
+            throw RPCError(
+                code: .unimplemented,
+                message: "this parent makes no calls over its children's connections; it calls EdgeNode instead")
+        }
+        try await attachments.hold(node) { child in
+            try await child.carry(answers: request, into: response)
         }
     }
 

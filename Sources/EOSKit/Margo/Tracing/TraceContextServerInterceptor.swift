@@ -20,13 +20,23 @@ public struct TraceContextServerInterceptor: ServerInterceptor {
     ) async throws -> StreamingServerResponse<Output> {
         var traceContext = ServiceContext.current ?? .topLevel
         InstrumentationSystem.instrument.extract(request.metadata, into: &traceContext, using: MetadataExtractor())
-        let method = context.descriptor.fullyQualifiedMethod
-        return try await withSpan(method, context: traceContext, ofKind: .server) { span in
-            span.attributes["rpc.system"] = "grpc"
-            span.attributes["rpc.service"] = context.descriptor.service.fullyQualifiedService
-            span.attributes["rpc.method"] = context.descriptor.method
-            span.attributes["eos.tier"] = tier
-            return try await next(request, context)
-        }
+        return try await withServerSpan(
+            service: context.descriptor.service.fullyQualifiedService, method: context.descriptor.method, tier: tier,
+            context: traceContext
+        ) { try await next(request, context) }
+    }
+}
+
+/// Runs `body` in a server span named `service/method`, child of the trace in `context`, with the attributes every
+/// EOS server span carries: the interceptor's, and those of calls a node takes on `Upstream.Attach`.
+func withServerSpan<Result>(
+    service: String, method: String, tier: String, context: ServiceContext, _ body: () async throws -> Result
+) async throws -> Result {
+    try await withSpan("\(service)/\(method)", context: context, ofKind: .server) { span in
+        span.attributes["rpc.system"] = "grpc"
+        span.attributes["rpc.service"] = service
+        span.attributes["rpc.method"] = method
+        span.attributes["eos.tier"] = tier
+        return try await body()
     }
 }
