@@ -221,6 +221,67 @@ struct AttachTests {
         #expect(attachments.child("edge-01") == nil)
     }
 
+    /// The calls written down a stream, in memory.
+    final class WrittenCalls: RPCWriterProtocol {
+        let calls = Mutex<[Eos_Margo_V1_ParentCall]>([])
+        func write(_ element: Eos_Margo_V1_ParentCall) async throws { calls.withLock { $0.append(element) } }
+        func write(contentsOf elements: some Sequence<Eos_Margo_V1_ParentCall>) async throws {
+            for element in elements { try await write(element) }
+        }
+    }
+
+    @Test(
+        "a stream carries a call and its answer, ends when a newer attachment replaces it, and when the node closes",
+        .timeLimit(.minutes(1)))
+    func carryEnds() async throws {
+        let attachments = ChildAttachments(policy: MargoCallPolicy(timeout: .seconds(60)))
+        let written = WrittenCalls()
+        let (answers, answering) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
+        let first = Task {
+            try await attachments.hold("edge-01") { child in
+                try await child.carry(answers: answers, into: RPCWriter(wrapping: written))
+            }
+        }
+        try await eventually("edge-01 attached", within: 30) { attachments.child("edge-01") != nil }
+        let child = try #require(attachments.child("edge-01"))
+        let asked = Task { try await child.nodeStatus(deployments: ["hello"]) }
+        try await eventually("the call written", within: 30) { written.calls.withLock { $0.count } == 1 }
+        let call = try #require(written.calls.withLock { $0.first })
+        #expect(call.getNodeStatus.deployments == ["hello"])
+        var answer = Eos_Margo_V1_ChildAnswer()
+        answer.id = call.id
+        answer.getNodeStatus.status.nodeID = "edge-01"
+        answering.yield(answer)
+        #expect(try await asked.value.nodeID == "edge-01")
+
+        // A newer attachment ends this one's stream, though the node has not closed its side.
+        let second = Task {
+            try await attachments.hold("edge-01") { child in
+                try await child.carry(answers: AsyncThrowingStream { _ in }, into: RPCWriter(wrapping: WrittenCalls()))
+            }
+        }
+        try await first.value
+        #expect(child.hasEnded)
+        try await eventually("the newer attachment held", within: 30) {
+            attachments.child("edge-01").map { $0 !== child } ?? false
+        }
+        second.cancel()
+        _ = await second.result
+        #expect(attachments.child("edge-01") == nil)
+
+        // The node closing its side ends a stream as well.
+        let (closing, closed) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
+        let third = Task {
+            try await attachments.hold("edge-01") { child in
+                try await child.carry(answers: closing, into: RPCWriter(wrapping: WrittenCalls()))
+            }
+        }
+        try await eventually("edge-01 attached again", within: 30) { attachments.child("edge-01") != nil }
+        closed.finish()
+        try await third.value
+        #expect(attachments.child("edge-01") == nil)
+    }
+
     @Test("a parent that takes no attachments answers UNIMPLEMENTED, and the node's attach returns")
     func parentWithoutAttachments() async throws {
         let transport = InProcessTransport()

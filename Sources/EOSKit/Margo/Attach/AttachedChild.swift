@@ -146,21 +146,28 @@ public final class AttachedChild: EdgeCaller {
     // MARK: The stream
 
     /// Carries the stream until either side ends it: writes each call to `writer`, hands each of `answers` to the
-    /// call waiting for it, and fails calls that outlive their deadline. When it returns or throws, every call still
-    /// waiting fails `unavailable`, as does every later one.
+    /// call waiting for it, and fails calls that outlive their deadline. Returns when the node closes its side or
+    /// the attachment is ended (replaced by a newer one); then every call still waiting fails `unavailable`, as does
+    /// every later one.
     func carry(
-        answers: some AsyncSequence<Eos_Margo_V1_ChildAnswer, any Error>,
+        answers: some AsyncSequence<Eos_Margo_V1_ChildAnswer, any Error> & Sendable,
         into writer: RPCWriter<Eos_Margo_V1_ParentCall>
     ) async throws {
         defer { end() }
-        try await withThrowingDiscardingTaskGroup { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Ends when the attachment is ended.
             group.addTask { [calls] in
                 for await call in calls { try await writer.write(call) }
             }
             group.addTask { try await self.expireOverdueCalls() }
-            for try await answer in answers {
-                state.withLock { $0.pending.removeValue(forKey: answer.id) }?.continuation.resume(returning: answer)
+            // Ends when the node closes its side.
+            group.addTask {
+                for try await answer in answers {
+                    self.state.withLock { $0.pending.removeValue(forKey: answer.id) }?.continuation.resume(
+                        returning: answer)
+                }
             }
+            try await group.next()
             group.cancelAll()
         }
     }

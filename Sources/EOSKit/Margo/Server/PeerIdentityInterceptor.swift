@@ -69,6 +69,13 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         request: StreamingServerRequest<Input>, context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
+        // Checked in a synchronous function: this frame lives as long as the call, which for a node's Attach stream is
+        // as long as its connection, so it keeps only what the call needs.
+        try await next(request, verified(context))
+    }
+
+    /// `context` with the verified caller in it, or the refusal.
+    private func verified(_ context: ServerContext) throws -> ServerContext {
         guard let rpc = Self.rpc(context.descriptor) else {
             throw deny(nil, "\(context.descriptor) is not an EOS method")
         }
@@ -112,7 +119,7 @@ public struct PeerIdentityInterceptor: ServerInterceptor {
         var verified = context
         verified.transportSpecific = VerifiedPeer(
             identity: caller, authorization: authorization, transportContext: context.transportSpecific)
-        return try await next(request, verified)
+        return verified
     }
 
     /// Each EOS method by its name, with the fully qualified service that serves it: finding a call's RPC is then
