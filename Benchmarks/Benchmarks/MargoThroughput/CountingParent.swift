@@ -3,8 +3,12 @@ import EOSModel
 import EOSSecurity
 
 /// A parent that takes every status report and only counts them, so a benchmark measures the transport, not the
-/// registry. Site store-0042 holds node edge-01.
+/// registry. Site store-0042 holds node edge-01. With `attachments`, nodes attach for the parent's calls.
 final class CountingParent: UpstreamHandler {
+    let attachments: ChildAttachments?
+
+    init(attachments: ChildAttachments? = nil) { self.attachments = attachments }
+
     func register(_ registration: ChildRegistration, caller: SPIFFEIdentity) async throws -> RegistrationAcceptance {
         RegistrationAcceptance(heartbeatInterval: .seconds(15), desiredGenerations: [:])
     }

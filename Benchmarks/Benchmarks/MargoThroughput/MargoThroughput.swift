@@ -7,7 +7,8 @@ import GRPCCore
 /// Margo calls over mutual TLS on loopback: server, client and one HTTP/2 connection set up before measuring.
 ///
 /// Targets (the wire-protocol acceptance item): at least 5,000 unary ApplyDeploy round trips a second and 50,000
-/// status-stream messages a second on the 2-core reference machine. Each iteration makes 1,000 calls or sends
+/// status-stream messages a second on the 2-core reference machine. A site now sends ApplyDeploy down the stream its
+/// node opened (`Upstream.Attach`); those round trips are measured beside the unary ones. Each iteration makes 1,000 calls or sends
 /// 1,000 statuses; `Calls / s` and `Statuses / s` are the exact rates (the built-in throughput is whole K), the
 /// wall clock is per call or status. Server and client share the machine's two cores here.
 /// The plaintext HTTP/2 and in-process variants take TLS, then the network stack, away, to show what each costs.
@@ -58,6 +59,12 @@ let benchmarks: @Sendable () -> Void = {
         over: .mutualTLS(server: node, client: site, authorization: nodeAuthorization, services: edgeNode),
         named: "mTLS", callers: 16)
 
+    // The same applies as a site now makes them: down the stream its node opened (Upstream.Attach), over the node's
+    // one mutual-TLS connection, instead of as unary calls on a connection the site dials.
+    for callers in [1, 16, 64] {
+        attachedApplyDeploys(callers: callers)
+    }
+
     // An LO forwarding its nodes' reports to the CO: each iteration is one ReportStatus call carrying 1,000
     // reports, each about one node's deployment.
     let centralAuthorization = PeerAuthorization(server: central)
@@ -86,6 +93,34 @@ func applyDeploys<Transport: ClientTransport>(
     unaryCalls("ApplyDeploy", over: connection, named: transport, callers: callers) {
         blackHole(try await EdgeClient($0, policy: policy).applyDeploy(desiredState))
     }
+}
+
+/// Registers ApplyDeploy round trips over a node's attach stream, `callers` of them in flight at once.
+func attachedApplyDeploys(callers: Int) {
+    let desiredState = try! ThroughputPayloads.desiredState()
+    let attachment = LoopbackAttachment()
+    let rate = BenchmarkMetric.custom("Calls / s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        "ApplyDeploy on the attach stream, mTLS, \(callers) concurrent \(callers == 1 ? "caller" : "callers")",
+        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate], maxDuration: .seconds(10)),
+        closure: { benchmark in
+            let child = attachment.child
+            let calls = benchmark.scaledIterations.count
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        for _ in stride(from: caller, to: calls, by: callers) {
+                            blackHole(try await child.applyDeploy(desiredState))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            benchmark.measurement(rate, perSecond(calls, since: started))
+        },
+        setup: { try await attachment.start(handler: CountingEdgeNode()) },
+        teardown: { try await attachment.stop() })
 }
 
 /// Registers unary RemoveDeploy round trips over `connection`, `callers` of them in flight at once.

@@ -14,9 +14,10 @@ public import ServiceLifecycle
 /// It answers `EdgeNode` calls from its parent only (an LO, or the CO for a node attached directly): over the
 /// connection the node opens to its parent (`Upstream.Attach`), so the parent never has to dial it, and over mutual
 /// TLS where it listens, for a parent that dials. It registers with the parent's `Upstream` with its labels and the
-/// host's capabilities, heartbeats at the interval the parent asks, and streams status from its durable outbox. Applies are written to the node's SQLite store
-/// before they are acknowledged; after a restart or a reboot with no network, the node starts what it last applied
-/// by itself, and reports what happened meanwhile, in order, once the parent is back.
+/// host's capabilities, heartbeats at the interval the parent asks, and streams status from its durable outbox.
+/// Applies are written to the node's SQLite store before they are acknowledged; after a restart or a reboot with no
+/// network, the node starts what it last applied by itself, and reports what happened meanwhile, in order, once the
+/// parent is back.
 ///
 /// Its telemetry agent collects the host's figures (``HostMetricsSource``), its workloads' resource use
 /// (``WorkloadMetricsSource``) and any sources the embedder adds, every
