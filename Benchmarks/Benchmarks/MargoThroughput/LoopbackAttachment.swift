@@ -36,7 +36,8 @@ final class LoopbackAttachment: Sendable {
         let attachments = ChildAttachments()
         let server = GRPCServer(
             transport: MargoTransport.server(
-                listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), tls: try await Self.material(site, authority)),
+                listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0),
+                tls: try await TLSMaterial(authority.issue(identity: site))),
             services: [UpstreamService(handler: CountingParent(attachments: attachments))],
             interceptors: [PeerIdentityInterceptor(authorization: PeerAuthorization(server: site))])
         let serving = Task { try await server.serve() }
@@ -47,7 +48,7 @@ final class LoopbackAttachment: Sendable {
         let client = GRPCClient(
             transport: try MargoTransport.client(
                 connectingTo: MargoEndpoint(host: address.host, port: address.port),
-                tls: try await Self.material(node, authority), expecting: .identity(site)))
+                tls: try await TLSMaterial(authority.issue(identity: node)), expecting: .identity(site)))
         let connecting = Task { try await client.runConnections() }
         let attached = Task {
             try await UpstreamClient(client).attach(
@@ -77,14 +78,5 @@ final class LoopbackAttachment: Sendable {
         try await running.connecting.value
         running.shutDownServer()
         try await running.serving.value
-    }
-
-    private static func material(
-        _ identity: SPIFFEIdentity, _ authority: CertificateAuthority
-    ) async throws -> TLSMaterial {
-        let issued = try authority.issue(identity: identity)
-        return try await TLSMaterial(
-            certificatePEM: issued.certificatePEM, privateKeyPEM: issued.privateKeyPEM,
-            caCertificatePEM: issued.caCertificatePEM)
     }
 }

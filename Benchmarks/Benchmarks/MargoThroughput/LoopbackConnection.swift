@@ -82,10 +82,10 @@ extension LoopbackConnection where Transport == HTTP2ClientTransport.Posix {
             let grpcServer = GRPCServer(
                 transport: MargoTransport.server(
                     listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0),
-                    tls: try await material(server, from: authority)),
+                    tls: try await TLSMaterial(authority.issue(identity: server))),
                 services: services(),
                 interceptors: [PeerIdentityInterceptor(authorization: authorization)])
-            let clientTLS = try await material(client, from: authority)
+            let clientTLS = try await TLSMaterial(authority.issue(identity: client))
             return try await running(grpcServer) {
                 let address = try await listeningAddress(of: grpcServer)
                 return try MargoTransport.client(connectingTo: address, tls: clientTLS, expecting: .identity(server))
@@ -119,15 +119,6 @@ extension LoopbackConnection where Transport == HTTP2ClientTransport.Posix {
             throw LoopbackFailure(message: "the server did not bind an IPv4 address on loopback")
         }
         return MargoEndpoint(host: address.host, port: address.port)
-    }
-
-    private static func material(
-        _ identity: SPIFFEIdentity, from authority: CertificateAuthority
-    ) async throws -> TLSMaterial {
-        let issued = try authority.issue(identity: identity)
-        return try await TLSMaterial(
-            certificatePEM: issued.certificatePEM, privateKeyPEM: issued.privateKeyPEM,
-            caCertificatePEM: issued.caCertificatePEM)
     }
 }
 

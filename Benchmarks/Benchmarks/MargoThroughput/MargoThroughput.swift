@@ -99,28 +99,13 @@ func applyDeploys<Transport: ClientTransport>(
 func attachedApplyDeploys(callers: Int) {
     let desiredState = try! ThroughputPayloads.desiredState()
     let attachment = LoopbackAttachment()
-    let rate = BenchmarkMetric.custom("Calls / s", polarity: .prefersLarger, useScalingFactor: false)
-    Benchmark(
-        "ApplyDeploy on the attach stream, mTLS, \(callers) concurrent \(callers == 1 ? "caller" : "callers")",
-        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate], maxDuration: .seconds(10)),
-        closure: { benchmark in
-            let child = attachment.child
-            let calls = benchmark.scaledIterations.count
-            let started = ContinuousClock.now
-            try await withThrowingTaskGroup { group in
-                for caller in 0..<callers {
-                    group.addTask {
-                        for _ in stride(from: caller, to: calls, by: callers) {
-                            blackHole(try await child.applyDeploy(desiredState))
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            benchmark.measurement(rate, perSecond(calls, since: started))
-        },
-        setup: { try await attachment.start(handler: CountingEdgeNode()) },
-        teardown: { try await attachment.stop() })
+    roundTrips(
+        "ApplyDeploy on the attach stream, mTLS", callers: callers,
+        setup: { try await attachment.start(handler: CountingEdgeNode()) }, teardown: { try await attachment.stop() }
+    ) {
+        let child = attachment.child
+        return { blackHole(try await child.applyDeploy(desiredState)) }
+    }
 }
 
 /// Registers unary RemoveDeploy round trips over `connection`, `callers` of them in flight at once.
@@ -139,27 +124,43 @@ func unaryCalls<Transport: ClientTransport>(
     _ method: String, over connection: LoopbackConnection<Transport>, named transport: String, callers: Int,
     call: @escaping @Sendable (GRPCClient<Transport>) async throws -> Void
 ) {
+    roundTrips(
+        "\(method) unary, \(transport)", callers: callers, setup: { try await connection.start() },
+        teardown: { try await connection.stop() }
+    ) {
+        let client = connection.client
+        return { try await call(client) }
+    }
+}
+
+/// Registers round trips named `name`, `callers` of them in flight at once. Each iteration asks `caller` once for
+/// the function that makes one round trip, after `setup` has opened what it calls.
+func roundTrips(
+    _ name: String, callers: Int, setup: @escaping @Sendable () async throws -> Void,
+    teardown: @escaping @Sendable () async throws -> Void,
+    caller: @escaping @Sendable () -> @Sendable () async throws -> Void
+) {
     let rate = BenchmarkMetric.custom("Calls / s", polarity: .prefersLarger, useScalingFactor: false)
     Benchmark(
-        "\(method) unary, \(transport), \(callers) concurrent \(callers == 1 ? "caller" : "callers")",
+        "\(name), \(callers) concurrent \(callers == 1 ? "caller" : "callers")",
         // An iteration takes about a second here, so a longer run gathers enough of them to read a spread.
         configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate], maxDuration: .seconds(10)),
         closure: { benchmark in
-            let client = connection.client
+            let call = caller()
             let calls = benchmark.scaledIterations.count
             let started = ContinuousClock.now
             try await withThrowingTaskGroup { group in
-                for caller in 0..<callers {
+                for first in 0..<callers {
                     group.addTask {
-                        for _ in stride(from: caller, to: calls, by: callers) { try await call(client) }
+                        for _ in stride(from: first, to: calls, by: callers) { try await call() }
                     }
                 }
                 try await group.waitForAll()
             }
             benchmark.measurement(rate, perSecond(calls, since: started))
         },
-        setup: { try await connection.start() },
-        teardown: { try await connection.stop() })
+        setup: { try await setup() },
+        teardown: { try await teardown() })
 }
 
 /// Registers ReportStatus streams over `connection`: an iteration is one call carrying 1,000 statuses,
