@@ -88,9 +88,18 @@ struct EdgeStoreTests {
             after.map { "\($0.statuses[0].deployment):\($0.statuses[0].state)" }
                 == ["b:installing", "b:installed", "c:installing"])
         #expect(try store.droppedCount() == 1)
+        #expect(try store.pendingCount() == 3)
         try store.enqueue([Self.status("c", .removed)])
         #expect(try store.lastReported()["c"] == nil)
         #expect(try store.lastReported()["b"]?.state == .installed)
+
+        // Acknowledging past the end empties it; what is queued next is pending again.
+        try store.acknowledge(through: UInt64.max)
+        #expect(try store.pendingCount() == 0)
+        #expect(try store.pendingReports().isEmpty)
+        try store.enqueue([Self.status("d", .installing)])
+        #expect(try store.pendingCount() == 1)
+        #expect(try store.pendingReports().map { $0.statuses[0].deployment } == ["d"])
     }
 
     @Test("a store that cannot be created says which file")

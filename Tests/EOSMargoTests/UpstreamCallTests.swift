@@ -52,9 +52,9 @@ final class RecordingParent: UpstreamHandler {
 struct UpstreamCallTests {
     static let domain = "fleet.example.com"
 
-    /// Runs `body` with a client whose calls the central parent sees as coming from `caller`.
+    /// Runs `body` with a client (calling with `policy`) whose calls the central parent sees as coming from `caller`.
     static func withParent(
-        _ handler: RecordingParent, caller: SPIFFEIdentity,
+        _ handler: some UpstreamHandler, caller: SPIFFEIdentity, policy: MargoCallPolicy = .patient,
         _ body: @Sendable (UpstreamClient<InProcessTransport.Client>) async throws -> Void
     ) async throws {
         let central = try SPIFFEIdentity.central(in: domain)
@@ -65,7 +65,7 @@ struct UpstreamCallTests {
             transport: transport.server, services: [UpstreamService(handler: handler)], interceptors: [interceptor]
         ) { _ in
             try await withGRPCClient(transport: transport.client) { client in
-                try await body(UpstreamClient(client, policy: .patient))
+                try await body(UpstreamClient(client, policy: policy))
             }
         }
     }

@@ -41,17 +41,23 @@ struct HostMetricsSourceTests {
         #expect(HostReadings.cpuTimes(stat: "garbage") == nil)
     }
 
-    @Test("a collection from a procfs folder answers every metric; utilization needs a second reading")
-    func collectsFromFolder() async throws {
+    /// A procfs folder with the files above; the caller removes it.
+    static func procFolder() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-proc-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appending(path: "net"), withIntermediateDirectories: true)
         try Self.stat.write(to: root.appending(path: "stat"), atomically: true, encoding: .utf8)
         try Self.meminfo.write(to: root.appending(path: "meminfo"), atomically: true, encoding: .utf8)
         try "1.5 1.0 0.5 1/100 42\n".write(to: root.appending(path: "loadavg"), atomically: true, encoding: .utf8)
         try Self.netdev.write(to: root.appending(path: "net/dev"), atomically: true, encoding: .utf8)
+        return root
+    }
 
-        let source = HostMetricsSource(procRoot: root, filesystems: [root.path])
+    @Test("a collection from a procfs folder answers every metric; utilization needs a second reading")
+    func collectsFromFolder() async throws {
+        let root = try Self.procFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let source = HostMetricsSource(procRoot: root, filesystems: [root.path], sharingWindow: .zero)
         let first = await source.collect(at: .now)
         let names = Set(first.map(\.name))
         #expect(
@@ -69,6 +75,31 @@ struct HostMetricsSourceTests {
         let utilization = try #require(second.first { $0.name == "eos_host_cpu_utilization_ratio" })
         // 200 more busy ticks out of 400 more in all.
         #expect(utilization.value == 0.5)
+    }
+
+    @Test("sources of one process share a reading of the same procfs within their window, and read anew after it")
+    func sharesReadings() async throws {
+        let root = try Self.procFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func available(_ points: [MetricPoint]) -> Double? {
+            points.first { $0.name == "eos_host_memory_available_bytes" }?.value
+        }
+        let first = HostMetricsSource(procRoot: root, sharingWindow: .seconds(3600))
+        #expect(available(await first.collect(at: .now)) == 1_024_000 * 1024)
+
+        try Self.meminfo.replacingOccurrences(of: "1024000", with: "4096").write(
+            to: root.appending(path: "meminfo"), atomically: true, encoding: .utf8)
+        // Another source in the window takes the shared reading; one that does not share reads the file.
+        let second = HostMetricsSource(procRoot: root, sharingWindow: .seconds(3600))
+        #expect(available(await second.collect(at: .now)) == 1_024_000 * 1024)
+        let alone = HostMetricsSource(procRoot: root, sharingWindow: .zero)
+        #expect(available(await alone.collect(at: .now)) == 4096 * 1024)
+
+        // Once the shared reading is older than a source's window, that source reads again, and shares that.
+        try await Task.sleep(for: .milliseconds(20))
+        let brief = HostMetricsSource(procRoot: root, sharingWindow: .milliseconds(10))
+        #expect(available(await brief.collect(at: .now)) == 4096 * 1024)
+        #expect(available(await first.collect(at: .now)) == 4096 * 1024)
     }
 
     @Test("on this Linux host the real /proc answers")

@@ -68,7 +68,16 @@ struct UpstreamLink {
                     "registered with the upstream",
                     metadata: ["upstream": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
                 try await sync(upstream)
-                group.addTask { try await heartbeats(upstream, every: acceptance.heartbeatInterval) }
+                group.addTask {
+                    try await upstream.heartbeats(
+                        kind: .node, id: configuration.nodeID, every: acceptance.heartbeatInterval, clock: clock,
+                        sync: { try await sync(upstream) },
+                        onLate: { error, late in
+                            logger.warning(
+                                "the upstream is slow to answer heartbeats",
+                                metadata: ["upstream": "\(endpoint)", "error": "\(error)", "late": "\(late)"])
+                        })
+                }
                 group.addTask { try await drainOutbox(upstream) }
                 group.addTask { [telemetry, clock] in
                     try await telemetry.drain(clock: clock) { try await upstream.reportTelemetry($0).lastSequence }
@@ -114,19 +123,6 @@ struct UpstreamLink {
         }
     }
 
-    private func heartbeats(
-        _ upstream: UpstreamClient<MargoClientTransport>, every interval: Duration
-    ) async throws {
-        var interval = interval
-        while true {
-            try await clock.sleep(for: max(interval, .milliseconds(100)))
-            let acknowledgement = try await upstream.heartbeat(
-                Heartbeat(kind: .node, id: configuration.nodeID, sentAt: Timestamp(.now)))
-            interval = acknowledgement.heartbeatInterval
-            if acknowledgement.syncRequired { try await sync(upstream) }
-        }
-    }
-
     /// How long the outbox waits, once woken, before it sends: a reconcile pass queues a deployment's changes one
     /// after another (`installing`, then `installed` a moment later), and they then travel in one stream instead of
     /// one stream each.
@@ -136,7 +132,8 @@ struct UpstreamLink {
         while true {
             let pending = try store.pendingReports()
             guard !pending.isEmpty else {
-                await outbox.wait(upTo: .seconds(5), clock: clock)
+                // Every report is queued by a reconcile pass, which signals; an idle node polls nothing.
+                await outbox.wait()
                 try Task.checkCancellation()
                 try await Task.sleep(for: Self.gathering)
                 continue

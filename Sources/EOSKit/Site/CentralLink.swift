@@ -48,7 +48,16 @@ struct CentralLink {
                 metadata: ["central": "\(endpoint)", "heartbeat": "\(acceptance.heartbeatInterval)"])
             try await sync(central)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await heartbeats(central, every: acceptance.heartbeatInterval) }
+                group.addTask {
+                    try await central.heartbeats(
+                        kind: .site, id: configuration.siteID, every: acceptance.heartbeatInterval, clock: clock,
+                        sync: { try await sync(central) },
+                        onLate: { error, late in
+                            logger.warning(
+                                "the central is slow to answer heartbeats",
+                                metadata: ["central": "\(endpoint)", "error": "\(error)", "late": "\(late)"])
+                        })
+                }
                 group.addTask { try await drainOutbox(central) }
                 group.addTask { [telemetry, clock] in
                     try await telemetry.drain(clock: clock) { try await central.reportTelemetry($0).lastSequence }
@@ -92,19 +101,6 @@ struct CentralLink {
                     "cannot take a synced removal",
                     metadata: ["deployment": "\(removal.deployment)", "error": "\(error)"])
             } catch {}
-        }
-    }
-
-    private func heartbeats(
-        _ central: UpstreamClient<MargoClientTransport>, every interval: Duration
-    ) async throws {
-        var interval = interval
-        while true {
-            try await clock.sleep(for: max(interval, .milliseconds(100)))
-            let acknowledgement = try await central.heartbeat(
-                Heartbeat(kind: .site, id: configuration.siteID, sentAt: Timestamp(.now)))
-            interval = acknowledgement.heartbeatInterval
-            if acknowledgement.syncRequired { try await sync(central) }
         }
     }
 

@@ -10,8 +10,9 @@ internal import Synchronization
 /// The outbox coalesces: a newer status for the same node and deployment replaces the queued one (latest wins) and
 /// moves to the end, so a long outage costs one entry per node and deployment, not one per change. Beyond
 /// ``outboxLimit`` the oldest are dropped and counted. Every write is on disk before the call returns. The latest
-/// statuses and what each node holds are also kept in memory, so planning (a pass per finished call in a rollout)
-/// and status queries never read or decode them again.
+/// statuses and what each node holds are also kept in memory, and the desired states, removals and placements are
+/// decoded once per change, so planning (a pass per finished call in a rollout) and status queries never read or
+/// decode them again.
 public final class SiteStore: Sendable {
     private struct StatusKey: Hashable {
         var node: String
@@ -38,6 +39,9 @@ public final class SiteStore: Sendable {
     private let database: DatabasePool
     /// The desired states, decoded once per change: every node's heartbeat and sync, and every plan, read them.
     private let desired = ReadThroughCache<[FleetDesiredState]>()
+    /// The removals and the placements, decoded once per change: every plan reads them.
+    private let removed = ReadThroughCache<[FleetRemoval]>()
+    private let placed = ReadThroughCache<[String: Set<String>]>()
     private let memory: Mutex<Memory>
     /// The most statuses the outbox holds.
     public let outboxLimit: Int
@@ -110,7 +114,10 @@ public final class SiteStore: Sendable {
     /// Records `state` if it is newer than what the site holds (a removal's generation counts). The same
     /// generation for other nodes (the next wave of a rollout) adds them to the wave; it is otherwise unchanged.
     public func accept(_ state: FleetDesiredState) throws(SiteStoreError) -> ApplyResult {
-        defer { desired.invalidate() }
+        defer {
+            desired.invalidate()
+            removed.invalidate()
+        }
         return try write("accept \(state.deployment) generation \(state.generation)") { db in
             let held = try Self.heldGeneration(of: state.deployment, db)
             var stored = state
@@ -137,7 +144,11 @@ public final class SiteStore: Sendable {
     /// Forgets a deployment's desired state, remembering the removal so an older generation arriving late is
     /// refused; the nodes are then told to remove it.
     public func remove(_ removal: FleetRemoval) throws(SiteStoreError) -> ApplyResult {
-        defer { desired.invalidate() }
+        defer {
+            desired.invalidate()
+            removed.invalidate()
+            placed.invalidate()
+        }
         return try write("remove \(removal.deployment)") { db in
             let held = try Self.heldGeneration(of: removal.deployment, db)
             let outcome = removal.outcome(over: held)
@@ -164,9 +175,12 @@ public final class SiteStore: Sendable {
 
     /// Every removal the site remembers, by name.
     public func removals() throws(SiteStoreError) -> [FleetRemoval] {
-        try read("read the removals") { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, generation FROM removed ORDER BY deployment"))
-                .map { row in FleetRemoval(deployment: row["deployment"], generation: row["generation"]) }
+        try removed.value { () throws(SiteStoreError) in
+            try read("read the removals") { db in
+                try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT deployment, generation FROM removed ORDER BY deployment")
+                ).map { row in FleetRemoval(deployment: row["deployment"], generation: row["generation"]) }
+            }
         }
     }
 
@@ -246,17 +260,20 @@ public final class SiteStore: Sendable {
 
     /// The nodes each `Replicas` deployment is placed on.
     public func placements() throws(SiteStoreError) -> [String: Set<String>] {
-        try read("read the placements") { db in
-            var placements: [String: Set<String>] = [:]
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, node FROM placements")) {
-                placements[row["deployment"], default: []].insert(row["node"])
+        try placed.value { () throws(SiteStoreError) in
+            try read("read the placements") { db in
+                var placements: [String: Set<String>] = [:]
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, node FROM placements")) {
+                    placements[row["deployment"], default: []].insert(row["node"])
+                }
+                return placements
             }
-            return placements
         }
     }
 
     /// Places `deployment` on `nodes`, replacing its earlier placement.
     public func setPlacement(_ nodes: Set<String>, of deployment: String) throws(SiteStoreError) {
+        defer { placed.invalidate() }
         try write("place \(deployment)") { db in
             try db.execute(sql: "DELETE FROM placements WHERE deployment = ?", arguments: [deployment])
             for node in nodes.sorted() {

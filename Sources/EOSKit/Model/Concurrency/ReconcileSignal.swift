@@ -29,14 +29,29 @@ public final class ReconcileSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Waits for a signal, or for cancellation; one waiter at a time. With no timeout to keep, an idle waiter holds
+    /// no timer and no task but its own.
+    public func wait() async {
+        if takePending() { return }
+        await nextSignal()
+    }
+
     /// Waits for a signal, at most `timeout` on `clock`; one waiter at a time.
     public func wait(upTo timeout: Duration, clock: any Clock<Duration>) async {
-        if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
+        if takePending() { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(for: timeout) }
             group.addTask { await self.nextSignal() }
             await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Whether a signal was pending, which this takes.
+    private func takePending() -> Bool {
+        state.withLock { state in
+            defer { state.pending = false }
+            return state.pending
         }
     }
 

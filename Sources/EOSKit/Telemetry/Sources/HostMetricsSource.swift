@@ -14,6 +14,9 @@ internal import Synchronization
 /// | `eos_host_network_receive_bytes_total`, `eos_host_network_transmit_bytes_total` | counter | `device` |
 ///
 /// The first collection has no utilization (it needs two readings). A file it cannot read leaves its metrics out.
+///
+/// The procfs figures are read once per ``sharingWindow`` for every source of the process: many agents in one
+/// process (a simulated fleet) share one reading of the one host they run on.
 public final class HostMetricsSource: TelemetrySource {
     /// `host`.
     public let name = "host"
@@ -21,12 +24,18 @@ public final class HostMetricsSource: TelemetrySource {
     public let procRoot: URL
     /// The paths whose filesystems are measured: the agent's data directory, typically.
     public let filesystems: [String]
+    /// How long a reading of procfs serves every source in the process that reads the same `procRoot`.
+    public let sharingWindow: Duration
     private let previousCPU = Mutex<HostReadings.CPUTimes?>(nil)
 
-    /// A source reading `procRoot` and measuring the filesystems holding `filesystems`.
-    public init(procRoot: URL = URL(fileURLWithPath: "/proc"), filesystems: [String] = []) {
+    /// A source reading `procRoot` and measuring the filesystems holding `filesystems`; a reading of `procRoot`
+    /// taken by any source of the process less than `sharingWindow` ago is used again (zero reads every time).
+    public init(
+        procRoot: URL = URL(fileURLWithPath: "/proc"), filesystems: [String] = [], sharingWindow: Duration = .seconds(1)
+    ) {
         self.procRoot = procRoot
         self.filesystems = filesystems
+        self.sharingWindow = sharingWindow
     }
 
     /// The host's figures now.
@@ -39,30 +48,23 @@ public final class HostMetricsSource: TelemetrySource {
             points.append(
                 MetricPoint(name: name, labels: labels, value: value, timestamp: time, unit: unit, kind: kind))
         }
-        if let stat = read("stat") {
-            add("eos_host_cpu_cores", Double(HostReadings.cores(stat: stat)), unit: "1")
-            if let now = HostReadings.cpuTimes(stat: stat) {
-                let before = previousCPU.withLock { previous in
-                    defer { previous = now }
-                    return previous
-                }
-                if let before, now.total > before.total, now.busy >= before.busy {
-                    add(
-                        "eos_host_cpu_utilization_ratio",
-                        Double(now.busy - before.busy) / Double(now.total - before.total), unit: "ratio")
-                }
+        let host = HostSample.shared(procRoot: procRoot, for: sharingWindow)
+        if let cores = host.cores { add("eos_host_cpu_cores", Double(cores), unit: "1") }
+        if let now = host.cpuTimes {
+            let before = previousCPU.withLock { previous in
+                defer { previous = now }
+                return previous
+            }
+            if let before, now.total > before.total, now.busy >= before.busy {
+                add(
+                    "eos_host_cpu_utilization_ratio",
+                    Double(now.busy - before.busy) / Double(now.total - before.total), unit: "ratio")
             }
         }
-        if let load = read("loadavg").flatMap(HostReadings.load1(loadavg:)) {
-            add("eos_host_load1", load, unit: "1")
-        }
-        if let meminfo = read("meminfo") {
-            if let total = HostReadings.memory("MemTotal", meminfo: meminfo) {
-                add("eos_host_memory_total_bytes", Double(total), unit: "bytes")
-            }
-            if let available = HostReadings.memory("MemAvailable", meminfo: meminfo) {
-                add("eos_host_memory_available_bytes", Double(available), unit: "bytes")
-            }
+        if let load = host.load1 { add("eos_host_load1", load, unit: "1") }
+        if let total = host.memoryTotal { add("eos_host_memory_total_bytes", Double(total), unit: "bytes") }
+        if let available = host.memoryAvailable {
+            add("eos_host_memory_available_bytes", Double(available), unit: "bytes")
         }
         for path in filesystems {
             var info = statvfs()
@@ -71,21 +73,15 @@ public final class HostMetricsSource: TelemetrySource {
             add("eos_host_filesystem_size_bytes", Double(info.f_blocks) * block, unit: "bytes", ["mountpoint": path])
             add("eos_host_filesystem_free_bytes", Double(info.f_bavail) * block, unit: "bytes", ["mountpoint": path])
         }
-        if let netdev = read("net/dev") {
-            for interface in HostReadings.interfaces(netdev: netdev) {
-                let labels = ["device": interface.device]
-                add(
-                    "eos_host_network_receive_bytes_total", Double(interface.receivedBytes), unit: "bytes",
-                    kind: .counter, labels)
-                add(
-                    "eos_host_network_transmit_bytes_total", Double(interface.transmittedBytes), unit: "bytes",
-                    kind: .counter, labels)
-            }
+        for interface in host.interfaces ?? [] {
+            let labels = ["device": interface.device]
+            add(
+                "eos_host_network_receive_bytes_total", Double(interface.receivedBytes), unit: "bytes",
+                kind: .counter, labels)
+            add(
+                "eos_host_network_transmit_bytes_total", Double(interface.transmittedBytes), unit: "bytes",
+                kind: .counter, labels)
         }
         return points
-    }
-
-    private func read(_ file: String) -> String? {
-        try? String(contentsOf: procRoot.appending(path: file), encoding: .utf8)
     }
 }
