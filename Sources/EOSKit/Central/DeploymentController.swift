@@ -41,20 +41,28 @@ actor DeploymentController {
     /// Runs passes until cancelled: whenever `wake` is signalled and every `interval` otherwise.
     ///
     /// Under a storm of status reports, each of which wakes it, the controller still spends at most about a third
-    /// of its time in passes: after a pass it lets twice the pass's duration (20 ms at least) go by before the
-    /// next, and the reports that arrive meanwhile are taken in by that one pass.
-    func run(wake: ReconcileSignal, interval: Duration, clock: any Clock<Duration>) async {
+    /// of its time deciding: after a pass has decided, it lets twice as long as the deciding took (20 ms at least)
+    /// go by before the next pass, and the reports that arrive meanwhile are taken in by that one pass. The time a
+    /// pass then spends waiting for its sites to take their changes counts towards that rest, not towards the
+    /// deciding: sites slow to answer in a busy fleet must not hold the next rollout back for twice as long. An
+    /// operator's change (`operatorChange`) ends the rest at once: the spacing is for the storm, not for the people.
+    func run(
+        wake: ReconcileSignal, operatorChange: ReconcileSignal, interval: Duration, clock: any Clock<Duration>
+    ) async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
+            var decided = started
             do {
-                try await pass()
+                let (plan, fleet) = try await decide()
+                decided = .now
+                await push(plan, fleet: fleet)
             } catch {
+                decided = .now
                 logger.error("the deployment controller could not finish a pass", metadata: ["error": "\(error)"])
             }
-            let ended = ContinuousClock.now
             await wake.wait(upTo: interval, clock: clock)
-            let rest = max(.milliseconds(20), (ended - started) * 2) - (ContinuousClock.now - ended)
-            if rest > .zero { try? await clock.sleep(for: rest) }
+            let rest = max(.milliseconds(20), (decided - started) * 2) - (ContinuousClock.now - decided)
+            if rest > .zero { await operatorChange.wait(upTo: rest, clock: clock) }
         }
     }
 
@@ -70,8 +78,15 @@ actor DeploymentController {
         acknowledged[site] = nil
     }
 
-    /// One pass over every deployment.
+    /// One pass over every deployment: decides, then pushes to each site what it lacks.
     func pass() async throws {
+        let (plan, fleet) = try await decide()
+        await push(plan, fleet: fleet)
+    }
+
+    /// Decides where every deployment's rollout goes next, records it, and keeps the plan the children are
+    /// answered from; answers the plan and the fleet it was decided on.
+    private func decide() async throws -> (FleetPlan, FleetSnapshot) {
         let now = Timestamp.now
         let fleet = try await FleetSnapshot.read(registry, children: children, at: now)
         var plan = FleetPlan()
@@ -110,7 +125,7 @@ actor DeploymentController {
         }
         self.plan = plan
         planned = true
-        await push(plan, fleet: fleet)
+        return (plan, fleet)
     }
 
     /// Records `record`'s generation rolled back: the spec of `generation` becomes the next generation, released

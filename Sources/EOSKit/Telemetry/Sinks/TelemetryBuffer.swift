@@ -164,7 +164,8 @@ public final class TelemetryBuffer: TelemetrySink {
                 return batches
             }
             guard let last = batches.last else {
-                await arrivals.wait(upTo: .seconds(5), clock: clock)
+                // Every append signals: an idle queue polls nothing.
+                await arrivals.wait()
                 continue
             }
             let acknowledged: UInt64
