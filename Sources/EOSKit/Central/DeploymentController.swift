@@ -101,6 +101,14 @@ actor DeploymentController {
                 let decision = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
                     .advance(state, now: now)
                 if decision.state != state {
+                    // An operator may have paused, resumed or rolled back the rollout since this pass read it: their
+                    // word stands, this pass plans from what it read without recording its decision, and the next
+                    // pass decides from theirs.
+                    if let stored = try await registry.rollout(of: record.name),
+                        stored.generation != state.generation || stored.phase != state.phase
+                    {
+                        break
+                    }
                     let moved = decision.state.phase != state.phase || decision.state.step != state.step
                     try await registry.putRollout(
                         decision.state,
