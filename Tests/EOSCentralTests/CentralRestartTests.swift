@@ -37,12 +37,8 @@ struct CentralRestartTests {
         let registry = try SQLiteFleetRegistry(directory: root)
         let children = try ChildRegistry(directory: root)
         let site = try children.register(ChildRegistration(kind: .site, id: "site-a", appliedGenerations: ["hello": 1]))
-        let tls = try await TLSMaterial(
-            CertificateAuthority.create(trustDomain: "fleet.example.com").issue(
-                identity: try SPIFFEIdentity.central(in: "fleet.example.com")))
-        let controller = DeploymentController(
-            registry: registry, children: children, connections: ChildConnections(tls: tls, kind: .site),
-            policy: .standard, logger: Logger(label: "test.restart"))
+        let controller = try await DeploymentController.standalone(
+            registry: registry, children: children, label: "test.restart")
         let calls = CentralCalls(controller: controller, registry: registry, metrics: CentralMetrics(), wake: {})
         #expect(try await calls.desiredGenerations(for: site) == ["hello": 1])
         let sync = try await calls.sync(applied: ["hello": 1], for: site)

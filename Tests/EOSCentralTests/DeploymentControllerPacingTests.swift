@@ -45,12 +45,8 @@ struct DeploymentControllerPacingTests {
                 NodeRecord(id: $0, siteID: "site-a", liveness: LivenessStatus(liveness: .ready), updatedAt: now)
             })
         _ = try await registry.putDeployment(name: "hello", spec: Self.spec, labels: [:], by: "alice", at: now)
-        let tls = try await TLSMaterial(
-            CertificateAuthority.create(trustDomain: "fleet.example.com").issue(
-                identity: try SPIFFEIdentity.central(in: "fleet.example.com")))
-        let controller = DeploymentController(
-            registry: registry, children: children, connections: ChildConnections(tls: tls, kind: .site),
-            policy: .standard, logger: Logger(label: "test.pacing"))
+        let controller = try await DeploymentController.standalone(
+            registry: registry, children: children, label: "test.pacing")
         let wake = ReconcileSignal()
         let operatorChange = ReconcileSignal()
         try await withThrowingTaskGroup(of: Void.self) { group in
