@@ -28,8 +28,9 @@ struct DeploymentControllerPacingTests {
     }
 
     /// The controller rests between passes, so that a storm of status reports is taken in by few passes; an
-    /// operator's change must not wait for that rest. On a frozen clock a rest never ends by itself, so what the
-    /// controller does after one, it does because it was woken for it.
+    /// operator's change must not wait for that rest. The controller measures its passes and its rests on the
+    /// frozen clock too: no time passes there, so every rest lasts its 20 ms minimum, which on that clock never
+    /// ends by itself. What the controller does after a rest, it does because it was woken for it.
     @Test("a status wake waits out the rest after a pass; an operator's change ends it at once")
     func operatorChangeEndsTheRest() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-pacing-\(UUID().uuidString)")
@@ -54,26 +55,30 @@ struct DeploymentControllerPacingTests {
                 await controller.run(
                     wake: wake, operatorChange: operatorChange, interval: .seconds(1), clock: FrozenClock())
             }
+            // The first pass starts at once; it records the rollout before anything asks for the plan, which would
+            // otherwise make a pass of its own and let the loop's first pass find generation 2.
+            try await eventually("the first pass") { try await registry.rollout(of: "hello") != nil }
             try await eventually("generation 1 planned") { try await Self.planned(controller) == 1 }
-            // Long enough for the first pass to end: the controller waits for a wake-up.
-            try await Task.sleep(for: .seconds(1))
 
-            // Generation 2 is recorded, and the controller woken twice, as status reports wake it: the first wake-up
-            // starts a pass, the second arrives during it, and the controller rests after that pass.
+            // Generation 2 is recorded, and the controller woken as a status report wakes it: it rests first.
             var changed = Self.spec
             changed.workloads[0].name = "w2"
             _ = try await registry.putDeployment(name: "hello", spec: changed, labels: [:], by: "alice", at: now)
             wake.signal()
-            wake.signal()
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await Self.planned(controller) == 1, "a status wake-up waits for the rest to end")
+
+            // An operator's change ends the rest.
+            operatorChange.signal()
             try await eventually("generation 2 planned") { try await Self.planned(controller) == 2 }
 
-            // During the rest, a status wake-up waits.
+            // After that pass the controller rests again, however many status wake-ups arrive.
             _ = try await registry.putDeployment(name: "hello", spec: Self.spec, labels: [:], by: "alice", at: now)
             wake.signal()
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await Self.planned(controller) == 2, "a status wake-up waits for the rest to end")
+            wake.signal()
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await Self.planned(controller) == 2, "status wake-ups wait for the rest to end")
 
-            // An operator's change ends it.
             operatorChange.signal()
             try await eventually("generation 3 planned") { try await Self.planned(controller) == 3 }
             group.cancelAll()

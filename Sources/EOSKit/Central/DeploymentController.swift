@@ -46,22 +46,29 @@ actor DeploymentController {
     /// pass then spends waiting for its sites to take their changes counts towards that rest, not towards the
     /// deciding: sites slow to answer in a busy fleet must not hold the next rollout back for twice as long. An
     /// operator's change (`operatorChange`) ends the rest at once: the spacing is for the storm, not for the people.
+    /// Both the deciding and the rest are measured on `clock`.
     func run(
         wake: ReconcileSignal, operatorChange: ReconcileSignal, interval: Duration, clock: any Clock<Duration>
     ) async {
+        await run(wake: wake, operatorChange: operatorChange, interval: interval, on: clock)
+    }
+
+    private func run(
+        wake: ReconcileSignal, operatorChange: ReconcileSignal, interval: Duration, on clock: some Clock<Duration>
+    ) async {
         while !Task.isCancelled {
-            let started = ContinuousClock.now
+            let started = clock.now
             var decided = started
             do {
                 let (plan, fleet) = try await decide()
-                decided = .now
+                decided = clock.now
                 await push(plan, fleet: fleet)
             } catch {
-                decided = .now
+                decided = clock.now
                 logger.error("the deployment controller could not finish a pass", metadata: ["error": "\(error)"])
             }
             await wake.wait(upTo: interval, clock: clock)
-            let rest = max(.milliseconds(20), (decided - started) * 2) - (ContinuousClock.now - decided)
+            let rest = max(.milliseconds(20), started.duration(to: decided) * 2) - decided.duration(to: clock.now)
             if rest > .zero { await operatorChange.wait(upTo: rest, clock: clock) }
         }
     }
