@@ -129,8 +129,14 @@ actor DeploymentController {
                 guard decision.rollback, let previous = state.previousGeneration else { break }
                 // The restored generation is planned in this same pass, so no child is ever told the deployment
                 // is gone in between.
-                (record, state) = try await rollBack(
-                    record, to: previous, by: "eos", reason: state.reason ?? "the rollout failed", at: now)
+                do {
+                    (record, state) = try await rollBack(
+                        record, to: previous, by: "eos", reason: state.reason ?? "the rollout failed", at: now)
+                } catch let error as FleetRegistryError where error.code == .conflict {
+                    // An operator deployed, removed or rolled back since this pass read the deployment: the next
+                    // pass plans their generation.
+                    break
+                }
             }
             var previous: DeploymentRecord?
             if let generation = state.previousGeneration {
@@ -144,24 +150,13 @@ actor DeploymentController {
     }
 
     /// Records `record`'s generation rolled back: the spec of `generation` becomes the next generation, released
-    /// to every node at once.
+    /// to every node at once. Fails `conflict` when `record` is no longer the latest generation.
     @discardableResult
     func rollBack(
         _ record: DeploymentRecord, to generation: Int64, by actor: String, reason: String, at now: Timestamp
     ) async throws -> (DeploymentRecord, RolloutState) {
-        guard let target = try await registry.deployment(named: record.name, generation: generation) else {
-            throw FleetRegistryError(.notFound, "\(record.name) has no generation \(generation) to roll back to")
-        }
-        let restored = try await registry.putDeployment(
-            name: record.name, spec: target.spec, labels: target.labels, by: actor, at: now)
-        let state = RolloutState(
-            deployment: record.name, generation: restored.generation, rollbackOf: record.generation, reason: reason,
-            updatedAt: now)
-        try await registry.putRollout(
-            state,
-            audit: AuditEntry(
-                at: now, actor: actor, action: .rollback, deployment: record.name, generation: restored.generation,
-                detail: "\(reason): generation \(restored.generation) restores the spec of generation \(generation)"))
+        let (restored, state) = try await registry.putRollback(
+            of: record.name, generation: record.generation, to: generation, reason: reason, by: actor, at: now)
         logger.warning(
             "rolled back",
             metadata: ["deployment": "\(record.name)", "from": "\(record.generation)", "to": "\(generation)"])

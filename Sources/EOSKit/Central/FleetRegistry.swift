@@ -42,6 +42,16 @@ public protocol FleetRegistry: Sendable {
     /// `conflict` when the generation does not exist.
     func putRollout(_ state: RolloutState, audit: AuditEntry?) async throws(FleetRegistryError)
 
+    /// Rolls back `generation`, the deployment's latest: records the spec and labels of `target` as the next
+    /// generation, that generation's rollout (``RolloutState/rollbackOf`` `generation`, for `reason`) and a
+    /// `rollback` audit entry naming `actor`, in one transaction, so that no reader ever sees the restored generation
+    /// without the rollout that says it is a rollback. Fails `conflict` when `generation` is no longer the latest
+    /// (someone deployed, removed or rolled back meanwhile) and `notFound` when `target` does not exist or was a
+    /// removal.
+    func putRollback(
+        of name: String, generation: Int64, to target: Int64, reason: String, by actor: String, at time: Timestamp
+    ) async throws(FleetRegistryError) -> (record: DeploymentRecord, rollout: RolloutState)
+
     // MARK: Sites and nodes
 
     /// Records a site's registration, replacing what it said before.

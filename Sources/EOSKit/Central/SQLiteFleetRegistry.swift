@@ -207,6 +207,41 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         }
     }
 
+    public func putRollback(
+        of name: String, generation: Int64, to target: Int64, reason: String, by actor: String, at time: Timestamp
+    ) async throws(FleetRegistryError) -> (record: DeploymentRecord, rollout: RolloutState) {
+        try write("roll back deployment \(name)") { db in
+            guard let latest = try Self.latest(name, db), latest.generation == generation, !latest.removed else {
+                throw FleetRegistryError(
+                    .conflict, "\(name) generation \(generation) is no longer the latest, so it is not rolled back")
+            }
+            guard
+                let restoring = try Data.fetchOne(
+                    db, sql: "SELECT record FROM deployments WHERE name = ? AND generation = ?",
+                    arguments: [name, target]
+                ).map({ try Self.decode(DeploymentRecord.self, $0) }), !restoring.removed
+            else {
+                throw FleetRegistryError(.notFound, "\(name) has no generation \(target) to roll back to")
+            }
+            let record = DeploymentRecord(
+                name: name, generation: generation + 1, spec: restoring.spec, labels: restoring.labels,
+                createdAt: time, createdBy: actor)
+            let rollout = RolloutState(
+                deployment: name, generation: record.generation, rollbackOf: generation, reason: reason,
+                updatedAt: time)
+            try Self.insert(record, db)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO rollouts (deployment, generation, state) VALUES (?, ?, ?)",
+                arguments: [name, record.generation, try Self.encoder.encode(rollout)])
+            try Self.append(
+                AuditEntry(
+                    at: time, actor: actor, action: .rollback, deployment: name, generation: record.generation,
+                    detail: "\(reason): generation \(record.generation) restores the spec of generation \(target)"),
+                db)
+            return (record, rollout)
+        }
+    }
+
     // MARK: Sites and nodes
 
     public func putSite(_ site: SiteRecord) async throws(FleetRegistryError) {

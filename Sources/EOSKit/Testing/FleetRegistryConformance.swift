@@ -33,6 +33,7 @@ public struct FleetRegistryConformance: Sendable {
         try await removal()
         try await paging()
         try await rollouts()
+        try await rollbacks()
         try await sitesAndNodes()
         try await statuses()
         try await audit()
@@ -127,6 +128,47 @@ public struct FleetRegistryConformance: Sendable {
         }
         let unchanged = try await registry.rollout(of: "d")
         try check(unchanged == state, "a refused rollout leaves the stored one alone")
+    }
+
+    private func rollbacks() async throws {
+        let registry = try await makeRegistry()
+        _ = try await registry.putDeployment(name: "d", spec: Self.spec("v1"), labels: ["v": "1"], by: "alice", at: start)
+        _ = try await registry.putDeployment(name: "d", spec: Self.spec("v2"), labels: [:], by: "alice", at: start)
+        let (record, rollout) = try await registry.putRollback(
+            of: "d", generation: 2, to: 1, reason: "canary failed", by: "eos", at: start)
+        try check(
+            record.generation == 3 && record.spec == Self.spec("v1") && record.labels == ["v": "1"]
+                && record.createdBy == "eos",
+            "a rollback of generation 2 to 1 is generation 3 with the spec and labels of 1: \(record)")
+        try check(
+            rollout.generation == 3 && rollout.rollbackOf == 2 && rollout.reason == "canary failed",
+            "the restored generation's rollout says what it rolled back and why: \(rollout)")
+        let stored = try await registry.rollout(of: "d")
+        try check(stored == rollout, "the rollback's rollout is stored with it: \(String(describing: stored))")
+        let latest = try await registry.latestAudit(of: "d", limit: 1)
+        try check(
+            latest.map(\.action) == [.rollback] && latest.map(\.generation) == [3] && latest.map(\.actor) == ["eos"],
+            "a rollback is logged with who made it: \(latest)")
+
+        try await expectFailure(.conflict, "a rollback of a generation that is no longer the latest") {
+            _ = try await registry.putRollback(of: "d", generation: 2, to: 1, reason: "late", by: "eos", at: start)
+        }
+        try await expectFailure(.notFound, "a rollback to a generation that does not exist") {
+            _ = try await registry.putRollback(of: "d", generation: 3, to: 9, reason: "none", by: "eos", at: start)
+        }
+        _ = try await registry.removeDeployment(name: "d", by: "alice", at: start)
+        try await expectFailure(.conflict, "a rollback of a removal") {
+            _ = try await registry.putRollback(of: "d", generation: 4, to: 3, reason: "gone", by: "eos", at: start)
+        }
+        _ = try await registry.putDeployment(name: "d", spec: Self.spec("v5"), labels: [:], by: "alice", at: start)
+        try await expectFailure(.notFound, "a rollback to a removal") {
+            _ = try await registry.putRollback(of: "d", generation: 5, to: 4, reason: "back", by: "eos", at: start)
+        }
+        let after = try await registry.deployment(named: "d")
+        let afterRollout = try await registry.rollout(of: "d")
+        try check(
+            after?.generation == 5 && afterRollout == rollout,
+            "refused rollbacks change nothing: generation \(String(describing: after?.generation))")
     }
 
     private func sitesAndNodes() async throws {
