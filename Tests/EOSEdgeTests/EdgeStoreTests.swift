@@ -1,5 +1,7 @@
+import EOSMargo
 import EOSModel
 import Foundation
+import GRDB
 import Testing
 
 @testable import EOSEdge
@@ -70,6 +72,48 @@ struct EdgeStoreTests {
         #expect(try reopened.lastReported()["shop"]?.state == .installing)
         #expect(try reopened.restartCounts() == ["shop_web": 3])
         #expect(try reopened.setting("parent") == "spiffe://fleet.example.com/eos/site/s1")
+    }
+
+    @Test("a store written before statuses were kept in protobuf opens with its outbox and last reports intact")
+    func migratesStatuses() throws {
+        let directory = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var detailed = Self.status("shop", .installed, generation: 5)
+        detailed.workloads = [WorkloadStatus(name: "web", state: .running, restarts: 2, health: .healthy)]
+        let queued = [Self.status("shop", .installing, generation: 5), detailed, Self.status("cafe", .failed)]
+        let sequences = try {
+            let store = try EdgeStore(directory: directory)
+            try store.enqueue(queued)
+            return try store.pendingReports().map(\.sequence)
+        }()
+        // The file as the version before wrote it: the third migration not yet run, every status in JSON.
+        let database = try DatabaseQueue(path: directory.appendingPathComponent(EdgeStore.fileName).path)
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: statuses in protobuf'")
+            for (sequence, status) in zip(sequences, queued) {
+                try db.execute(
+                    sql: "UPDATE outbox SET status = ? WHERE sequence = ?",
+                    arguments: [try JSONEncoder().encode(status), Int64(sequence)])
+            }
+            for status in [detailed, Self.status("cafe", .failed)] {
+                try db.execute(
+                    sql: "UPDATE reported SET status = ? WHERE deployment = ?",
+                    arguments: [try JSONEncoder().encode(status), status.deployment])
+            }
+            for table in ["outbox", "reported"] {
+                let json = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM \(table) WHERE hex(substr(status, 1, 1)) = '7B'")
+                let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")
+                #expect(json == rows && json ?? 0 > 0, "the \(table) table holds JSON as the version before wrote it")
+            }
+        }
+        try database.close()
+
+        let reopened = try EdgeStore(directory: directory)
+        let pending = try reopened.pendingReports()
+        #expect(pending.map(\.sequence) == sequences)
+        #expect(pending.flatMap(\.statuses) == queued, "the outbox still sends what was queued, in order")
+        #expect(try reopened.lastReported() == ["shop": detailed, "cafe": Self.status("cafe", .failed)])
     }
 
     @Test("the outbox keeps order, forgets what is acknowledged, and counts what it drops when full")

@@ -1,6 +1,7 @@
 import EOSModel
 import EOSSite
 import Foundation
+import GRDB
 import Testing
 
 @Suite("SiteStore")
@@ -41,5 +42,51 @@ struct SiteStoreTests {
         try store.setApplied(nil, of: "hello", on: "edge-02")
         #expect(try store.applied() == ["edge-01": ["hello": 2]])
         #expect(try SiteStore(directory: directory).applied() == ["edge-01": ["hello": 2]])
+    }
+
+    @Test("a store written by the first version, statuses and outbox in JSON, opens with both intact")
+    func migratesStatuses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "eos-site-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var detailed = Self.status("edge-01", "hello", 2, .installed)
+        detailed.workloads = [WorkloadStatus(name: "w", state: .running, restarts: 1, health: .healthy)]
+        detailed.observedAt = Timestamp(rfc3339: "2026-11-29T10:00:00.250Z")!
+        let statuses = [detailed, Self.status("edge-02", "hello", 2, .failed)]
+        let sequences = try {
+            let store = try SiteStore(directory: directory)
+            try store.record(statuses)
+            return try store.pendingReports().map(\.sequence)
+        }()
+        // The first version's file: the same tables, the second migration not yet run, every status in JSON.
+        let database = try DatabaseQueue(path: directory.appendingPathComponent(SiteStore.fileName).path)
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            for status in statuses {
+                let json = try JSONEncoder().encode(status)
+                try db.execute(
+                    sql: "UPDATE statuses SET status = ? WHERE node = ? AND deployment = ?",
+                    arguments: [json, status.nodeID, status.deployment])
+                try db.execute(
+                    sql: "UPDATE outbox SET status = ? WHERE key = ?",
+                    arguments: [json, status.nodeID + "/" + status.deployment])
+            }
+            for table in ["statuses", "outbox"] {
+                let json = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM \(table) WHERE hex(substr(status, 1, 1)) = '7B'")
+                #expect(json == 2, "the \(table) table holds JSON as the first version wrote it")
+            }
+        }
+        try database.close()
+
+        let reopened = try SiteStore(directory: directory)
+        #expect(try reopened.statuses() == statuses)
+        #expect(try reopened.applied() == ["edge-01": ["hello": 2], "edge-02": ["hello": 2]])
+        let pending = try reopened.pendingReports()
+        #expect(pending.map(\.sequence) == sequences)
+        #expect(pending.flatMap(\.statuses) == statuses, "the outbox still sends what was queued")
+        // Written since in the new form, and read back the same.
+        try reopened.record([Self.status("edge-02", "hello", 3, .installed)])
+        #expect(try SiteStore(directory: directory).statuses().map(\.observedGeneration) == [2, 3])
     }
 }

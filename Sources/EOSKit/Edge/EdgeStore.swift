@@ -1,3 +1,4 @@
+internal import EOSMargo
 public import EOSModel
 public import Foundation
 internal import GRDB
@@ -69,6 +70,18 @@ public final class EdgeStore: Sendable {
                     INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES ('outbox', MAX(?,
                         COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)))
                     """, arguments: [Int64(Date().timeIntervalSince1970 * 1_000_000)])
+        }
+        // v3: statuses, in the outbox and the last reported, as their protobuf wire message (as they travel), no
+        // longer JSON: quicker to write and to read for every change the node reports.
+        migrator.registerMigration("v3: statuses in protobuf") { db in
+            for table in ["outbox", "reported"] {
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS id, status FROM \(table)") {
+                    let status = try decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    try db.execute(
+                        sql: "UPDATE \(table) SET status = ? WHERE rowid = ?",
+                        arguments: [try status.margoBinary(), row["id"] as Int64])
+                }
+            }
         }
         return migrator
     }
@@ -165,7 +178,7 @@ public final class EdgeStore: Sendable {
         var encoded: [Data] = []
         for status in statuses {
             do {
-                encoded.append(try Self.encoder.encode(status))
+                encoded.append(try status.margoBinary())
             } catch {
                 throw EdgeStoreError(message: "cannot encode the status of \(status.deployment)", cause: error)
             }
@@ -206,7 +219,7 @@ public final class EdgeStore: Sendable {
         for row in rows {
             let deployment: String = row["deployment"]
             do {
-                statuses[deployment] = try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                statuses[deployment] = try NodeDeploymentStatus(margoBinary: row["status"] as Data)
             } catch {
                 throw EdgeStoreError(message: "the last reported status of \(deployment) is unreadable", cause: error)
             }
@@ -225,7 +238,7 @@ public final class EdgeStore: Sendable {
         for row in rows {
             let sequence: Int64 = row["sequence"]
             do {
-                let status = try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                let status = try NodeDeploymentStatus(margoBinary: row["status"] as Data)
                 reports.append(StatusReport(sequence: UInt64(sequence), statuses: [status]))
             } catch {
                 throw EdgeStoreError(message: "outbox entry \(sequence) is unreadable", cause: error)

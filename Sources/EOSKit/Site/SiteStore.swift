@@ -1,3 +1,4 @@
+internal import EOSMargo
 public import EOSModel
 public import Foundation
 internal import GRDB
@@ -64,7 +65,7 @@ public final class SiteStore: Sendable {
             let (stored, applied) = try database.read { db in
                 (
                     try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
-                        try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                        try NodeDeploymentStatus(margoBinary: row["status"] as Data)
                     },
                     try Self.loadApplied(db)
                 )
@@ -105,6 +106,18 @@ public final class SiteStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO counters (name, value) VALUES ('outbox.sequence', ?)",
                 arguments: [Int64(Date().timeIntervalSince1970 * 1_000_000)])
+        }
+        // v2: statuses, in the table and in the outbox, as their protobuf wire message (as the central keeps them),
+        // no longer JSON: quicker to write and to read for every report a busy site takes in and sends on.
+        migrator.registerMigration("v2") { db in
+            for table in ["statuses", "outbox"] {
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS id, status FROM \(table)") {
+                    let status = try decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    try db.execute(
+                        sql: "UPDATE \(table) SET status = ? WHERE rowid = ?",
+                        arguments: [try status.margoBinary(), row["id"] as Int64])
+                }
+            }
         }
         return migrator
     }
@@ -215,32 +228,30 @@ public final class SiteStore: Sendable {
 
     /// Records that `node` holds `generation` of `deployment` (`nil`: holds none of it).
     public func setApplied(_ generation: Int64?, of deployment: String, on node: String) throws(SiteStoreError) {
-        try memory.withLock { (memory) throws(SiteStoreError) in
-            try write("record what \(node) holds of \(deployment)") { db in
-                if let generation {
-                    try db.cachedStatement(
-                        sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
-                    ).execute(arguments: [node, deployment, generation])
-                } else {
-                    try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
-                        .execute(arguments: [node, deployment])
-                }
+        try write("record what \(node) holds of \(deployment)") { db in
+            if let generation {
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
+                ).execute(arguments: [node, deployment, generation])
+            } else {
+                try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
+                    .execute(arguments: [node, deployment])
             }
+        } then: { memory, _ in
             memory.setApplied(generation, of: deployment, on: node)
         }
     }
 
     /// Replaces what `node` holds with what it reported when it registered.
     public func replaceApplied(_ generations: [String: Int64], on node: String) throws(SiteStoreError) {
-        try memory.withLock { (memory) throws(SiteStoreError) in
-            try write("record what \(node) holds") { db in
-                try db.execute(sql: "DELETE FROM applied WHERE node = ?", arguments: [node])
-                for (deployment, generation) in generations {
-                    try db.execute(
-                        sql: "INSERT INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
-                        arguments: [node, deployment, generation])
-                }
+        try write("record what \(node) holds") { db in
+            try db.execute(sql: "DELETE FROM applied WHERE node = ?", arguments: [node])
+            for (deployment, generation) in generations {
+                try db.execute(
+                    sql: "INSERT INTO applied (node, deployment, generation) VALUES (?, ?, ?)",
+                    arguments: [node, deployment, generation])
             }
+        } then: { memory, _ in
             memory.applied[node] = generations.isEmpty ? nil : generations
         }
     }
@@ -290,27 +301,11 @@ public final class SiteStore: Sendable {
     /// status for the same node and deployment; all in one transaction.
     public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
-        // The lock spans the transaction, so the memory follows the file in the order of the writes.
-        try memory.withLock { (memory) throws(SiteStoreError) in
-            // What was written, read back: the memory holds exactly what the file and the outbox hold.
-            for status in try recordLocked(statuses) {
-                let key = StatusKey(node: status.nodeID, deployment: status.deployment)
-                memory.statuses[key] = status.state == .removed ? nil : status
-                if status.state != .pending {
-                    memory.setApplied(
-                        status.state == .removed ? nil : status.observedGeneration, of: status.deployment,
-                        on: status.nodeID)
-                }
-            }
-        }
-    }
-
-    private func recordLocked(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) -> [NodeDeploymentStatus] {
         try write("record \(statuses.count) statuses") { db in
             var written: [NodeDeploymentStatus] = []
             for status in statuses {
-                let data = try Self.encoder.encode(status)
-                written.append(try Self.decoder.decode(NodeDeploymentStatus.self, from: data))
+                let data = try status.margoBinary()
+                written.append(try NodeDeploymentStatus(margoBinary: data))
                 if status.state == .removed {
                     try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
                         .execute(arguments: [status.nodeID, status.deployment])
@@ -339,6 +334,17 @@ public final class SiteStore: Sendable {
                 _ = try Self.bump("outbox.dropped", by: excess, db)
             }
             return written
+        } then: { memory, written in
+            // What was written, read back: the memory holds exactly what the file and the outbox hold.
+            for status in written {
+                let key = StatusKey(node: status.nodeID, deployment: status.deployment)
+                memory.statuses[key] = status.state == .removed ? nil : status
+                if status.state != .pending {
+                    memory.setApplied(
+                        status.state == .removed ? nil : status.observedGeneration, of: status.deployment,
+                        on: status.nodeID)
+                }
+            }
         }
     }
 
@@ -357,7 +363,7 @@ public final class SiteStore: Sendable {
             ).map { row in
                 (
                     UInt64(row["sequence"] as Int64),
-                    try Self.decoder.decode(NodeDeploymentStatus.self, from: row["status"] as Data)
+                    try NodeDeploymentStatus(margoBinary: row["status"] as Data)
                 )
             }
         }
@@ -403,6 +409,29 @@ public final class SiteStore: Sendable {
     private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(SiteStoreError) -> T {
         do {
             return try database.write(body)
+        } catch {
+            throw SiteStoreError(message: "cannot \(what) in the site store", cause: error)
+        }
+    }
+
+    /// Writes `body` in one transaction, then applies `change` to the memory with what it answered. The change is
+    /// made after the commit but before the next write begins, so the memory follows the file in the order of the
+    /// writes; its lock is held for the change alone, never across SQLite, so that the plans and heartbeats that
+    /// read the memory never wait for a write, and writers queue in SQLite's order instead of spinning on the lock.
+    @discardableResult
+    private func write<T>(
+        _ what: String, _ body: (Database) throws -> T, then change: (inout Memory, T) -> Void
+    ) throws(SiteStoreError) -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                memory.withLock { change(&$0, result!) }
+                return result!
+            }
         } catch {
             throw SiteStoreError(message: "cannot \(what) in the site store", cause: error)
         }
