@@ -57,6 +57,37 @@ public final class TelemetryGateway: TelemetryReceiver {
         var sites: [String: Entry] = [:]
         var nodesBySite: [String: Set<String>] = [:]
         var statistics = Statistics(batches: 0, samples: 0, droppedAtSource: 0, refused: 0)
+        /// Names as sent → Prometheus-safe, worked out once per name instead of once per sample.
+        var metricNames: [String: String] = [:]
+        var labelNames: [String: String] = [:]
+        /// One copy of each series key: 10,000 nodes sending the same series share its name and labels instead of
+        /// holding a copy each, which was most of a large fleet's telemetry memory after the samples themselves.
+        var keys: Set<MetricSeriesKey> = []
+
+        /// How many names and keys are shared at most: beyond that (children sending ever new names), new ones are
+        /// kept as they come, so the tables cannot grow without bound.
+        static let sharedLimit = 50_000
+
+        mutating func metricName(_ name: String) -> String {
+            if let safe = metricNames[name] { return safe }
+            let safe = PrometheusName.metric(name)
+            if metricNames.count < Self.sharedLimit { metricNames[name] = safe }
+            return safe
+        }
+
+        mutating func labelName(_ name: String) -> String {
+            if let safe = labelNames[name] { return safe }
+            let safe = PrometheusName.label(name)
+            if labelNames.count < Self.sharedLimit { labelNames[name] = safe }
+            return safe
+        }
+
+        /// The shared copy of `key`.
+        mutating func shared(_ key: MetricSeriesKey) -> MetricSeriesKey {
+            if let existing = keys.firstIndex(of: key) { return keys[existing] }
+            if keys.count < Self.sharedLimit { keys.insert(key) }
+            return key
+        }
     }
 
     /// How much the gateway keeps.
@@ -93,12 +124,14 @@ public final class TelemetryGateway: TelemetryReceiver {
                     continue
                 }
                 var labels: [String: String] = [:]
-                for (name, value) in point.labels { labels[PrometheusName.label(name)] = value }
+                for (name, value) in point.labels { labels[state.labelName(name)] = value }
                 let node: String? = kind == .node ? id : labels["node"]
                 labels["node"] = nil
                 labels["site"] = nil
-                let key = MetricSeriesKey(name: PrometheusName.metric(point.name), labels: labels)
+                var key = MetricSeriesKey(name: state.metricName(point.name), labels: labels)
                 let sample = MetricSeries.Sample(timestamp: point.timestamp, value: point.value)
+                let known = node.map { state.nodes[$0]?.series[key] != nil } ?? (state.sites[id]?.series[key] != nil)
+                if !known { key = state.shared(key) }
                 let filed: Bool
                 if let node {
                     let site = kind == .site ? id : nil
