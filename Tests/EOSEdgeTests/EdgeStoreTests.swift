@@ -1,4 +1,3 @@
-import EOSMargo
 import EOSModel
 import Foundation
 import GRDB
