@@ -45,14 +45,16 @@ struct SiteCrashTests {
         let recorder = RecordingUpstream(
             heartbeatInterval: .milliseconds(500), nodesAttached: { _ in Set(Self.nodeIDs) })
         try await recorder.serving(as: centralTLS) { address in
-            // The site listens on a port chosen here, so its nodes find it again after the restart.
-            let sitePort = try await Self.freePort(tls: centralTLS)
-            let siteArguments = [
-                "site", "--id", "store-0042", "--data-dir", root.appendingPathComponent("site").path, "--tls-dir",
-                tlsDirectory.path, "--grpc-listen", "127.0.0.1:\(sitePort)", "--central",
-                "\(address.host):\(address.port)",
-            ]
-            let site = try EOSDProcess(siteArguments)
+            let siteArguments = { (port: Int) in
+                [
+                    "site", "--id", "store-0042", "--data-dir", root.appendingPathComponent("site").path, "--tls-dir",
+                    tlsDirectory.path, "--grpc-listen", "127.0.0.1:\(port)", "--central",
+                    "\(address.host):\(address.port)",
+                ]
+            }
+            // The site picks its port when it binds (a port picked here first could be taken by another test before
+            // the site binds it), and restarts on the same one, so its nodes find it again.
+            let site = try EOSDProcess(siteArguments(0))
             let siteEndpoint = try await Self.endpoint(of: site)
             let runtimes = Dictionary(uniqueKeysWithValues: Self.nodeIDs.map { ($0, SimulatedRuntime()) })
             var nodes: [Task<Void, any Error>] = []
@@ -79,7 +81,7 @@ struct SiteCrashTests {
             site.signal(SIGKILL)
             _ = await site.wait()
 
-            let restarted = try EOSDProcess(siteArguments)
+            let restarted = try EOSDProcess(siteArguments(siteEndpoint.port))
             defer {
                 restarted.signal(SIGTERM)
             }
@@ -108,20 +110,6 @@ struct SiteCrashTests {
             restarted.signal(SIGTERM)
             let stopped = await restarted.wait()
             #expect(stopped.status == 0, "\(stopped.stderr)")
-        }
-    }
-
-    /// A loopback port free right now.
-    static func freePort(tls: TLSMaterial) async throws -> Int {
-        let server = GRPCServer(
-            transport: MargoTransport.server(listeningOn: MargoEndpoint(host: "127.0.0.1", port: 0), tls: tls),
-            services: [])
-        return try await withThrowingTaskGroup(of: Void.self, returning: Int.self) { group in
-            group.addTask { try await server.serve() }
-            let port = try #require(try await server.listeningAddress?.ipv4).port
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-            return port
         }
     }
 }
