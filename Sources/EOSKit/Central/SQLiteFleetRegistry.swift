@@ -156,10 +156,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         named name: String, generation: Int64
     ) async throws(FleetRegistryError) -> DeploymentRecord? {
         try read("read deployment \(name) generation \(generation)") { db in
-            try Data.fetchOne(
-                db, sql: "SELECT record FROM deployments WHERE name = ? AND generation = ?",
-                arguments: [name, generation]
-            ).map { try Self.decode(DeploymentRecord.self, $0) }
+            try Self.deployment(name, generation: generation, db)
         }
     }
 
@@ -200,9 +197,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                 throw FleetRegistryError(
                     .conflict, "deployment \(state.deployment) has no generation \(state.generation) to roll out")
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO rollouts (deployment, generation, state) VALUES (?, ?, ?)",
-                arguments: [state.deployment, state.generation, try Self.encoder.encode(state)])
+            try Self.store(state, db)
             if let audit { try Self.append(audit, db) }
         }
     }
@@ -215,12 +210,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                 throw FleetRegistryError(
                     .conflict, "\(name) generation \(generation) is no longer the latest, so it is not rolled back")
             }
-            guard
-                let restoring = try Data.fetchOne(
-                    db, sql: "SELECT record FROM deployments WHERE name = ? AND generation = ?",
-                    arguments: [name, target]
-                ).map({ try Self.decode(DeploymentRecord.self, $0) }), !restoring.removed
-            else {
+            guard let restoring = try Self.deployment(name, generation: target, db), !restoring.removed else {
                 throw FleetRegistryError(.notFound, "\(name) has no generation \(target) to roll back to")
             }
             let record = DeploymentRecord(
@@ -230,9 +220,7 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                 deployment: name, generation: record.generation, rollbackOf: generation, reason: reason,
                 updatedAt: time)
             try Self.insert(record, db)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO rollouts (deployment, generation, state) VALUES (?, ?, ?)",
-                arguments: [name, record.generation, try Self.encoder.encode(rollout)])
+            try Self.store(rollout, db)
             try Self.append(
                 AuditEntry(
                     at: time, actor: actor, action: .rollback, deployment: name, generation: record.generation,
@@ -393,6 +381,19 @@ public final class SQLiteFleetRegistry: FleetRegistry {
         try Data.fetchOne(
             db, sql: "SELECT record FROM deployments WHERE name = ? ORDER BY generation DESC LIMIT 1", arguments: [name]
         ).map { try decode(DeploymentRecord.self, $0) }
+    }
+
+    private static func deployment(_ name: String, generation: Int64, _ db: Database) throws -> DeploymentRecord? {
+        try Data.fetchOne(
+            db, sql: "SELECT record FROM deployments WHERE name = ? AND generation = ?", arguments: [name, generation]
+        ).map { try decode(DeploymentRecord.self, $0) }
+    }
+
+    /// Stores a rollout's state, replacing the deployment's previous one.
+    private static func store(_ state: RolloutState, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO rollouts (deployment, generation, state) VALUES (?, ?, ?)",
+            arguments: [state.deployment, state.generation, try encoder.encode(state)])
     }
 
     private static func insert(_ record: DeploymentRecord, _ db: Database) throws {

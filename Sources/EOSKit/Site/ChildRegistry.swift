@@ -373,16 +373,7 @@ public final class ChildRegistry: Sendable {
         commit: (Value, inout State) -> [ChildRegistryEvent]
     ) throws(ChildRegistryError) -> Value {
         do {
-            return try database.writeWithoutTransaction { db in
-                var result: Value?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { preconditionFailure("a committed transaction has a result") }
-                publish(state.withLock { commit(result, &$0) })
-                return result
-            }
+            return try database.writeThen(body) { result in publish(state.withLock { commit(result, &$0) }) }
         } catch {
             throw ChildRegistryError(path: path, message: "cannot \(what) in the child registry \(path)", cause: error)
         }

@@ -414,24 +414,16 @@ public final class SiteStore: Sendable {
         }
     }
 
-    /// Writes `body` in one transaction, then applies `change` to the memory with what it answered. The change is
-    /// made after the commit but before the next write begins, so the memory follows the file in the order of the
-    /// writes; its lock is held for the change alone, never across SQLite, so that the plans and heartbeats that
-    /// read the memory never wait for a write, and writers queue in SQLite's order instead of spinning on the lock.
+    /// Writes `body` in one transaction, then applies `change` to the memory with what it answered, before the next
+    /// write begins: the memory follows the file in the order of the writes, and its lock is held for the change
+    /// alone, so the plans and heartbeats that read it never wait for SQLite, and writers queue in SQLite's order
+    /// instead of spinning on the lock.
     @discardableResult
     private func write<T>(
         _ what: String, _ body: (Database) throws -> T, then change: (inout Memory, T) -> Void
     ) throws(SiteStoreError) -> T {
         do {
-            return try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                memory.withLock { change(&$0, result!) }
-                return result!
-            }
+            return try database.writeThen(body) { result in memory.withLock { change(&$0, result) } }
         } catch {
             throw SiteStoreError(message: "cannot \(what) in the site store", cause: error)
         }
