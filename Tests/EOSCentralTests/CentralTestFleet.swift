@@ -21,6 +21,8 @@ struct CentralTestFleet {
     var siteTelemetryBuffer = 100_000
     /// The OpenTelemetry collector the central forwards telemetry to, if any.
     var centralOTLP: URL?
+    /// Telemetry sources a node collects besides its host's and workloads', by node id.
+    var nodeTelemetrySources: [String: [any TelemetrySource]] = [:]
     let authority: CertificateAuthority
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("eos-central-\(UUID().uuidString)")
     /// Each node's runtime, by node id.
@@ -104,7 +106,7 @@ struct CentralTestFleet {
                         maximumReconnectDelay: .seconds(1), callPolicy: Self.policy,
                         telemetryInterval: telemetryInterval),
                     tls: try await tls(try SPIFFEIdentity.node(node, in: Self.domain)), runtime: runtimes[node]!,
-                    logger: Logger(label: "test.\(node)"))
+                    telemetrySources: nodeTelemetrySources[node] ?? [], logger: Logger(label: "test.\(node)"))
                 group.addTask { try await edge.run() }
             }
         }
