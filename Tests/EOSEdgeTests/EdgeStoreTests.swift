@@ -145,6 +145,46 @@ struct EdgeStoreTests {
         #expect(try store.pendingReports().map { $0.statuses[0].deployment } == ["d"])
     }
 
+    @Test(
+        "an outbox longer than the memory holds is read from the file in order, and the memory takes over once drained")
+    func longOutbox() throws {
+        let directory = Self.temporaryDirectory()
+        let store = try EdgeStore(directory: directory)
+        let count = EdgeStore.outboxMemoryLimit + 44
+        for index in 0..<count { try store.enqueue([Self.status("d\(index)", .installing)]) }
+        let all = try store.pendingReports(limit: count + 10)
+        #expect(all.map { $0.statuses[0].deployment } == (0..<count).map { "d\($0)" })
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        #expect(try store.pendingReports(limit: 5) == Array(all.prefix(5)))
+
+        // Acknowledged in part, it is still longer than the memory holds; then short; then empty.
+        try store.acknowledge(through: all[9].sequence)
+        #expect(try store.pendingReports(limit: count) == Array(all.dropFirst(10)))
+        try store.acknowledge(through: all[count - 3].sequence)
+        #expect(try store.pendingReports() == Array(all.suffix(2)))
+        try store.enqueue([Self.status("late", .installed)])
+        #expect(
+            try store.pendingReports().map { $0.statuses[0].deployment } == ["d\(count - 2)", "d\(count - 1)", "late"])
+        try store.acknowledge(through: UInt64.max)
+        #expect(try store.pendingReports().isEmpty)
+        try store.enqueue([Self.status("next", .installing)])
+        let next = try store.pendingReports()
+        #expect(next.map { $0.statuses[0].deployment } == ["next"])
+        #expect(try #require(next.first?.sequence) > all[count - 1].sequence)
+
+        // What the store keeps in memory is what its file holds.
+        _ = try store.apply(Self.state("shop", generation: 3))
+        _ = try store.apply(Self.state("old", generation: 1))
+        #expect(try store.remove(FleetRemoval(deployment: "old", generation: 2)).outcome == .accepted)
+        try store.setRestartCount(2, for: "shop_web")
+        let reopened = try EdgeStore(directory: directory)
+        #expect(try reopened.pendingReports() == next)
+        #expect(try reopened.desiredStates() == store.desiredStates())
+        #expect(try reopened.appliedGenerations() == ["shop": 3])
+        #expect(try reopened.restartCounts() == ["shop_web": 2])
+        #expect(try reopened.apply(Self.state("old", generation: 1)).outcome == .stale)
+    }
+
     @Test("a store that cannot be created says which file")
     func unusable() throws {
         let file = Self.temporaryDirectory()

@@ -2,6 +2,7 @@ internal import EOSMargo
 public import EOSModel
 public import Foundation
 internal import GRDB
+internal import Synchronization
 
 /// The Edge Node's durable state in one SQLite file: the desired state of every deployment it runs, the
 /// generations of deployments removed from it, its outbox of status reports the upstream has not acknowledged,
@@ -11,13 +12,42 @@ internal import GRDB
 /// survives a crash or a power cut, and after a reboot with no network the node starts what it last applied.
 /// The file uses SQLite's write-ahead log. A store opened with no folder lives in memory and ends with the process:
 /// for simulated nodes, thousands to a process, which have nothing to bring back.
+///
+/// What the node reads on every reconcile pass and every send is kept in memory too, changed with the file under one
+/// lock: the desired states and removals (decoded once, when the store opens), the restart counts, the outbox's
+/// length, and the outbox itself while it is short (up to ``outboxMemoryLimit`` reports, as it is between changes on a
+/// connected node). A long outage's outbox is read from the file instead, until it drains.
 public final class EdgeStore: Sendable {
+    /// What the file holds that the node reads all the time, changed under its lock in the same transaction order.
+    private struct Memory {
+        /// Each deployment's desired state, as in the `desired` table.
+        var desired: [String: FleetDesiredState]
+        /// The desired states in deployment order, once asked for; forgotten when one changes.
+        var ordered: [FleetDesiredState]?
+        /// The generation of each deployment removed, as in the `removed` table.
+        var removed: [String: Int64]
+        /// Each workload's restart count, as in the `workloads` table.
+        var restarts: [String: Int]
+        /// How many reports the outbox holds.
+        var outboxCount: Int
+        /// Every report in the outbox, in order, while there are no more than ``outboxMemoryLimit``; `nil` once it
+        /// outgrew that, until it is empty again.
+        var outbox: [StatusReport]?
+
+        /// The newest generation of `deployment` the node holds or removed.
+        func heldGeneration(of deployment: String) -> Int64? {
+            [desired[deployment]?.generation, removed[deployment]].compactMap { $0 }.max()
+        }
+    }
+
     /// The file name inside the node's data folder.
     public static let fileName = "edge.sqlite"
+    /// The most outbox reports kept in memory as well as in the file.
+    public static let outboxMemoryLimit = 256
 
     private let database: any DatabaseWriter
-    /// The desired states, decoded once per change: the reconcile loop reads them on every pass.
-    private let desired = ReadThroughCache<[FleetDesiredState]>()
+    /// Held across each write, so the memory changes in the order the file does.
+    private let memory: Mutex<Memory>
     /// The most reports the outbox holds; beyond it the oldest are dropped and counted.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -40,10 +70,36 @@ public final class EdgeStore: Sendable {
                 database = try DatabaseQueue(configuration: configuration)
             }
             try Self.migrator.migrate(database)
+            memory = Mutex(try database.read(Self.load))
         } catch {
             throw EdgeStoreError(message: "cannot open the node store \(path)", cause: error)
         }
         self.outboxLimit = outboxLimit
+    }
+
+    /// What the memory holds of the file.
+    private static func load(_ db: Database) throws -> Memory {
+        var desired: [String: FleetDesiredState] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT deployment, state FROM desired") {
+            let deployment: String = row["deployment"]
+            do {
+                desired[deployment] = try decoder.decode(FleetDesiredState.self, from: row["state"] as Data)
+            } catch {
+                throw EdgeStoreError(message: "the stored desired state of \(deployment) is unreadable", cause: error)
+            }
+        }
+        var removed: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT deployment, generation FROM removed") {
+            removed[row["deployment"]] = row["generation"]
+        }
+        var restarts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") {
+            restarts[row["id"]] = row["restarts"]
+        }
+        let outboxCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+        return Memory(
+            desired: desired, removed: removed, restarts: restarts, outboxCount: outboxCount,
+            outbox: outboxCount <= outboxMemoryLimit ? try reports(limit: outboxMemoryLimit, db) : nil)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -97,17 +153,22 @@ public final class EdgeStore: Sendable {
         } catch {
             throw EdgeStoreError(message: "cannot encode the desired state of \(state.deployment)", cause: error)
         }
-        defer { desired.invalidate() }
-        return try write("apply \(state.deployment) generation \(state.generation)") { db in
-            let held = try Self.heldGeneration(of: state.deployment, db)
+        return try write("apply \(state.deployment) generation \(state.generation)") { memory, db in
+            let held = memory.heldGeneration(of: state.deployment)
             let outcome = state.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
-            try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
-            )
-            .execute(arguments: [state.deployment, state.generation, data])
-            let forgetRemoval = try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?")
-            try forgetRemoval.execute(arguments: [state.deployment])
+            try db.inTransaction {
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
+                )
+                .execute(arguments: [state.deployment, state.generation, data])
+                try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?")
+                    .execute(arguments: [state.deployment])
+                return .commit
+            }
+            memory.desired[state.deployment] = state
+            memory.ordered = nil
+            memory.removed[state.deployment] = nil
             return ApplyResult(outcome: .accepted, generation: state.generation)
         }
     }
@@ -115,57 +176,38 @@ public final class EdgeStore: Sendable {
     /// Forgets a deployment's desired state, remembering the removal's generation so an older apply arriving
     /// late is refused.
     public func remove(_ removal: FleetRemoval) throws(EdgeStoreError) -> ApplyResult {
-        defer { desired.invalidate() }
-        return try write("remove \(removal.deployment)") { db in
-            let held = try Self.heldGeneration(of: removal.deployment, db)
+        try write("remove \(removal.deployment)") { memory, db in
+            let held = memory.heldGeneration(of: removal.deployment)
             let outcome = removal.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
-            try db.execute(sql: "DELETE FROM desired WHERE deployment = ?", arguments: [removal.deployment])
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)",
-                arguments: [removal.deployment, max(removal.generation, held ?? 0)])
+            let generation = max(removal.generation, held ?? 0)
+            try db.inTransaction {
+                try db.cachedStatement(sql: "DELETE FROM desired WHERE deployment = ?")
+                    .execute(arguments: [removal.deployment])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)")
+                    .execute(arguments: [removal.deployment, generation])
+                return .commit
+            }
+            memory.desired[removal.deployment] = nil
+            memory.ordered = nil
+            memory.removed[removal.deployment] = generation
             return ApplyResult(outcome: .accepted, generation: removal.generation)
         }
     }
 
-    /// Every deployment's desired state, by name.
+    /// Every deployment's desired state, in deployment order.
     public func desiredStates() throws(EdgeStoreError) -> [FleetDesiredState] {
-        try desired.value { () throws(EdgeStoreError) in try loadDesiredStates() }
-    }
-
-    private func loadDesiredStates() throws(EdgeStoreError) -> [FleetDesiredState] {
-        let rows = try read("read the desired states") { db in
-            try Row.fetchAll(db, sql: "SELECT deployment, state FROM desired ORDER BY deployment")
+        memory.withLock { memory in
+            if let ordered = memory.ordered { return ordered }
+            let ordered = memory.desired.values.sorted { $0.deployment < $1.deployment }
+            memory.ordered = ordered
+            return ordered
         }
-        var states: [FleetDesiredState] = []
-        for row in rows {
-            let deployment: String = row["deployment"]
-            do {
-                states.append(try Self.decoder.decode(FleetDesiredState.self, from: row["state"] as Data))
-            } catch {
-                throw EdgeStoreError(message: "the stored desired state of \(deployment) is unreadable", cause: error)
-            }
-        }
-        return states
     }
 
     /// The generation of each deployment the node holds, as `Register` and `Sync` report it.
     public func appliedGenerations() throws(EdgeStoreError) -> [String: Int64] {
-        try read("read the applied generations") { db in
-            var generations: [String: Int64] = [:]
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT deployment, generation FROM desired")) {
-                generations[row["deployment"]] = row["generation"]
-            }
-            return generations
-        }
-    }
-
-    private static func heldGeneration(of deployment: String, _ db: Database) throws -> Int64? {
-        let desired = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT generation FROM desired WHERE deployment = ?"), arguments: [deployment])
-        let removed = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT generation FROM removed WHERE deployment = ?"), arguments: [deployment])
-        return [desired, removed].compactMap { $0 }.max()
+        memory.withLock { $0.desired.mapValues(\.generation) }
     }
 
     // MARK: Outbox
@@ -183,28 +225,43 @@ public final class EdgeStore: Sendable {
                 throw EdgeStoreError(message: "cannot encode the status of \(status.deployment)", cause: error)
             }
         }
-        try write("queue \(statuses.count) status reports") { db in
-            for (status, data) in zip(statuses, encoded) {
-                try db.cachedStatement(sql: "INSERT INTO outbox (status) VALUES (?)").execute(arguments: [data])
-                if status.state == .removed {
-                    try db.cachedStatement(sql: "DELETE FROM reported WHERE deployment = ?")
-                        .execute(arguments: [status.deployment])
-                } else {
-                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)")
-                        .execute(arguments: [status.deployment, data])
+        try write("queue \(statuses.count) status reports") { memory, db in
+            var queued: [StatusReport] = []
+            let excess = max(0, memory.outboxCount + statuses.count - outboxLimit)
+            try db.inTransaction {
+                for (status, data) in zip(statuses, encoded) {
+                    try db.cachedStatement(sql: "INSERT INTO outbox (status) VALUES (?)").execute(arguments: [data])
+                    queued.append(StatusReport(sequence: UInt64(db.lastInsertedRowID), statuses: [status]))
+                    if status.state == .removed {
+                        try db.cachedStatement(sql: "DELETE FROM reported WHERE deployment = ?")
+                            .execute(arguments: [status.deployment])
+                    } else {
+                        try db.cachedStatement(
+                            sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)"
+                        ).execute(arguments: [status.deployment, data])
+                    }
                 }
+                if excess > 0 {
+                    try db.execute(
+                        sql: """
+                            DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)
+                            """, arguments: [excess])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO counters (name, value) VALUES ('outbox.dropped', ?)
+                            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                            """, arguments: [excess])
+                }
+                return .commit
             }
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
-            if count > outboxLimit {
-                let excess = count - outboxLimit
-                try db.execute(
-                    sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
-                    arguments: [excess])
-                try db.execute(
-                    sql: """
-                        INSERT INTO counters (name, value) VALUES ('outbox.dropped', ?)
-                        ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-                        """, arguments: [excess])
+            memory.outboxCount += statuses.count - excess
+            if var outbox = memory.outbox, outbox.count + queued.count <= Self.outboxMemoryLimit {
+                memory.outbox = nil
+                outbox += queued
+                outbox.removeFirst(excess)
+                memory.outbox = outbox
+            } else {
+                memory.outbox = nil
             }
         }
     }
@@ -229,11 +286,14 @@ public final class EdgeStore: Sendable {
 
     /// The oldest `limit` unacknowledged reports, in order; each report's sequence is its place in the outbox.
     public func pendingReports(limit: Int = 500) throws(EdgeStoreError) -> [StatusReport] {
-        let rows = try read("read the outbox") { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?"),
-                arguments: [limit])
-        }
+        if let outbox = memory.withLock({ $0.outbox }) { return Array(outbox.prefix(limit)) }
+        return try read("read the outbox") { db in try Self.reports(limit: limit, db) }
+    }
+
+    private static func reports(limit: Int, _ db: Database) throws -> [StatusReport] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT sequence, status FROM outbox ORDER BY sequence LIMIT ?"),
+            arguments: [limit])
         var reports: [StatusReport] = []
         for row in rows {
             let sequence: Int64 = row["sequence"]
@@ -249,13 +309,23 @@ public final class EdgeStore: Sendable {
 
     /// Deletes every report up to and including `sequence`, which the upstream acknowledged.
     public func acknowledge(through sequence: UInt64) throws(EdgeStoreError) {
-        try write("acknowledge reports through \(sequence)") { db in
-            try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
-                .execute(arguments: [Int64(clamping: sequence)])
+        try write("acknowledge reports through \(sequence)") { memory, db in
+            try db.inTransaction {
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
+                    .execute(arguments: [Int64(clamping: sequence)])
+                return .commit
+            }
+            memory.outboxCount -= db.changesCount
+            if memory.outboxCount == 0 {
+                memory.outbox = []
+            } else {
+                memory.outbox?.removeAll { $0.sequence <= sequence }
+            }
         }
     }
 
-    /// How many reports wait in the outbox.
+    /// How many reports wait in the outbox, as the file has it now (another store open on the same file may have
+    /// sent some).
     public func pendingCount() throws(EdgeStoreError) -> Int {
         try read("count the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
     }
@@ -271,24 +341,20 @@ public final class EdgeStore: Sendable {
 
     /// The restart count of every workload, by runtime id.
     public func restartCounts() throws(EdgeStoreError) -> [String: Int] {
-        try read("read the restart counts") { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") {
-                counts[row["id"]] = row["restarts"]
-            }
-            return counts
-        }
+        memory.withLock { $0.restarts }
     }
 
     /// Records a workload's restart count; `nil` forgets the workload.
     public func setRestartCount(_ restarts: Int?, for id: String) throws(EdgeStoreError) {
-        try write("record the restarts of \(id)") { db in
+        try write("record the restarts of \(id)") { memory, db in
+            guard memory.restarts[id] != restarts else { return }
             if let restarts {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO workloads (id, restarts) VALUES (?, ?)", arguments: [id, restarts])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO workloads (id, restarts) VALUES (?, ?)")
+                    .execute(arguments: [id, restarts])
             } else {
-                try db.execute(sql: "DELETE FROM workloads WHERE id = ?", arguments: [id])
+                try db.cachedStatement(sql: "DELETE FROM workloads WHERE id = ?").execute(arguments: [id])
             }
+            memory.restarts[id] = restarts
         }
     }
 
@@ -303,7 +369,7 @@ public final class EdgeStore: Sendable {
 
     /// Remembers a setting.
     public func setSetting(_ name: String, to value: String) throws(EdgeStoreError) {
-        try write("record the setting \(name)") { db in
+        try write("record the setting \(name)") { _, db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
         }
@@ -311,9 +377,15 @@ public final class EdgeStore: Sendable {
 
     // MARK: Access
 
-    private func write<T>(_ what: String, _ body: (Database) throws -> T) throws(EdgeStoreError) -> T {
+    /// Runs `body` on the writer's connection with the memory's lock held: a change made in one transaction there
+    /// lands in the memory before the next write begins. (A single statement is a transaction of its own.)
+    private func write<T: Sendable>(
+        _ what: String, _ body: (inout Memory, Database) throws -> T
+    ) throws(EdgeStoreError) -> T {
         do {
-            return try database.write(body)
+            return try memory.withLock { memory in
+                try database.writeWithoutTransaction { db in try body(&memory, db) }
+            }
         } catch {
             throw EdgeStoreError(message: "cannot \(what) in the node store", cause: error)
         }
