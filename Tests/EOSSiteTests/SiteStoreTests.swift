@@ -15,7 +15,7 @@ struct SiteStoreTests {
     }
 
     @Test("what each node holds follows applies, registrations and statuses, and reads the same after a reopen")
-    func appliedAcrossReopen() throws {
+    func appliedAcrossReopen() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "eos-site-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -29,7 +29,7 @@ struct SiteStoreTests {
         try store.replaceApplied(["hello": 1, "vision": 2], on: "edge-02")
         try store.replaceApplied([:], on: "edge-03")
         // Statuses: a newer generation observed, a removal, and a pending state that holds nothing yet.
-        try store.record([
+        try await store.record([
             Self.status("edge-01", "hello", 2, .installed),
             Self.status("edge-02", "vision", 2, .removed),
             Self.status("edge-03", "hello", 2, .pending),
@@ -45,7 +45,7 @@ struct SiteStoreTests {
     }
 
     @Test("a store written by the first version, statuses and outbox in JSON, opens with both intact")
-    func migratesStatuses() throws {
+    func migratesStatuses() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "eos-site-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -53,14 +53,15 @@ struct SiteStoreTests {
         detailed.workloads = [WorkloadStatus(name: "w", state: .running, restarts: 1, health: .healthy)]
         detailed.observedAt = Timestamp(rfc3339: "2026-11-29T10:00:00.250Z")!
         let statuses = [detailed, Self.status("edge-02", "hello", 2, .failed)]
-        let sequences = try {
+        var sequences: [UInt64] = []
+        do {
             let store = try SiteStore(directory: directory)
-            try store.record(statuses)
-            return try store.pendingReports().map(\.sequence)
-        }()
+            try await store.record(statuses)
+            sequences = try store.pendingReports().map(\.sequence)
+        }
         // The first version's file: the same tables, the second migration not yet run, every status in JSON.
         let database = try DatabaseQueue(path: directory.appendingPathComponent(SiteStore.fileName).path)
-        try database.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
             for status in statuses {
                 let json = try JSONEncoder().encode(status)
@@ -86,7 +87,7 @@ struct SiteStoreTests {
         #expect(pending.map(\.sequence) == sequences)
         #expect(pending.flatMap(\.statuses) == statuses, "the outbox still sends what was queued")
         // Written since in the new form, and read back the same.
-        try reopened.record([Self.status("edge-02", "hello", 3, .installed)])
+        try await reopened.record([Self.status("edge-02", "hello", 3, .installed)])
         #expect(try SiteStore(directory: directory).statuses().map(\.observedGeneration) == [2, 3])
     }
 }

@@ -7,14 +7,23 @@ extension DatabaseWriter {
     /// the memory never wait for a write.
     func writeThen<Value>(_ body: (Database) throws -> Value, committed: (Value) -> Void) throws -> Value {
         try writeWithoutTransaction { db in
-            var result: Value?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
-            }
-            guard let result else { preconditionFailure("a committed transaction has a result") }
+            let result = try db.committing(body)
             committed(result)
             return result
         }
+    }
+}
+
+extension Database {
+    /// Runs `body` as one transaction on this connection, which is in the writer's turn, and answers its result once
+    /// it is committed.
+    func committing<Value>(_ body: (Database) throws -> Value) throws -> Value {
+        var result: Value?
+        try inTransaction {
+            result = try body(self)
+            return .commit
+        }
+        guard let result else { preconditionFailure("a committed transaction has a result") }
+        return result
     }
 }

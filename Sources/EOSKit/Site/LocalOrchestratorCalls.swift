@@ -141,7 +141,11 @@ public final class LocalOrchestratorCalls: LocalOrchestratorHandler, ChildDesire
             status.siteID = siteID
             return status
         }
-        try stored { () throws(SiteStoreError) in try store.record(stamped) }
+        do {
+            try await store.record(stamped)
+        } catch {
+            throw MargoError(code: .remoteFailure, message: "the site cannot record the change: \(error)")
+        }
         statusesQueued()
         wake()
     }

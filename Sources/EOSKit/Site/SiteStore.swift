@@ -20,6 +20,12 @@ public final class SiteStore: Sendable {
         var deployment: String
     }
 
+    /// A status to record, with its wire message as the file keeps it.
+    private struct EncodedStatus: Sendable {
+        var status: NodeDeploymentStatus
+        var data: Data
+    }
+
     /// What the file holds that every plan reads, changed under its lock in the same order as the file.
     private struct Memory {
         /// Each node's latest status on each deployment, as in the `statuses` table.
@@ -44,6 +50,8 @@ public final class SiteStore: Sendable {
     private let removed = ReadThroughCache<[FleetRemoval]>()
     private let placed = ReadThroughCache<[String: Set<String>]>()
     private let memory: Mutex<Memory>
+    /// The statuses callers are recording, gathered into the writer's next transaction.
+    private let recording = GroupCommit<EncodedStatus>()
     /// The most statuses the outbox holds.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -298,13 +306,35 @@ public final class SiteStore: Sendable {
 
     /// Keeps each status as its node's latest on its deployment (a `removed` one is forgotten), notes the
     /// generation the node holds (none once removed), and queues the status for the central, replacing a queued
-    /// status for the same node and deployment; all in one transaction.
-    public func record(_ statuses: [NodeDeploymentStatus]) throws(SiteStoreError) {
+    /// status for the same node and deployment; all in one transaction, on disk when this returns.
+    ///
+    /// Statuses recorded at the same time by many callers (a site's nodes reporting a rollout's wave) share one
+    /// transaction: see ``GroupCommit``.
+    public func record(_ statuses: [NodeDeploymentStatus]) async throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
-        try write("record \(statuses.count) statuses") { db in
+        var encoded: [EncodedStatus] = []
+        for status in statuses {
+            do {
+                encoded.append(EncodedStatus(status: status, data: try status.margoBinary()))
+            } catch {
+                throw SiteStoreError(
+                    message: "cannot encode the status of \(status.nodeID) on \(status.deployment)", cause: error)
+            }
+        }
+        do {
+            try await recording.submit(encoded, to: database) { db, batch in try self.commit(batch, db) }
+        } catch {
+            throw SiteStoreError(message: "cannot record \(statuses.count) statuses in the site store", cause: error)
+        }
+    }
+
+    /// Writes `batch` in one transaction, then, in the same turn of the writer, the memory.
+    private func commit(_ batch: [EncodedStatus], _ db: Database) throws {
+        let written = try db.committing { db in
             var written: [NodeDeploymentStatus] = []
-            for status in statuses {
-                let data = try status.margoBinary()
+            var sequence = try Self.bump("outbox.sequence", by: batch.count, db) - Int64(batch.count)
+            for item in batch {
+                let (status, data) = (item.status, item.data)
                 written.append(try NodeDeploymentStatus(margoBinary: data))
                 if status.state == .removed {
                     try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
@@ -321,9 +351,9 @@ public final class SiteStore: Sendable {
                         ).execute(arguments: [status.nodeID, status.deployment, status.observedGeneration])
                     }
                 }
-                let next = try Self.bump("outbox.sequence", by: 1, db)
+                sequence += 1
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
-                    .execute(arguments: [next, status.nodeID + "/" + status.deployment, data])
+                    .execute(arguments: [sequence, status.nodeID + "/" + status.deployment, data])
             }
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
             if count > outboxLimit {
@@ -334,8 +364,9 @@ public final class SiteStore: Sendable {
                 _ = try Self.bump("outbox.dropped", by: excess, db)
             }
             return written
-        } then: { memory, written in
-            // What was written, read back: the memory holds exactly what the file and the outbox hold.
+        }
+        // What was written, read back: the memory holds exactly what the file and the outbox hold.
+        memory.withLock { memory in
             for status in written {
                 let key = StatusKey(node: status.nodeID, deployment: status.deployment)
                 memory.statuses[key] = status.state == .removed ? nil : status
