@@ -142,6 +142,40 @@ struct ChildRegistryTests {
         #expect(reopened.refreshLiveness(at: clock.now).isEmpty)
     }
 
+    @Test("contact alone is written once the time on disk is two intervals old; a report, at once")
+    func contactIsWrittenSparingly() throws {
+        let clock = ManualWallClock()
+        let directory = Self.temporaryDirectory()
+        let registry = try ChildRegistry(directory: directory, now: { clock.now })
+        try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
+        let registered = clock.now
+        func onDisk() throws -> Timestamp? {
+            try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01")?.lastSeen
+        }
+
+        // Within two intervals (5 s each) of the time on disk, contact is noted in memory only.
+        clock.advance(by: 4)
+        #expect(try registry.touch(kind: .node, id: "edge-01")?.lastSeen == clock.now)
+        clock.advance(by: 4)
+        #expect(try registry.heartbeat(kind: .node, id: "edge-01")?.lastSeen == clock.now)
+        #expect(registry.child(kind: .node, id: "edge-01")?.lastSeen == clock.now)
+        #expect(try onDisk() == registered)
+
+        // Then it is written.
+        clock.advance(by: 2)
+        _ = try registry.heartbeat(kind: .node, id: "edge-01")
+        let written = clock.now
+        #expect(try onDisk() == written)
+        clock.advance(by: 1)
+        try registry.touch(kind: .node, id: "edge-01")
+        #expect(try onDisk() == written)
+
+        // A report is written at once, with its contact.
+        clock.advance(by: 1)
+        #expect(try registry.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try onDisk() == clock.now)
+    }
+
     @Test("a report taken is contact with the child, kept on disk with its sequence; a replay is not taken")
     func admitNotesContact() throws {
         let clock = ManualWallClock()

@@ -8,8 +8,14 @@ internal import Synchronization
 ///
 /// Reads are answered from memory; every write is a transaction on disk before the call returns, in the registry's
 /// own SQLite file (``fileName``, write-ahead log) in the folder it is opened in, or only in memory when it is given
-/// none (tests, `eosd dev`). So after a parent restart a child's liveness is judged
-/// from when it was really last seen, and a status report it replays is recognised by its sequence.
+/// none (tests, `eosd dev`). So after a parent restart a status report a child replays is recognised by its sequence,
+/// and a child's liveness is judged from when it was last seen.
+///
+/// Contact alone (a heartbeat that keeps the child's interval, a telemetry batch, a replayed report) is the one
+/// exception: it is written when the contact time on disk is ``missedHeartbeats`` − 1 of the child's intervals old
+/// (one at least), and otherwise kept in memory. A busy parent, whose children each heartbeat and send telemetry,
+/// then writes a fraction of what it hears; after a restart it may judge a child silent for up to that much longer
+/// than it was, which is still short of the silence that makes a child `Unknown`.
 ///
 /// Liveness follows ``LivenessPolicy``: `Ready` while heard from, `Unknown` since the last contact after
 /// ``missedHeartbeats`` intervals of silence (each child judged against the interval it was last asked for),
@@ -44,6 +50,8 @@ public final class ChildRegistry: Sendable {
         var children: [Key: RegisteredChild]
         /// The liveness last announced for each child, so a change is announced once.
         var announced: [Key: NodeLiveness]
+        /// Each child's contact time as the file has it.
+        var written: [Key: Timestamp]
         var subscribers: [Int: AsyncStream<ChildRegistryEvent>.Continuation] = [:]
         var nextSubscriber = 0
     }
@@ -97,7 +105,7 @@ public final class ChildRegistry: Sendable {
         }
         let openedAt = now()
         let announced = children.mapValues { policy($0).evaluate(lastSeen: $0.lastSeen, now: openedAt).liveness }
-        state = Mutex(State(children: children, announced: announced))
+        state = Mutex(State(children: children, announced: announced, written: children.mapValues(\.lastSeen)))
     }
 
     private static var migrator: DatabaseMigrator {
@@ -149,6 +157,7 @@ public final class ChildRegistry: Sendable {
         } commit: { child, state in
             var events: [ChildRegistryEvent] = []
             let isNew = state.children.updateValue(child, forKey: key) == nil
+            state.written[key] = child.lastSeen
             events.append(isNew ? .registered(child) : .reregistered(child))
             events += Self.heard(key, child, &state, announce: !isNew)
             return events
@@ -160,6 +169,7 @@ public final class ChildRegistry: Sendable {
     /// register again).
     public func heartbeat(kind: ChildKind, id: String) throws(ChildRegistryError) -> RegisteredChild? {
         let interval = heartbeatInterval
+        if let child = noteContact(Key(kind: kind, id: id), keeping: interval) { return child }
         return try update(kind, id, "record a heartbeat of", persist: Self.saveHeartbeat) { child, time in
             child.lastSeen = time
             child.heartbeatInterval = interval
@@ -170,7 +180,30 @@ public final class ChildRegistry: Sendable {
     /// the updated record, or `nil` for a child the registry does not know.
     @discardableResult
     public func touch(kind: ChildKind, id: String) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record contact with", persist: Self.saveContact) { child, time in child.lastSeen = time }
+        if let child = noteContact(Key(kind: kind, id: id)) { return child }
+        return try update(kind, id, "record contact with", persist: Self.saveContact) { child, time in
+            child.lastSeen = time
+        }
+    }
+
+    /// Notes contact with a known child in memory alone, when the contact time on disk is recent enough and the
+    /// child keeps its heartbeat interval (`interval`, when given); answers the updated record, or `nil` when the
+    /// contact must be written.
+    private func noteContact(_ key: Key, keeping interval: Duration? = nil) -> RegisteredChild? {
+        let time = now()
+        let (child, events) = state.withLock { state -> (RegisteredChild?, [ChildRegistryEvent]) in
+            guard var child = state.children[key], let written = state.written[key],
+                interval == nil || interval == child.heartbeatInterval
+            else { return (nil, []) }
+            let window = child.heartbeatInterval * max(1, missedHeartbeats - 1)
+            let since = Duration.milliseconds(Int64((time.date.timeIntervalSince(written.date) * 1000).rounded()))
+            guard since < window else { return (nil, []) }
+            child.lastSeen = max(child.lastSeen, time)
+            state.children[key] = child
+            return (child, Self.heard(key, child, &state, announce: true))
+        }
+        publish(events)
+        return child
     }
 
     /// Takes status report `sequence` from a child if it is new: above the child's ``RegisteredChild/lastSequence``.
@@ -199,7 +232,8 @@ public final class ChildRegistry: Sendable {
     public func updateAppliedGenerations(
         _ generations: [String: Int64], kind: ChildKind, id: String
     ) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record the applied generations of", persist: Self.saveApplied) { child, _ in
+        try update(kind, id, "record the applied generations of", contact: false, persist: Self.saveApplied) {
+            child, _ in
             child.appliedGenerations = generations
         }
     }
@@ -210,8 +244,9 @@ public final class ChildRegistry: Sendable {
     public func updateAppliedGeneration(
         _ generation: Int64?, of deployment: String, kind: ChildKind, id: String
     ) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(kind, id, "record the applied generation of \(deployment) on", persist: Self.saveApplied) {
-            child, _ in
+        try update(
+            kind, id, "record the applied generation of \(deployment) on", contact: false, persist: Self.saveApplied
+        ) { child, _ in
             child.appliedGenerations[deployment] = generation
         }
     }
@@ -231,6 +266,7 @@ public final class ChildRegistry: Sendable {
             guard let child else { return [] }
             state.children[key] = nil
             state.announced[key] = nil
+            state.written[key] = nil
             return [.forgotten(child)]
         }
     }
@@ -339,8 +375,10 @@ public final class ChildRegistry: Sendable {
     // MARK: Access
 
     /// Changes a known child in the writer's turn; `nil` when the registry does not know it.
+    /// Changes a known child in the writer's turn; `nil` when the registry does not know it. `contact`: whether
+    /// `persist` writes the child's contact time.
     private func update(
-        _ kind: ChildKind, _ id: String, _ what: String,
+        _ kind: ChildKind, _ id: String, _ what: String, contact: Bool = true,
         persist: (RegisteredChild, Database) throws -> Void = ChildRegistry.save,
         _ change: (inout RegisteredChild, Timestamp) -> Void
     ) throws(ChildRegistryError) -> RegisteredChild? {
@@ -351,7 +389,10 @@ public final class ChildRegistry: Sendable {
             try persist(child, db)
             return child
         } commit: { child, state in
-            guard let child else { return [] }
+            guard var child else { return [] }
+            if contact { state.written[key] = child.lastSeen }
+            // Contact noted in memory meanwhile is not taken back.
+            child.lastSeen = max(child.lastSeen, state.children[key]?.lastSeen ?? child.lastSeen)
             state.children[key] = child
             return Self.heard(key, child, &state, announce: true)
         }
