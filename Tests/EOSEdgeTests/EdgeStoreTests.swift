@@ -55,6 +55,27 @@ struct EdgeStoreTests {
         #expect(try another.pendingReports().isEmpty)
     }
 
+    @Test("a store in memory keeps an outbox longer than a file's memory, in order, drops beyond its limit, and more")
+    func inMemoryOutbox() throws {
+        let store = try EdgeStore(directory: nil, outboxLimit: EdgeStore.outboxMemoryLimit + 10)
+        let count = EdgeStore.outboxMemoryLimit + 12
+        for index in 0..<count { try store.enqueue([Self.status("d\(index)", .installing)]) }
+        let pending = try store.pendingReports(limit: count)
+        #expect(pending.map { $0.statuses[0].deployment } == (2..<count).map { "d\($0)" })
+        #expect(pending.map(\.sequence) == pending.map(\.sequence).sorted())
+        #expect(try store.droppedCount() == 2)
+        try store.acknowledge(through: pending[4].sequence)
+        #expect(try store.pendingCount() == count - 2 - 5)
+        #expect(try store.pendingReports(limit: 1).first == pending[5])
+        try store.enqueue([Self.status("d3", .removed)])
+        #expect(try store.lastReported()["d3"] == nil)
+        #expect(try store.lastReported()["d4"]?.state == .installing)
+        try store.acknowledge(through: UInt64.max)
+        #expect(try store.pendingReports().isEmpty)
+        try store.setSetting("parent", to: "spiffe://fleet.example.com/eos/site/s1")
+        #expect(try store.setting("parent") == "spiffe://fleet.example.com/eos/site/s1")
+    }
+
     @Test("everything survives closing and reopening the file")
     func durable() throws {
         let directory = Self.temporaryDirectory()

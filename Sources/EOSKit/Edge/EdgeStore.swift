@@ -10,13 +10,14 @@ internal import Synchronization
 ///
 /// Every write is a transaction that is on disk before the call returns, so an apply acknowledged to the parent
 /// survives a crash or a power cut, and after a reboot with no network the node starts what it last applied.
-/// The file uses SQLite's write-ahead log. A store opened with no folder lives in memory and ends with the process:
-/// for simulated nodes, thousands to a process, which have nothing to bring back.
+/// The file uses SQLite's write-ahead log. What the node reads on every reconcile pass and every send is kept in
+/// memory too, changed with the file under one lock: the desired states and removals (decoded once, when the store
+/// opens), the restart counts, the last reported statuses, the settings, the outbox's length, and the outbox itself
+/// while it is short (up to ``outboxMemoryLimit`` reports, as it is between changes on a connected node). A long
+/// outage's outbox is read from the file instead, until it drains.
 ///
-/// What the node reads on every reconcile pass and every send is kept in memory too, changed with the file under one
-/// lock: the desired states and removals (decoded once, when the store opens), the restart counts, the outbox's
-/// length, and the outbox itself while it is short (up to ``outboxMemoryLimit`` reports, as it is between changes on a
-/// connected node). A long outage's outbox is read from the file instead, until it drains.
+/// A store opened with no folder has no file: it lives in memory alone, with the same rules, and ends with the
+/// process. It is for simulated nodes, thousands to a process, which have nothing to bring back.
 public final class EdgeStore: Sendable {
     /// What the file holds that the node reads all the time, changed under its lock in the same transaction order.
     private struct Memory {
@@ -28,11 +29,20 @@ public final class EdgeStore: Sendable {
         var removed: [String: Int64]
         /// Each workload's restart count, as in the `workloads` table.
         var restarts: [String: Int]
+        /// The latest status queued of each deployment, as in the `reported` table.
+        var reported: [String: NodeDeploymentStatus]
+        /// The settings, as in the `settings` table.
+        var settings: [String: String]
+        /// How many reports the outbox dropped, as its `outbox.dropped` counter.
+        var dropped: Int
         /// How many reports the outbox holds.
         var outboxCount: Int
         /// Every report in the outbox, in order, while there are no more than ``outboxMemoryLimit``; `nil` once it
         /// outgrew that, until it is empty again.
         var outbox: [StatusReport]?
+        /// The last outbox sequence given, for a store with no file: from its creation time in microseconds, as a
+        /// file's.
+        var sequence = UInt64(Date().timeIntervalSince1970 * 1_000_000)
 
         /// The newest generation of `deployment` the node holds or removed.
         func heldGeneration(of deployment: String) -> Int64? {
@@ -45,7 +55,8 @@ public final class EdgeStore: Sendable {
     /// The most outbox reports kept in memory as well as in the file.
     public static let outboxMemoryLimit = 256
 
-    private let database: any DatabaseWriter
+    /// The file, or `nil` for a store in memory alone.
+    private let database: (any DatabaseWriter)?
     /// Held across each write, so the memory changes in the order the file does.
     private let memory: Mutex<Memory>
     /// The most reports the outbox holds; beyond it the oldest are dropped and counted.
@@ -65,12 +76,17 @@ public final class EdgeStore: Sendable {
             configuration.busyMode = .timeout(10)
             if let directory {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                database = try DatabasePool(path: path, configuration: configuration)
+                let database = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrator.migrate(database)
+                memory = Mutex(try database.read(Self.load))
+                self.database = database
             } else {
-                database = try DatabaseQueue(configuration: configuration)
+                memory = Mutex(
+                    Memory(
+                        desired: [:], removed: [:], restarts: [:], reported: [:], settings: [:], dropped: 0,
+                        outboxCount: 0, outbox: []))
+                database = nil
             }
-            try Self.migrator.migrate(database)
-            memory = Mutex(try database.read(Self.load))
         } catch {
             throw EdgeStoreError(message: "cannot open the node store \(path)", cause: error)
         }
@@ -96,9 +112,24 @@ public final class EdgeStore: Sendable {
         for row in try Row.fetchAll(db, sql: "SELECT id, restarts FROM workloads") {
             restarts[row["id"]] = row["restarts"]
         }
+        var reported: [String: NodeDeploymentStatus] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT deployment, status FROM reported") {
+            let deployment: String = row["deployment"]
+            do {
+                reported[deployment] = try NodeDeploymentStatus(margoBinary: row["status"] as Data)
+            } catch {
+                throw EdgeStoreError(message: "the last reported status of \(deployment) is unreadable", cause: error)
+            }
+        }
+        var settings: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, value FROM settings") {
+            settings[row["name"]] = row["value"]
+        }
+        let dropped = try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'outbox.dropped'") ?? 0
         let outboxCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
         return Memory(
-            desired: desired, removed: removed, restarts: restarts, outboxCount: outboxCount,
+            desired: desired, removed: removed, restarts: restarts, reported: reported, settings: settings,
+            dropped: dropped, outboxCount: outboxCount,
             outbox: outboxCount <= outboxMemoryLimit ? try reports(limit: outboxMemoryLimit, db) : nil)
     }
 
@@ -147,24 +178,20 @@ public final class EdgeStore: Sendable {
     /// Records `state` if it is newer than what the node holds (a removal's generation counts), and says what
     /// happened: accepted, unchanged (the same generation again) or stale (older).
     public func apply(_ state: FleetDesiredState) throws(EdgeStoreError) -> ApplyResult {
-        let data: Data
-        do {
-            data = try Self.encoder.encode(state)
-        } catch {
-            throw EdgeStoreError(message: "cannot encode the desired state of \(state.deployment)", cause: error)
-        }
-        return try write("apply \(state.deployment) generation \(state.generation)") { memory, db in
+        try write("apply \(state.deployment) generation \(state.generation)") { memory, db in
             let held = memory.heldGeneration(of: state.deployment)
             let outcome = state.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
-            try db.inTransaction {
-                try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
-                )
-                .execute(arguments: [state.deployment, state.generation, data])
-                try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?")
-                    .execute(arguments: [state.deployment])
-                return .commit
+            if let db {
+                let data = try Self.encoder.encode(state)
+                try db.inTransaction {
+                    try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO desired (deployment, generation, state) VALUES (?, ?, ?)"
+                    ).execute(arguments: [state.deployment, state.generation, data])
+                    try db.cachedStatement(sql: "DELETE FROM removed WHERE deployment = ?")
+                        .execute(arguments: [state.deployment])
+                    return .commit
+                }
             }
             memory.desired[state.deployment] = state
             memory.ordered = nil
@@ -181,12 +208,15 @@ public final class EdgeStore: Sendable {
             let outcome = removal.outcome(over: held)
             guard outcome == .accepted else { return ApplyResult(outcome: outcome, generation: held ?? 0) }
             let generation = max(removal.generation, held ?? 0)
-            try db.inTransaction {
-                try db.cachedStatement(sql: "DELETE FROM desired WHERE deployment = ?")
-                    .execute(arguments: [removal.deployment])
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)")
-                    .execute(arguments: [removal.deployment, generation])
-                return .commit
+            if let db {
+                try db.inTransaction {
+                    try db.cachedStatement(sql: "DELETE FROM desired WHERE deployment = ?")
+                        .execute(arguments: [removal.deployment])
+                    try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO removed (deployment, generation) VALUES (?, ?)"
+                    ).execute(arguments: [removal.deployment, generation])
+                    return .commit
+                }
             }
             memory.desired[removal.deployment] = nil
             memory.ordered = nil
@@ -217,45 +247,19 @@ public final class EdgeStore: Sendable {
     /// ``outboxLimit``.
     public func enqueue(_ statuses: [NodeDeploymentStatus]) throws(EdgeStoreError) {
         guard !statuses.isEmpty else { return }
-        var encoded: [Data] = []
-        for status in statuses {
-            do {
-                encoded.append(try status.margoBinary())
-            } catch {
-                throw EdgeStoreError(message: "cannot encode the status of \(status.deployment)", cause: error)
-            }
-        }
         try write("queue \(statuses.count) status reports") { memory, db in
-            var queued: [StatusReport] = []
             let excess = max(0, memory.outboxCount + statuses.count - outboxLimit)
-            try db.inTransaction {
-                for (status, data) in zip(statuses, encoded) {
-                    try db.cachedStatement(sql: "INSERT INTO outbox (status) VALUES (?)").execute(arguments: [data])
-                    queued.append(StatusReport(sequence: UInt64(db.lastInsertedRowID), statuses: [status]))
-                    if status.state == .removed {
-                        try db.cachedStatement(sql: "DELETE FROM reported WHERE deployment = ?")
-                            .execute(arguments: [status.deployment])
-                    } else {
-                        try db.cachedStatement(
-                            sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)"
-                        ).execute(arguments: [status.deployment, data])
-                    }
+            let queued =
+                try db.map { db in try Self.enqueue(statuses, dropping: excess, db) }
+                ?? statuses.map { status in
+                    memory.sequence += 1
+                    return StatusReport(sequence: memory.sequence, statuses: [status])
                 }
-                if excess > 0 {
-                    try db.execute(
-                        sql: """
-                            DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)
-                            """, arguments: [excess])
-                    try db.execute(
-                        sql: """
-                            INSERT INTO counters (name, value) VALUES ('outbox.dropped', ?)
-                            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-                            """, arguments: [excess])
-                }
-                return .commit
-            }
+            for status in statuses { memory.reported[status.deployment] = status.state == .removed ? nil : status }
+            memory.dropped += excess
             memory.outboxCount += statuses.count - excess
-            if var outbox = memory.outbox, outbox.count + queued.count <= Self.outboxMemoryLimit {
+            // A store with no file keeps its whole outbox in memory.
+            if var outbox = memory.outbox, db == nil || outbox.count + queued.count <= Self.outboxMemoryLimit {
                 memory.outbox = nil
                 outbox += queued
                 outbox.removeFirst(excess)
@@ -266,28 +270,56 @@ public final class EdgeStore: Sendable {
         }
     }
 
+    /// Appends `statuses` to the file's outbox and last reported statuses, dropping the `excess` oldest reports, in
+    /// one transaction; answers the reports queued.
+    private static func enqueue(
+        _ statuses: [NodeDeploymentStatus], dropping excess: Int, _ db: Database
+    ) throws -> [StatusReport] {
+        var queued: [StatusReport] = []
+        try db.inTransaction {
+            for status in statuses {
+                let data = try status.margoBinary()
+                try db.cachedStatement(sql: "INSERT INTO outbox (status) VALUES (?)").execute(arguments: [data])
+                queued.append(StatusReport(sequence: UInt64(db.lastInsertedRowID), statuses: [status]))
+                if status.state == .removed {
+                    try db.cachedStatement(sql: "DELETE FROM reported WHERE deployment = ?")
+                        .execute(arguments: [status.deployment])
+                } else {
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO reported (deployment, status) VALUES (?, ?)")
+                        .execute(arguments: [status.deployment, data])
+                }
+            }
+            if excess > 0 {
+                try db.execute(
+                    sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
+                    arguments: [excess])
+                try db.execute(
+                    sql: """
+                        INSERT INTO counters (name, value) VALUES ('outbox.dropped', ?)
+                        ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                        """, arguments: [excess])
+            }
+            return .commit
+        }
+        return queued
+    }
+
     /// The last status queued for each deployment the node holds or is removing, by deployment: what the node
     /// compares with to report only changes, across restarts.
     public func lastReported() throws(EdgeStoreError) -> [String: NodeDeploymentStatus] {
-        let rows = try read("read the last reported statuses") { db in
-            try Row.fetchAll(db, sql: "SELECT deployment, status FROM reported")
-        }
-        var statuses: [String: NodeDeploymentStatus] = [:]
-        for row in rows {
-            let deployment: String = row["deployment"]
-            do {
-                statuses[deployment] = try NodeDeploymentStatus(margoBinary: row["status"] as Data)
-            } catch {
-                throw EdgeStoreError(message: "the last reported status of \(deployment) is unreadable", cause: error)
-            }
-        }
-        return statuses
+        memory.withLock { $0.reported }
     }
 
     /// The oldest `limit` unacknowledged reports, in order; each report's sequence is its place in the outbox.
     public func pendingReports(limit: Int = 500) throws(EdgeStoreError) -> [StatusReport] {
         if let outbox = memory.withLock({ $0.outbox }) { return Array(outbox.prefix(limit)) }
-        return try read("read the outbox") { db in try Self.reports(limit: limit, db) }
+        // Only a store with a file lets its outbox outgrow the memory.
+        guard let database else { return [] }
+        do {
+            return try database.read { db in try Self.reports(limit: limit, db) }
+        } catch {
+            throw EdgeStoreError(message: "cannot read the outbox from the node store", cause: error)
+        }
     }
 
     private static func reports(limit: Int, _ db: Database) throws -> [StatusReport] {
@@ -310,31 +342,33 @@ public final class EdgeStore: Sendable {
     /// Deletes every report up to and including `sequence`, which the upstream acknowledged.
     public func acknowledge(through sequence: UInt64) throws(EdgeStoreError) {
         try write("acknowledge reports through \(sequence)") { memory, db in
-            try db.inTransaction {
+            if let db {
                 try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
                     .execute(arguments: [Int64(clamping: sequence)])
-                return .commit
-            }
-            memory.outboxCount -= db.changesCount
-            if memory.outboxCount == 0 {
-                memory.outbox = []
+                memory.outboxCount -= db.changesCount
+                memory.outbox?.removeAll { $0.sequence <= sequence }
             } else {
                 memory.outbox?.removeAll { $0.sequence <= sequence }
+                memory.outboxCount = memory.outbox?.count ?? 0
             }
+            if memory.outboxCount == 0 { memory.outbox = [] }
         }
     }
 
     /// How many reports wait in the outbox, as the file has it now (another store open on the same file may have
     /// sent some).
     public func pendingCount() throws(EdgeStoreError) -> Int {
-        try read("count the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+        guard let database else { return memory.withLock { $0.outboxCount } }
+        do {
+            return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+        } catch {
+            throw EdgeStoreError(message: "cannot count the outbox in the node store", cause: error)
+        }
     }
 
     /// How many reports the outbox dropped because it was full, over the store's life.
     public func droppedCount() throws(EdgeStoreError) -> Int {
-        try read("read the drop count") { db in
-            try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'outbox.dropped'") ?? 0
-        }
+        memory.withLock { $0.dropped }
     }
 
     // MARK: Workloads
@@ -349,10 +383,10 @@ public final class EdgeStore: Sendable {
         try write("record the restarts of \(id)") { memory, db in
             guard memory.restarts[id] != restarts else { return }
             if let restarts {
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO workloads (id, restarts) VALUES (?, ?)")
+                try db?.cachedStatement(sql: "INSERT OR REPLACE INTO workloads (id, restarts) VALUES (?, ?)")
                     .execute(arguments: [id, restarts])
             } else {
-                try db.cachedStatement(sql: "DELETE FROM workloads WHERE id = ?").execute(arguments: [id])
+                try db?.cachedStatement(sql: "DELETE FROM workloads WHERE id = ?").execute(arguments: [id])
             }
             memory.restarts[id] = restarts
         }
@@ -362,40 +396,33 @@ public final class EdgeStore: Sendable {
 
     /// A remembered setting (such as the parent's identity), or `nil`.
     public func setting(_ name: String) throws(EdgeStoreError) -> String? {
-        try read("read the setting \(name)") { db in
-            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name])
-        }
+        memory.withLock { $0.settings[name] }
     }
 
     /// Remembers a setting.
     public func setSetting(_ name: String, to value: String) throws(EdgeStoreError) {
-        try write("record the setting \(name)") { _, db in
-            try db.execute(
+        try write("record the setting \(name)") { memory, db in
+            try db?.execute(
                 sql: "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
+            memory.settings[name] = value
         }
     }
 
     // MARK: Access
 
-    /// Runs `body` on the writer's connection with the memory's lock held: a change made in one transaction there
-    /// lands in the memory before the next write begins. (A single statement is a transaction of its own.)
+    /// Runs `body` with the memory's lock held and, for a store with a file, on the writer's connection: a change
+    /// made in one transaction there lands in the memory before the next write begins. (A single statement is a
+    /// transaction of its own.)
     private func write<T: Sendable>(
-        _ what: String, _ body: (inout Memory, Database) throws -> T
+        _ what: String, _ body: (inout Memory, Database?) throws -> T
     ) throws(EdgeStoreError) -> T {
         do {
             return try memory.withLock { memory in
-                try database.writeWithoutTransaction { db in try body(&memory, db) }
+                guard let database else { return try body(&memory, nil) }
+                return try database.writeWithoutTransaction { db in try body(&memory, db) }
             }
         } catch {
             throw EdgeStoreError(message: "cannot \(what) in the node store", cause: error)
-        }
-    }
-
-    private func read<T>(_ what: String, _ body: (Database) throws -> T) throws(EdgeStoreError) -> T {
-        do {
-            return try database.read(body)
-        } catch {
-            throw EdgeStoreError(message: "cannot \(what) from the node store", cause: error)
         }
     }
 }
