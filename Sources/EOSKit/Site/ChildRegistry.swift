@@ -374,7 +374,6 @@ public final class ChildRegistry: Sendable {
 
     // MARK: Access
 
-    /// Changes a known child in the writer's turn; `nil` when the registry does not know it.
     /// Changes a known child in the writer's turn; `nil` when the registry does not know it. `contact`: whether
     /// `persist` writes the child's contact time.
     private func update(

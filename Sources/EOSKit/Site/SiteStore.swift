@@ -309,7 +309,7 @@ public final class SiteStore: Sendable {
     /// status for the same node and deployment; all in one transaction, on disk when this returns.
     ///
     /// Statuses recorded at the same time by many callers (a site's nodes reporting a rollout's wave) share one
-    /// transaction: see ``GroupCommit``.
+    /// transaction, written in the store's next turn after they arrive.
     public func record(_ statuses: [NodeDeploymentStatus]) async throws(SiteStoreError) {
         guard !statuses.isEmpty else { return }
         var encoded: [EncodedStatus] = []
