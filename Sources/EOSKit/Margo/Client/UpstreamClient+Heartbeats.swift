@@ -24,6 +24,7 @@ extension UpstreamClient {
         var late = 0
         while true {
             try await clock.sleep(for: max(interval, .milliseconds(100)))
+            let sent = ContinuousClock.now
             let answer: Result<HeartbeatAcknowledgement, MargoError>
             do {
                 answer = .success(try await heartbeat(Heartbeat(kind: kind, id: id, sentAt: Timestamp(.now))))
@@ -35,12 +36,20 @@ extension UpstreamClient {
                 late = 0
                 interval = acknowledgement.heartbeatInterval
                 if acknowledgement.syncRequired { try await sync() }
-            case .failure(let error) where error.code == .deadlineExceeded && late < Self.toleratedLateHeartbeats:
+            case .failure(let error)
+            where isLate(error, after: sent.duration(to: .now)) && late < Self.toleratedLateHeartbeats:
                 late += 1
                 onLate(error, late)
             case .failure(let error):
                 throw error
             }
         }
+    }
+
+    /// Whether a heartbeat that failed with `error` after `elapsed` was late rather than lost: it ran out of time.
+    /// A deadline that races the transport's own teardown of the call can surface as another error than
+    /// `deadlineExceeded`; any failure but an unreachable parent that ends once the deadline has passed is late too.
+    private func isLate(_ error: MargoError, after elapsed: Duration) -> Bool {
+        error.code == .deadlineExceeded || (error.code != .unavailable && elapsed >= policy.timeout)
     }
 }
