@@ -41,6 +41,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "TelemetryHistory",
+            dependencies: [
+                .product(name: "EOSTelemetry", package: "main"),
+                .product(name: "EOSModel", package: "main"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TelemetryHistory",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "TokenVerification",
             dependencies: [
                 .product(name: "EOSSecurity", package: "main"),

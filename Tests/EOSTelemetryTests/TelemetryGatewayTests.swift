@@ -100,7 +100,7 @@ struct TelemetryGatewayTests {
                         value: 5, timestamp: Self.at(0), kind: .counter),
                 ]), from: .site, id: "s1")
         await gateway.receive(Self.batch(1, [Self.memory(nil, 1.5, at: 0)]), from: .node, id: "d1")
-        let text = gateway.prometheusExposition(excluding: ["eos_host_load1"])
+        let text = await gateway.prometheusExposition(excluding: ["eos_host_load1"])
         let milliseconds = Self.at(0).unixMilliseconds
         #expect(text.contains("# TYPE eos_host_memory_total_bytes gauge\n"))
         #expect(text.contains("eos_host_memory_total_bytes{site=\"s1\",node=\"n1\"} 100 \(milliseconds)\n"))
@@ -110,7 +110,102 @@ struct TelemetryGatewayTests {
         #expect(text.contains("eos_telemetry_dropped_samples_total{site=\"s1\"} 3\n"))
         #expect(text.contains("eos_telemetry_dropped_samples_total{node=\"d1\"} 0\n"))
         #expect(text.components(separatedBy: "# HELP eos_host_memory_total_bytes").count == 2)
-        let excluded = gateway.prometheusExposition(excluding: ["eos_host_memory_total_bytes"])
+        let excluded = await gateway.prometheusExposition(excluding: ["eos_host_memory_total_bytes"])
         #expect(!excluded.contains("eos_host_memory_total_bytes"))
+    }
+
+    @Test("the fleet's series share a budget of samples: more series, a shorter history each, never under two")
+    func historyBudget() async throws {
+        let gateway = TelemetryGateway(configuration: .init(historyLength: 50, maximumSamples: 100))
+        for second in 0..<60 {
+            await gateway.receive(Self.batch(1, [Self.memory("n0", 1, at: Double(second))]), from: .site, id: "s")
+        }
+        #expect(gateway.nodeMetrics("n0")?.series.first?.samples.count == 50, "alone, the series keeps its length")
+        #expect(gateway.statistics.series == 1 && gateway.historyLength == 50)
+        for node in 1..<10 {
+            await gateway.receive(Self.batch(1, [Self.memory("n\(node)", 1, at: 0)]), from: .site, id: "s")
+        }
+        #expect(gateway.statistics.series == 10 && gateway.historyLength == 10)
+        await gateway.receive(Self.batch(2, [Self.memory("n0", 2, at: 60)]), from: .site, id: "s")
+        let samples = try #require(gateway.nodeMetrics("n0")?.series.first?.samples)
+        #expect(samples.count == 10, "ten series share 100 samples")
+        #expect(samples.last?.value == 2)
+        for node in 10..<100 {
+            await gateway.receive(Self.batch(1, [Self.memory("n\(node)", 1, at: 0)]), from: .site, id: "s")
+        }
+        #expect(gateway.historyLength == 2, "never fewer than two, so a rate can still be read")
+    }
+
+    @Test("the exposition is written in pieces, each family's series together, the gateway's own families once")
+    func exposedInPieces() async throws {
+        let gateway = TelemetryGateway()
+        // More nodes than the gateway exposes under one lock, each with two families.
+        for node in 0..<300 {
+            let name = String(format: "n%03d", node)
+            await gateway.receive(
+                Self.batch(
+                    1,
+                    [
+                        Self.memory(name, Double(node), at: 0),
+                        MetricPoint(
+                            name: "eos_host_load1", labels: ["node": name], value: 0.5, timestamp: Self.at(0)),
+                        MetricPoint(
+                            name: "eos_telemetry_batches_received_total", labels: ["node": name], value: 1,
+                            timestamp: Self.at(0), kind: .counter),
+                    ]), from: .site, id: "s")
+        }
+        var pieces: [[UInt8]] = []
+        await gateway.writePrometheusExposition(pieceSize: 1024) { pieces.append($0) }
+        #expect(pieces.count >= 4, "a piece per family and lock")
+        let text = String(decoding: pieces.joined(), as: UTF8.self)
+        #expect(text == (await gateway.prometheusExposition()))
+        let lines = text.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("# TYPE ") }.count == 7)
+        #expect(
+            lines.filter { $0.hasPrefix("eos_telemetry_batches_received_total") } == [
+                "eos_telemetry_batches_received_total 300"
+            ])
+        let load = lines.indices.filter { lines[$0].hasPrefix("eos_host_load1{") }
+        let memory = lines.indices.filter { lines[$0].hasPrefix("eos_host_memory_total_bytes{") }
+        #expect(load.count == 300 && memory.count == 300)
+        #expect(load.last! - load.first! == 299 && memory.last! - memory.first! == 299, "each family in one run")
+        #expect(
+            lines[memory[7]] == "eos_host_memory_total_bytes{site=\"s\",node=\"n007\"} 7 \(Self.at(0).unixMilliseconds)"
+        )
+    }
+
+    @Test("with the budget full, the history's bytes stop growing, however long the fleet reports")
+    func boundedBytes() async throws {
+        let nodes = 100
+        let names = (0..<11).map { "eos_series_\($0)" }
+        let values = SeriesHistoryTests.hostSeries(120)
+        func fill(_ gateway: TelemetryGateway, rounds: Range<Int>) async {
+            for round in rounds {
+                for node in 0..<nodes {
+                    let points = names.map { name in
+                        MetricPoint(
+                            name: name, labels: ["node": "n\(node)"], value: values[round].value,
+                            timestamp: values[round].timestamp)
+                    }
+                    await gateway.receive(Self.batch(UInt64(round), points), from: .site, id: "s")
+                }
+            }
+        }
+        let bounded = TelemetryGateway(configuration: .init(maximumSamples: 11_000))
+        let unbounded = TelemetryGateway()
+        await fill(bounded, rounds: 0..<60)
+        let halfway = bounded.statistics.historyBytes
+        await fill(bounded, rounds: 60..<120)
+        await fill(unbounded, rounds: 0..<120)
+        let bytes = bounded.statistics.historyBytes
+        let series = bounded.statistics.series
+        #expect(series == 1_100 && bounded.historyLength == 10)
+        let kept = try #require(bounded.nodeMetrics("n7")?.series)
+        #expect(kept.allSatisfy { $0.samples == Array(values.suffix(10)) })
+        #expect(bytes <= halfway, "\(bytes) bytes after 120 rounds, \(halfway) after 60")
+        // At most 12 samples (ten, and two of a block of four beyond them) of at most 8 bytes, a header and a whole
+        // first sample for each of four blocks, and room to grow of 32 bytes.
+        #expect(bytes < series * (12 * 8 + 4 * 19 + 32), "\(bytes) bytes for \(series) series")
+        #expect(unbounded.statistics.historyBytes > 3 * bytes)
     }
 }

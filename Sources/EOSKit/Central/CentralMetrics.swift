@@ -52,8 +52,15 @@ public final class CentralMetrics: Sendable {
 
     /// The Prometheus text exposition, with the gauges read from `central` now, followed by the fleet's telemetry
     /// (``TelemetryGateway/prometheusExposition(excluding:)``): every node's and site's latest samples, labelled with
-    /// `site` and `node`.
+    /// `site` and `node`. `GET /metrics` sends the same, the fleet's part written as it is sent.
     public func exposition(of central: CentralOrchestrator) async throws -> String {
+        let own = try await ownExposition(of: central)
+        return own.text + (await central.telemetry.prometheusExposition(excluding: own.families))
+    }
+
+    /// The central's own metrics, with the gauges read from `central` now, and the names of their families, which
+    /// the fleet's telemetry leaves out.
+    func ownExposition(of central: CentralOrchestrator) async throws -> (text: String, families: Set<String>) {
         var phases = Dictionary(uniqueKeysWithValues: DeploymentPhase.allCases.map { ($0, 0) })
         var cursor: String?
         repeat {
@@ -90,7 +97,7 @@ public final class CentralMetrics: Sendable {
                 guard line.hasPrefix("# TYPE ") else { return nil }
                 return line.split(separator: " ").dropFirst(2).first.map(String.init)
             })
-        return own + central.telemetry.prometheusExposition(excluding: families)
+        return (own, families)
     }
 
     private func gauge(_ name: String, _ label: (String, String), help: String) -> Gauge {

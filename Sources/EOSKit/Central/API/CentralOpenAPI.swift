@@ -484,7 +484,7 @@ paths:
         (`eos_host_cpu_utilization_ratio`, `eos_host_memory_available_bytes`, `eos_workload_cpu_seconds_total`,
         ...) and of every site's Local Orchestrator labelled `site`, each with the time it was taken; and
         `eos_telemetry_dropped_samples_total{site}` (`{node}` for a node attached directly), `eos_telemetry_batches_received_total`,
-        `eos_telemetry_samples_refused_total`.
+        `eos_telemetry_samples_refused_total`, `eos_telemetry_series`, `eos_telemetry_history_bytes`.
       operationId: metrics
       security: []
       responses:

@@ -1,50 +1,78 @@
 internal import EOSModel
 
-/// The samples the gateway keeps of one series: at most a fixed number, in time order, one per moment.
+/// The samples the gateway keeps of one series: the latest ones up to a capacity the gateway gives with each sample,
+/// in time order, one per moment.
 ///
 /// Samples usually arrive in order; ones that arrive late (a site's backlog after an outage) are put in their place,
 /// and one for a moment already held replaces it, so a batch sent twice leaves no trace.
 ///
-/// They are kept packed in ``SampleChunk``s of ``chunkLength``, at most about 7 bytes a sample for an agent's host
-/// figures instead of 16, since a central keeps an hour of a dozen series for each of thousands of nodes. The oldest
-/// chunk is let go once all its samples are older than the history's `capacity`; until then the ones already out of the
-/// history are skipped. A late sample is rare, and repacks the history around it.
+/// They are kept packed (``SampleBlock``), about 5 bytes a sample for an agent's host figures instead of 16, in one
+/// array of bytes per series: a central keeps a dozen series for each of thousands of nodes, and one allocation per
+/// series is what such a count affords. The array holds blocks one after another, each a header (its sample count,
+/// one byte; its length in bytes, two) and its packed samples. The oldest block goes once all its samples are beyond
+/// the capacity; until then the ones out of the history are skipped. A block holds a quarter of the capacity (4 to
+/// ``longestBlock`` samples), so the history holds at most a quarter more than its capacity, or 3 samples more. A late sample is rare,
+/// and repacks the history around it.
 struct SeriesHistory {
-    /// Samples in a chunk: what the history may hold beyond its capacity until the oldest chunk goes.
-    static let chunkLength = 60
+    /// Samples in a block at most.
+    static let longestBlock = 60
+    /// The bytes of a block's header.
+    private static let headerLength = 3
 
     var kind: MetricPoint.Kind
     var unit: String?
-    let capacity: Int
-    private var chunks: [SampleChunk] = []
-    /// Samples at the start of the first chunk that are no longer part of the history.
-    private var skipped = 0
+    private var bytes: [UInt8] = []
+    /// The block being written: the last.
+    private var block = SampleBlock()
+    /// Where the last block's header is in `bytes`.
+    private var open: UInt32 = 0
     /// How many samples the history holds.
-    private(set) var count = 0
-    /// The latest sample.
-    private(set) var latest: MetricSeries.Sample?
+    private var held: UInt32 = 0
+    /// Samples at the start of the first block that are no longer part of the history.
+    private var skipped: UInt8 = 0
+    /// Samples the last block takes before a new one starts.
+    private var blockLength: UInt8 = 0
 
-    init(kind: MetricPoint.Kind, unit: String?, capacity: Int) {
+    init(kind: MetricPoint.Kind, unit: String?) {
         self.kind = kind
         self.unit = unit
-        self.capacity = max(1, capacity)
     }
+
+    /// How many samples the history holds.
+    var count: Int { Int(held) }
+
+    /// The latest sample.
+    var latest: MetricSeries.Sample? { held > 0 ? block.latest : nil }
+
+    /// The bytes the history has taken from the allocator for its samples.
+    var allocatedBytes: Int { bytes.capacity }
 
     /// Every sample held, oldest first.
     var samples: [MetricSeries.Sample] {
         var samples: [MetricSeries.Sample] = []
-        samples.reserveCapacity(count + skipped)
-        for chunk in chunks { samples += chunk.samples() }
-        samples.removeFirst(skipped)
+        samples.reserveCapacity(count + Int(skipped))
+        var offset = 0
+        while offset < bytes.count {
+            SampleBlock.read(Int(bytes[offset]), from: bytes, at: offset + Self.headerLength, into: &samples)
+            offset += length(at: offset)
+        }
+        samples.removeFirst(Int(skipped))
         return samples
     }
 
-    mutating func insert(_ sample: MetricSeries.Sample) {
+    /// Files `sample` (its time to the millisecond, ``SampleBlock/quantized(_:)``), then lets the oldest samples go
+    /// beyond `capacity` (at least 1); returns how much ``allocatedBytes`` grew by (less than zero when it shrank).
+    @discardableResult
+    mutating func insert(_ sample: MetricSeries.Sample, keeping capacity: Int) -> Int {
+        let before = allocatedBytes
+        let capacity = max(1, capacity)
+        let sample = SampleBlock.quantized(sample)
         if let latest, sample.timestamp <= latest.timestamp {
-            insertLate(sample)
+            insertLate(sample, keeping: capacity)
         } else {
-            append(sample)
+            append(sample, keeping: capacity)
         }
+        return allocatedBytes - before
     }
 
     /// The samples from `since` on (all when `nil`).
@@ -54,27 +82,64 @@ struct SeriesHistory {
         return Array(samples[samples.partitioningIndex { $0.timestamp >= since }...])
     }
 
+    /// How many samples a block takes when the history keeps `capacity`.
+    static func blockLength(for capacity: Int) -> Int { min(longestBlock, max(4, capacity / 4)) }
+
     /// Adds a sample later than every one held, and lets the oldest go beyond the capacity.
-    private mutating func append(_ sample: MetricSeries.Sample) {
-        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkLength {
-            if !chunks.isEmpty { chunks[chunks.count - 1].seal() }
-            chunks.append(SampleChunk())
+    private mutating func append(_ sample: MetricSeries.Sample, keeping capacity: Int) {
+        if bytes.isEmpty || block.count == blockLength {
+            open = UInt32(bytes.count)
+            block = SampleBlock()
+            blockLength = UInt8(Self.blockLength(for: capacity))
+            reserve(Self.headerLength + SampleBlock.maximumSampleBytes)
+            bytes.append(contentsOf: repeatElement(0, count: Self.headerLength))
+        } else {
+            reserve(SampleBlock.maximumSampleBytes)
         }
-        chunks[chunks.count - 1].append(sample)
-        count += 1
-        latest = sample
-        while count > capacity {
-            count -= 1
+        block.append(sample, to: &bytes)
+        let start = Int(open)
+        let packed = bytes.count - start - Self.headerLength
+        bytes[start] = block.count
+        bytes[start + 1] = UInt8(truncatingIfNeeded: packed)
+        bytes[start + 2] = UInt8(truncatingIfNeeded: packed >> 8)
+        held += 1
+        while held > capacity {
+            held -= 1
             skipped += 1
-            if skipped == chunks[0].count {
-                chunks.removeFirst()
+            if skipped == bytes[0] {
+                let first = length(at: 0)
+                bytes.removeSubrange(0..<first)
+                open -= UInt32(first)
                 skipped = 0
+                if bytes.capacity > 2 * bytes.count + 64 { shrink() }
             }
         }
     }
 
+    /// Gives back the room of a history whose capacity fell (the fleet's series grew in number). (`Array(bytes)`
+    /// would not: it is the same storage.)
+    private mutating func shrink() {
+        let packed = bytes
+        let room = packed.count + max(32, packed.count / 8)
+        bytes = [UInt8](unsafeUninitializedCapacity: room) { storage, initialized in
+            initialized = storage.initialize(fromContentsOf: packed)
+        }
+    }
+
+    /// Makes room for `count` more bytes, growing by an eighth or at least 32 bytes rather than doubling, so the
+    /// room a history keeps unused stays small.
+    private mutating func reserve(_ count: Int) {
+        guard bytes.capacity - bytes.count < count else { return }
+        bytes.reserveCapacity(bytes.count + max(count, 32, bytes.count / 8))
+    }
+
+    /// The length of the block whose header is at `offset`, header included.
+    private func length(at offset: Int) -> Int {
+        Self.headerLength + (Int(bytes[offset + 1]) | Int(bytes[offset + 2]) << 8)
+    }
+
     /// Puts a sample that is not the latest in its place, or in the place of the one for the same moment.
-    private mutating func insertLate(_ sample: MetricSeries.Sample) {
+    private mutating func insertLate(_ sample: MetricSeries.Sample, keeping capacity: Int) {
         var samples = self.samples
         let index = samples.partitioningIndex { $0.timestamp >= sample.timestamp }
         if index < samples.count, samples[index].timestamp == sample.timestamp {
@@ -84,11 +149,11 @@ struct SeriesHistory {
             if index == 0, samples.count >= capacity { return }
             samples.insert(sample, at: index)
         }
-        chunks = []
+        bytes = []
+        block = SampleBlock()
+        held = 0
         skipped = 0
-        count = 0
-        latest = nil
-        for sample in samples { append(sample) }
+        for sample in samples { append(sample, keeping: capacity) }
     }
 }
 

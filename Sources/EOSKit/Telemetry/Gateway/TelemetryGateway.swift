@@ -10,26 +10,42 @@ internal import Synchronization
 /// Names and label names are made Prometheus-safe on the way in, and samples that are not finite numbers are left
 /// out (Prometheus would take them, JSON cannot carry them).
 ///
-/// Memory is bounded: at most ``Configuration/historyLength`` samples per series and
-/// ``Configuration/maximumSeriesPerSource`` series per node or site (new series beyond that are refused and
-/// counted). A site's rollups are computed when asked (``SiteMetricsRollup``), from the nodes' histories, so samples that
+/// Memory is bounded: at most ``Configuration/historyLength`` samples per series, fewer when the whole fleet's series
+/// would hold more than ``Configuration/maximumSamples`` together (each series then keeps an equal share), and
+/// ``Configuration/maximumSeriesPerSource`` series per node or site (new series beyond that are refused and counted).
+/// A site's rollups are computed when asked (``SiteMetricsRollup``), from the nodes' histories, so samples that
 /// arrive late after an outage land in the right window.
 public final class TelemetryGateway: TelemetryReceiver {
     /// How much the gateway keeps.
     public struct Configuration: Sendable, Hashable {
         /// Samples kept per series. Default: 240 (an hour at the agents' default 15-second interval).
         public var historyLength: Int
+        /// Samples kept in all, over every series: when ``historyLength`` samples of each series would be more, each
+        /// series keeps `maximumSamples / series` instead, and never fewer than 2. Default: 3,000,000, the full hour
+        /// of the 11 host series of 1,100 nodes; a 10,000-node fleet keeps 27 samples a series (almost 7 minutes at
+        /// 15 seconds). Packed, a sample takes 5 to 10 bytes with the room around it, about 32 MB in all for
+        /// 10,000 nodes, and each series about 110 bytes more for itself (`eos_telemetry_history_bytes` shows the
+        /// samples' bytes). A collector the gateway exports to keeps the long history.
+        public var maximumSamples: Int
         /// Series kept per node or site. Default: 500.
         public var maximumSeriesPerSource: Int
         /// The window site rollups are computed over: the agents' interval. Default: 15 seconds.
         public var rollupWindow: Duration
 
         /// A configuration; the arguments have the documented defaults.
-        public init(historyLength: Int = 240, maximumSeriesPerSource: Int = 500, rollupWindow: Duration = .seconds(15))
-        {
+        public init(
+            historyLength: Int = 240, maximumSamples: Int = 3_000_000, maximumSeriesPerSource: Int = 500,
+            rollupWindow: Duration = .seconds(15)
+        ) {
             self.historyLength = max(1, historyLength)
+            self.maximumSamples = max(1, maximumSamples)
             self.maximumSeriesPerSource = max(1, maximumSeriesPerSource)
             self.rollupWindow = rollupWindow
+        }
+
+        /// The samples each series keeps while the gateway holds `series` series.
+        func historyLength(among series: Int) -> Int {
+            min(historyLength, max(2, maximumSamples / max(1, series)))
         }
     }
 
@@ -43,11 +59,19 @@ public final class TelemetryGateway: TelemetryReceiver {
         public var droppedAtSource: UInt64
         /// Samples refused because their source had too many series, or were not finite.
         public var refused: UInt64
+        /// Series held now, over every node and site.
+        public var series: Int
+        /// Bytes the series' packed samples take now.
+        public var historyBytes: Int
     }
 
+    /// A node's or site's series: their keys in the order they first came, and their histories in the same order.
+    /// Nodes that send the same series share one array of keys (``State/layout(_:)``), and a node's dozen series
+    /// cost two arrays instead of a hash table each.
     fileprivate struct Entry {
         var site: String?
-        var series: [MetricSeriesKey: SeriesHistory] = [:]
+        var keys: [MetricSeriesKey] = []
+        var histories: [SeriesHistory] = []
         var lastReceivedAt: Timestamp?
         var dropped: UInt64 = 0
     }
@@ -56,13 +80,15 @@ public final class TelemetryGateway: TelemetryReceiver {
         var nodes: [String: Entry] = [:]
         var sites: [String: Entry] = [:]
         var nodesBySite: [String: Set<String>] = [:]
-        var statistics = Statistics(batches: 0, samples: 0, droppedAtSource: 0, refused: 0)
+        var statistics = Statistics(batches: 0, samples: 0, droppedAtSource: 0, refused: 0, series: 0, historyBytes: 0)
         /// Names as sent → Prometheus-safe, worked out once per name instead of once per sample.
         var metricNames: [String: String] = [:]
         var labelNames: [String: String] = [:]
         /// One copy of each series key: 10,000 nodes sending the same series share its name and labels instead of
         /// holding a copy each, which was most of a large fleet's telemetry memory after the samples themselves.
         var keys: Set<MetricSeriesKey> = []
+        /// One copy of each list of keys, for the same reason.
+        var layouts: Set<[MetricSeriesKey]> = []
 
         /// How many names and keys are shared at most: beyond that (children sending ever new names), new ones are
         /// kept as they come, so the tables cannot grow without bound.
@@ -88,6 +114,13 @@ public final class TelemetryGateway: TelemetryReceiver {
             if keys.count < Self.sharedLimit { keys.insert(key) }
             return key
         }
+
+        /// The shared copy of a node's or site's list of keys.
+        mutating func layout(_ keys: [MetricSeriesKey]) -> [MetricSeriesKey] {
+            if let existing = layouts.firstIndex(of: keys) { return layouts[existing] }
+            if layouts.count < Self.sharedLimit { layouts.insert(keys) }
+            return keys
+        }
     }
 
     /// How much the gateway keeps.
@@ -105,8 +138,7 @@ public final class TelemetryGateway: TelemetryReceiver {
     /// Files a batch from the child `kind` `id`.
     public func receive(_ batch: TelemetryBatch, from kind: ChildKind, id: String) async {
         let now = Timestamp.now
-        let capacity = configuration.historyLength
-        let seriesLimit = configuration.maximumSeriesPerSource
+        let configuration = configuration
         state.withLock { state in
             state.statistics.batches += 1
             state.statistics.droppedAtSource += batch.droppedCount
@@ -118,6 +150,10 @@ public final class TelemetryGateway: TelemetryReceiver {
                 state.nodes[id, default: Entry()].dropped += batch.droppedCount
                 state.nodes[id]?.lastReceivedAt = now
             }
+            // The nodes (or, for `nil`, the site itself) that gained a series in this batch, whose keys are shared
+            // once it is filed.
+            var grown: [String?] = []
+            var hint = 0
             for point in batch.points {
                 guard point.value.isFinite else {
                     state.statistics.refused += 1
@@ -128,11 +164,8 @@ public final class TelemetryGateway: TelemetryReceiver {
                 let node: String? = kind == .node ? id : labels["node"]
                 labels["node"] = nil
                 labels["site"] = nil
-                var key = MetricSeriesKey(name: state.metricName(point.name), labels: labels)
+                let key = MetricSeriesKey(name: state.metricName(point.name), labels: labels)
                 let sample = MetricSeries.Sample(timestamp: point.timestamp, value: point.value)
-                let known = node.map { state.nodes[$0]?.series[key] != nil } ?? (state.sites[id]?.series[key] != nil)
-                if !known { key = state.shared(key) }
-                let filed: Bool
                 if let node {
                     let site = kind == .site ? id : nil
                     if state.nodes[node]?.site != site {
@@ -141,14 +174,57 @@ public final class TelemetryGateway: TelemetryReceiver {
                     }
                     state.nodes[node, default: Entry()].site = site
                     state.nodes[node]?.lastReceivedAt = now
-                    filed = state.nodes[node]!.file(sample, of: point, under: key, capacity, seriesLimit)
-                } else {
-                    filed = state.sites[id, default: Entry(site: id)].file(
-                        sample, of: point, under: key, capacity, seriesLimit)
                 }
-                if filed { state.statistics.samples += 1 } else { state.statistics.refused += 1 }
+                var index: Int?
+                let count: Int
+                if let node {
+                    index = state.nodes[node]!.index(of: key, from: hint)
+                    count = state.nodes[node]!.keys.count
+                } else {
+                    index = state.sites[id]!.index(of: key, from: hint)
+                    count = state.sites[id]!.keys.count
+                }
+                if index == nil, count < configuration.maximumSeriesPerSource {
+                    let history = SeriesHistory(kind: point.kind, unit: point.unit)
+                    let shared = state.shared(key)
+                    if let node {
+                        state.nodes[node]!.add(shared, history)
+                    } else {
+                        state.sites[id]!.add(shared, history)
+                    }
+                    state.statistics.series += 1
+                    grown.append(node)
+                    index = count
+                }
+                guard let index else {
+                    state.statistics.refused += 1
+                    continue
+                }
+                let capacity = configuration.historyLength(among: state.statistics.series)
+                let grew: Int
+                if let node {
+                    grew = state.nodes[node]!.histories[index].insert(sample, keeping: capacity)
+                } else {
+                    grew = state.sites[id]!.histories[index].insert(sample, keeping: capacity)
+                }
+                state.statistics.historyBytes += grew
+                hint = index + 1
+                state.statistics.samples += 1
+            }
+            for node in grown {
+                if let node {
+                    state.nodes[node]!.keys = state.layout(state.nodes[node]!.keys)
+                } else {
+                    state.sites[id]!.keys = state.layout(state.sites[id]!.keys)
+                }
             }
         }
+    }
+
+    /// The samples each series keeps now: ``Configuration/historyLength``, or less with many series
+    /// (``Configuration/maximumSamples``).
+    public var historyLength: Int {
+        state.withLock { state in configuration.historyLength(among: state.statistics.series) }
     }
 
     // MARK: Queries
@@ -172,7 +248,7 @@ public final class TelemetryGateway: TelemetryReceiver {
             var points: [MetricPoint] = []
             for node in nodes {
                 guard let entry = state.nodes[node] else { continue }
-                for (key, history) in entry.series where names.isEmpty || names.contains(key.name) {
+                for (key, history) in zip(entry.keys, entry.histories) where names.isEmpty || names.contains(key.name) {
                     var labels = key.labelDictionary
                     labels["node"] = node
                     for sample in history.samples(since: since) {
@@ -188,8 +264,15 @@ public final class TelemetryGateway: TelemetryReceiver {
         guard site != nil || !nodes.isEmpty else { return nil }
         var rollups = Entry(site: id)
         for point in SiteMetricsRollup(window: configuration.rollupWindow).process(nodePoints) {
-            let sample = MetricSeries.Sample(timestamp: point.timestamp, value: point.value)
-            _ = rollups.file(sample, of: point, under: MetricSeriesKey(point), Int.max, Int.max)
+            let key = MetricSeriesKey(point)
+            let index =
+                rollups.index(of: key, from: 0)
+                ?? {
+                    rollups.add(key, SeriesHistory(kind: point.kind, unit: point.unit))
+                    return rollups.keys.count - 1
+                }()
+            rollups.histories[index].insert(
+                MetricSeries.Sample(timestamp: point.timestamp, value: point.value), keeping: .max)
         }
         return SiteMetrics(
             site: id, nodes: nodes, lastReceivedAt: site?.lastReceivedAt, droppedSamples: site?.dropped ?? 0,
@@ -197,71 +280,137 @@ public final class TelemetryGateway: TelemetryReceiver {
             localOrchestrator: site?.seriesList(names: names, since: since) ?? [])
     }
 
-    /// The latest sample of every node's and site's series in the Prometheus text format, labelled with `site` and
-    /// `node`, followed by the gateway's own counts; families named in `excluding` (ones the caller writes itself)
-    /// are left out.
-    public func prometheusExposition(excluding reserved: Set<String> = []) -> String {
-        var exposition = PrometheusExposition()
-        state.withLock { state in
-            func add(_ entry: Entry, labels extra: [(String, String)]) {
-                for (key, history) in entry.series.sorted(by: { $0.key < $1.key }) {
-                    guard !reserved.contains(key.name), let latest = history.latest else { continue }
-                    exposition.add(
-                        key.name, kind: history.kind, help: MetricCatalog.help(key.name),
-                        .init(
-                            labels: extra + key.labels.map { ($0.name, $0.value) }, value: latest.value,
-                            timestamp: latest.timestamp))
+    // MARK: Prometheus
+
+    /// The families the gateway writes of its own after the fleet's: a child's series of these names are left out.
+    static let ownFamilies: Set<String> = [
+        "eos_telemetry_dropped_samples_total", "eos_telemetry_batches_received_total",
+        "eos_telemetry_samples_refused_total", "eos_telemetry_series", "eos_telemetry_history_bytes",
+    ]
+
+    /// Writes the latest sample of every node's and site's series in the Prometheus text format, labelled with `site`
+    /// and `node`, followed by the gateway's own counts, to `write` in pieces of about `pieceSize` bytes; families
+    /// named in `excluding` (ones the caller writes itself) are left out.
+    ///
+    /// Every family's series are written together, nodes in the order of their ids, then sites; a family whose
+    /// series differ in kind has the kind of its first, and the others are left out. The gateway is locked for a few
+    /// hundred nodes at a time, so a scrape of a large fleet holds up no intake and holds no more than a piece.
+    public func writePrometheusExposition(
+        excluding reserved: Set<String> = [], pieceSize: Int = 64 * 1024, to write: ([UInt8]) async throws -> Void
+    ) async rethrows {
+        let excluded = reserved.union(Self.ownFamilies)
+        let (families, nodes, sites) = state.withLock { state in
+            let nodes = state.nodes.keys.sorted()
+            let sites = state.sites.keys.sorted()
+            var families: [String: MetricPoint.Kind] = [:]
+            func note(_ entry: Entry?) {
+                guard let entry else { return }
+                for (key, history) in zip(entry.keys, entry.histories)
+                where families[key.name] == nil && !excluded.contains(key.name) {
+                    families[key.name] = history.kind
                 }
             }
-            for (id, entry) in state.nodes.sorted(by: { $0.key < $1.key }) {
-                add(entry, labels: (entry.site.map { [("site", $0)] } ?? []) + [("node", id)])
+            for id in nodes { note(state.nodes[id]) }
+            for id in sites { note(state.sites[id]) }
+            return (families.sorted { $0.key < $1.key }, nodes, sites)
+        }
+        var exposition = PrometheusExposition()
+        let batch = 256
+        for (name, kind) in families {
+            exposition.family(name, kind: kind, help: MetricCatalog.help(name))
+            for start in stride(from: 0, to: nodes.count + sites.count, by: batch) {
+                state.withLock { state in
+                    for position in start..<min(start + batch, nodes.count + sites.count) {
+                        let isNode = position < nodes.count
+                        let id = isNode ? nodes[position] : sites[position - nodes.count]
+                        guard let entry = isNode ? state.nodes[id] : state.sites[id] else { continue }
+                        entry.expose(
+                            name, kind: kind, site: isNode ? entry.site : id, node: isNode ? id : nil,
+                            to: &exposition)
+                    }
+                }
+                if exposition.bytes.count >= pieceSize { try await write(exposition.take()) }
             }
-            for (id, entry) in state.sites.sorted(by: { $0.key < $1.key }) { add(entry, labels: [("site", id)]) }
+        }
+        state.withLock { state in
             let dropped = "eos_telemetry_dropped_samples_total"
-            let help = "Telemetry samples lost on the way to the central because an agent's queue was full."
+            exposition.family(
+                dropped, kind: .counter,
+                help: "Telemetry samples lost on the way to the central because an agent's queue was full.")
+            var any = false
             for (id, entry) in state.sites.sorted(by: { $0.key < $1.key }) {
-                exposition.add(
-                    dropped, kind: .counter, help: help, .init(labels: [("site", id)], value: Double(entry.dropped)))
+                exposition.series(dropped, site: id, value: Double(entry.dropped))
+                any = true
             }
             for (id, entry) in state.nodes.sorted(by: { $0.key < $1.key }) where entry.site == nil {
-                exposition.add(
-                    dropped, kind: .counter, help: help, .init(labels: [("node", id)], value: Double(entry.dropped)))
+                exposition.series(dropped, node: id, value: Double(entry.dropped))
+                any = true
             }
-            if !exposition.has(dropped) {
-                exposition.add(dropped, kind: .counter, help: help, .init(labels: [], value: 0))
-            }
-            exposition.add(
+            if !any { exposition.series(dropped, value: 0) }
+            exposition.family(
                 "eos_telemetry_batches_received_total", kind: .counter,
-                help: "Telemetry batches the central received from its sites and nodes.",
-                .init(labels: [], value: Double(state.statistics.batches)))
-            exposition.add(
+                help: "Telemetry batches the central received from its sites and nodes.")
+            exposition.series("eos_telemetry_batches_received_total", value: Double(state.statistics.batches))
+            exposition.family(
                 "eos_telemetry_samples_refused_total", kind: .counter,
-                help: "Telemetry samples the central refused: over a source's series limit, or not a finite number.",
-                .init(labels: [], value: Double(state.statistics.refused)))
+                help: "Telemetry samples the central refused: over a source's series limit, or not a finite number.")
+            exposition.series("eos_telemetry_samples_refused_total", value: Double(state.statistics.refused))
+            exposition.family(
+                "eos_telemetry_series", kind: .gauge, help: "Series of the fleet's telemetry the central holds.")
+            exposition.series("eos_telemetry_series", value: Double(state.statistics.series))
+            exposition.family(
+                "eos_telemetry_history_bytes", kind: .gauge,
+                help: "Bytes the packed samples of the central's telemetry history take.")
+            exposition.series("eos_telemetry_history_bytes", value: Double(state.statistics.historyBytes))
         }
-        return exposition.text
+        try await write(exposition.take())
+    }
+
+    /// The whole exposition ``writePrometheusExposition(excluding:pieceSize:to:)`` writes, as one string.
+    public func prometheusExposition(excluding reserved: Set<String> = []) async -> String {
+        var bytes: [UInt8] = []
+        await writePrometheusExposition(excluding: reserved) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
 extension TelemetryGateway.Entry {
-    fileprivate mutating func file(
-        _ sample: MetricSeries.Sample, of point: MetricPoint, under key: MetricSeriesKey, _ capacity: Int,
-        _ seriesLimit: Int
-    ) -> Bool {
-        if series[key] == nil {
-            guard series.count < seriesLimit else { return false }
-            series[key] = SeriesHistory(kind: point.kind, unit: point.unit, capacity: capacity)
-        }
-        series[key]?.insert(sample)
-        return true
+    /// The position of `key`'s series, looked for from `hint` on first: a child sends its series in the same order
+    /// every time, so the one after the last found is usually the one.
+    fileprivate func index(of key: MetricSeriesKey, from hint: Int) -> Int? {
+        let start = hint < keys.count ? hint : 0
+        if let found = keys[start...].firstIndex(of: key) { return found }
+        return keys[..<start].firstIndex(of: key)
+    }
+
+    fileprivate mutating func add(_ key: MetricSeriesKey, _ history: SeriesHistory) {
+        keys.append(key)
+        histories.append(history)
     }
 
     fileprivate func seriesList(names: Set<String>, since: Timestamp?) -> [MetricSeries] {
-        series.sorted { $0.key < $1.key }.compactMap { key, history in
+        zip(keys, histories).sorted { $0.0 < $1.0 }.compactMap { key, history in
             guard names.isEmpty || names.contains(key.name) else { return nil }
             return MetricSeries(
                 name: key.name, labels: key.labelDictionary, kind: history.kind, unit: history.unit,
                 samples: history.samples(since: since))
+        }
+    }
+
+    /// Writes the latest sample of each of the entry's series in family `name` of `kind`, in the order of their keys.
+    fileprivate func expose(
+        _ name: String, kind: MetricPoint.Kind, site: String?, node: String?, to exposition: inout PrometheusExposition
+    ) {
+        var matching: [Int] = []
+        for (index, key) in keys.enumerated() where key.name == name && histories[index].kind == kind {
+            matching.append(index)
+        }
+        if matching.count > 1 { matching.sort { keys[$0] < keys[$1] } }
+        for index in matching {
+            guard let latest = histories[index].latest else { continue }
+            exposition.series(
+                name, site: site, node: node, labels: keys[index].labels, value: latest.value,
+                timestamp: latest.timestamp)
         }
     }
 }
