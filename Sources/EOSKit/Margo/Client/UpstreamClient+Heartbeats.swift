@@ -1,4 +1,5 @@
 public import EOSModel
+internal import GRPCCore
 
 extension UpstreamClient {
     /// How many heartbeats in a row may pass their deadline before ``heartbeats(kind:id:every:clock:sync:onLate:)``
@@ -26,18 +27,24 @@ extension UpstreamClient {
             try await clock.sleep(for: max(interval, .milliseconds(100)))
             let sent = ContinuousClock.now
             let answer: Result<HeartbeatAcknowledgement, MargoError>
+            var ranOutOfTime = false
             do {
-                answer = .success(try await heartbeat(Heartbeat(kind: kind, id: id, sentAt: Timestamp(.now))))
-            } catch {
+                let response = try await heartbeatCall(Heartbeat(kind: kind, id: id, sentAt: Timestamp(.now)))
+                answer = .success(try HeartbeatAcknowledgement(wire: response))
+            } catch let error as RPCError {
+                ranOutOfTime = isLate(error, after: sent.duration(to: .now))
+                answer = .failure(MargoError(error, calling: "Upstream/Heartbeat"))
+            } catch let error as MargoError {
                 answer = .failure(error)
+            } catch {
+                answer = .failure(MargoError(code: .remoteFailure, message: "Upstream/Heartbeat failed", cause: error))
             }
             switch answer {
             case .success(let acknowledgement):
                 late = 0
                 interval = acknowledgement.heartbeatInterval
                 if acknowledgement.syncRequired { try await sync() }
-            case .failure(let error)
-            where isLate(error, after: sent.duration(to: .now)) && late < Self.toleratedLateHeartbeats:
+            case .failure(let error) where ranOutOfTime && late < Self.toleratedLateHeartbeats:
                 late += 1
                 onLate(error, late)
             case .failure(let error):
@@ -47,9 +54,10 @@ extension UpstreamClient {
     }
 
     /// Whether a heartbeat that failed with `error` after `elapsed` was late rather than lost: it ran out of time.
-    /// A deadline that races the transport's own teardown of the call can surface as another error than
-    /// `deadlineExceeded`; any failure but an unreachable parent that ends once the deadline has passed is late too.
-    private func isLate(_ error: MargoError, after elapsed: Duration) -> Bool {
-        error.code == .deadlineExceeded || (error.code != .unavailable && elapsed >= policy.timeout)
+    /// A deadline that races the transport's own teardown of the call can surface as `unknown` (the transport's
+    /// unexpected error) instead of `deadlineExceeded`; that too is late once the deadline has passed. An answer
+    /// from the parent (it does not know the child, say) or an unreachable parent is not late, however long it took.
+    private func isLate(_ error: RPCError, after elapsed: Duration) -> Bool {
+        error.code == .deadlineExceeded || (error.code == .unknown && elapsed >= policy.timeout)
     }
 }

@@ -33,13 +33,16 @@ public struct UpstreamClient<Transport: ClientTransport>: Sendable {
 
     /// Tells the parent the child is alive.
     public func heartbeat(_ heartbeat: Heartbeat) async throws(MargoError) -> HeartbeatAcknowledgement {
-        let request = heartbeat.wire
-        let response = try await withMargoErrors("Upstream/Heartbeat") {
-            try await policy.retryingIdempotentCall { options in
-                try await client.heartbeat(request, options: options) { $0 }
-            }
-        }
+        let response = try await withMargoErrors("Upstream/Heartbeat") { try await heartbeatCall(heartbeat) }
         return try HeartbeatAcknowledgement(wire: response)
+    }
+
+    /// The heartbeat call, failing with the transport's own error (an `RPCError` with its gRPC code).
+    func heartbeatCall(_ heartbeat: Heartbeat) async throws -> Eos_Margo_V1_HeartbeatResponse {
+        let request = heartbeat.wire
+        return try await policy.retryingIdempotentCall { options in
+            try await client.heartbeat(request, options: options) { $0 }
+        }
     }
 
     /// Asks for the desired states that differ from what the child has applied.
