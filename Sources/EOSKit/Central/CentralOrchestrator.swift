@@ -93,7 +93,8 @@ public final class CentralOrchestrator: Service {
             }, logger: logger)
         server = GRPCServer(
             transport: MargoServerTransport(
-                listeningOn: configuration.listen, tls: tls, network: configuration.network),
+                listeningOn: configuration.listen, tls: tls, network: configuration.network,
+                receiveWindow: MargoTransport.childrenReceiveWindow),
             services: [UpstreamService(handler: intake)],
             interceptors: [
                 PeerIdentityInterceptor(authorization: PeerAuthorization(server: tls.identity), logger: logger),

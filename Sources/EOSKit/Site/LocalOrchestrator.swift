@@ -110,7 +110,9 @@ public final class LocalOrchestrator: Service {
             interceptors: interceptors())
         nodeServer = configuration.nodeListener.map { listener in
             GRPCServer(
-                transport: MargoServerTransport(listeningOn: listener.listen, tls: tls, network: listener.network),
+                transport: MargoServerTransport(
+                    listeningOn: listener.listen, tls: tls, network: listener.network,
+                    receiveWindow: MargoTransport.childrenReceiveWindow),
                 services: [upstream], interceptors: interceptors())
         }
     }

@@ -18,11 +18,15 @@ public struct MargoServerTransport: ServerTransport {
     /// Where the mutual-TLS server listens, once it binds or stops.
     private let announcement = ListeningAnnouncement()
 
-    /// A server for the holder of `tls`, listening on `endpoint` of `network`.
-    public init(listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, network: MargoNetwork = .mutualTLS) {
+    /// A server for the holder of `tls`, listening on `endpoint` of `network`; over mutual TLS, each connection and
+    /// call may send `receiveWindow` bytes ahead (``MargoTransport/childrenReceiveWindow`` for a parent's server).
+    public init(
+        listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, network: MargoNetwork = .mutualTLS,
+        receiveWindow: Int = MargoTransport.defaultReceiveWindow
+    ) {
         switch network {
         case .mutualTLS:
-            kind = .mutualTLS(MargoTransport.server(listeningOn: endpoint, tls: tls))
+            kind = .mutualTLS(MargoTransport.server(listeningOn: endpoint, tls: tls, receiveWindow: receiveWindow))
         case .inProcess(let network):
             kind = .inProcess(
                 InProcessServerTransport(listeningOn: endpoint, identity: tls.identity, network: network))

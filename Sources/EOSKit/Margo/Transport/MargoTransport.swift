@@ -13,8 +13,22 @@ public enum MargoTransport {
     /// How often an idle connection is pinged, and how long a ping may go unanswered.
     public static let keepalive = (interval: Duration.seconds(30), timeout: Duration.seconds(10))
 
-    /// A server transport listening on `endpoint` with `tls`, requiring a client certificate from the same CA.
-    public static func server(listeningOn endpoint: MargoEndpoint, tls: TLSMaterial) -> HTTP2ServerTransport.Posix {
+    /// The HTTP/2 flow-control window a server gives each connection and each call by default: the protocol's
+    /// initial one, 64 KB less a byte.
+    public static let defaultReceiveWindow = 65_535
+
+    /// The window a parent gives its children (the central its sites, a site its nodes): they send small messages
+    /// on long streams, and hundreds of them may flush an outbox at once when a link returns. What a connection has
+    /// in flight is held in the parent's memory as slices of larger read buffers, about ten times its size, so a
+    /// central taking the statuses of 100 sites at full speed held 80 MB more with the default window and 10 MB
+    /// more with this one, and still took 75,000 statuses a second. 16 KB.
+    public static let childrenReceiveWindow = 16 * 1024
+
+    /// A server transport listening on `endpoint` with `tls`, requiring a client certificate from the same CA, and
+    /// letting each connection and call send `receiveWindow` bytes ahead of what the server has read.
+    public static func server(
+        listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, receiveWindow: Int = defaultReceiveWindow
+    ) -> HTTP2ServerTransport.Posix {
         let security = HTTP2ServerTransport.Posix.TransportSecurity.mTLS(
             certificateChain: [.bytes(Array(tls.certificatePEM.utf8), format: .pem)],
             privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
@@ -27,6 +41,7 @@ public enum MargoTransport {
         config.connection.keepalive.timeout = keepalive.timeout
         config.connection.keepalive.clientBehavior.allowWithoutCalls = true
         config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(10)
+        config.http2.targetWindowSize = receiveWindow
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
             TLSSessionGuard.install(on: channel, expectedPeer: nil, endpoint: "client of \(endpoint)")
         }
