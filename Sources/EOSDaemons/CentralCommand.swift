@@ -58,20 +58,32 @@ struct CentralCommand: AsyncParsableCommand {
     @Flag(help: "Serve the API without authentication: for a closed lab network only.")
     var insecureNoAuth = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The most telemetry samples the central keeps over all series; with more series each keeps fewer, "
+                + "at most 240 (default 3000000, about 38 MB at 10,000 nodes).",
+            valueName: "samples"))
+    var telemetryHistorySamples: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try TierSettings(
-            tier, keys: CentralAccess.keys.union(["http-listen"]), environment: environment,
+            tier, keys: CentralAccess.keys.union(["http-listen", "telemetry-history-samples"]),
+            environment: environment,
             identified: false)
         let http = try settings.sources.required("http-listen", flag: httpListen, SettingParsers.endpoint)
         let access = try CentralAccess(self, sources: settings.sources)
+        let history = TelemetryGateway.Configuration(
+            maximumSamples: try settings.sources.value(
+                "telemetry-history-samples", flag: telemetryHistorySamples,
+                SettingParsers.integer(in: 1_000...1_000_000_000)) ?? TelemetryGateway.Configuration().maximumSamples)
         let logger = DaemonLogging.start(level: settings.logLevel, format: settings.logFormat, label: "eos.central")
         let tls = try await DaemonRunner.prepare(settings)
         let central: CentralOrchestrator
         do {
             central = try CentralOrchestrator(
                 configuration: CentralOrchestratorConfiguration(
-                    dataDirectory: settings.dataDirectory, listen: settings.listen,
+                    dataDirectory: settings.dataDirectory, listen: settings.listen, telemetry: history,
                     otlp: settings.otlpEndpoint.map {
                         OTLPExporter.Configuration(endpoint: $0, resource: ["service.name": "eos-central"])
                     }),

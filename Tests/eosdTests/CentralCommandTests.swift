@@ -102,6 +102,11 @@ struct CentralCommandTests {
         let withID = try await EOSDProcess.run(arguments + ["--dev-token", "t", "--id", "central"])
         #expect(withID.status == 2)
         #expect(withID.stderr.contains("--id: the central has no id"), "\(withID.stderr)")
+        let tinyHistory = try await EOSDProcess.run(
+            arguments + ["--dev-token", "t", "--telemetry-history-samples", "5"])
+        #expect(tinyHistory.status == 2)
+        #expect(tinyHistory.stderr.contains("--telemetry-history-samples: "), "\(tinyHistory.stderr)")
+        #expect(tinyHistory.stderr.contains("1000"), "\(tinyHistory.stderr)")
     }
 
     @Test(

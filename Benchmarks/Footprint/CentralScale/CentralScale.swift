@@ -27,7 +27,8 @@ import Logging
 /// 3. an update of every node to a new generation, the same way;
 /// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes
 ///    at once; statuses and reports taken in per second, from the central's own `/metrics` counters;
-/// 5. the measured process's resident memory after each step, and its peak.
+/// 5. the measured process's resident memory after each step, and its peak, and the bytes of the central's telemetry
+///    history (`eos_telemetry_history_bytes`) after each rollout.
 @main
 struct CentralScale {
     static let token = "bench-token"
@@ -234,6 +235,11 @@ struct CentralScale {
                     ? "POST /deploy/fleet → \(total) installed in /status" : "update → \(total) installed in /status",
                 took)
             say(String(format: "  %.0f statuses taken in, %.0f a second", received, received / took.seconds))
+            // The telemetry history is far from its budget in a run of minutes: what it holds, to add what the rest
+            // of its budget would take (the TelemetryHistory benchmark fills it).
+            let historyBytes = try await api.metric("eos_telemetry_history_bytes")
+            let series = try await api.metric("eos_telemetry_series")
+            say(String(format: "  telemetry history: %.1f MiB in %.0f series", historyBytes / 1_048_576, series))
         }
     }
 

@@ -23,7 +23,7 @@ public final class TelemetryGateway: TelemetryReceiver {
         /// Samples kept in all, over every series: when ``historyLength`` samples of each series would be more, each
         /// series keeps `maximumSamples / series` instead, and never fewer than 2. Default: 3,000,000, the full hour
         /// of the 11 host series of 1,100 nodes; a 10,000-node fleet keeps 27 samples a series (almost 7 minutes at
-        /// 15 seconds). Packed, a sample takes 5 to 10 bytes with the room around it, about 32 MB in all for
+        /// 15 seconds). Packed, a sample takes 2 to 12 bytes with the room around it, about 38 MB in all for
         /// 10,000 nodes, and each series about 110 bytes more for itself (`eos_telemetry_history_bytes` shows the
         /// samples' bytes). A collector the gateway exports to keeps the long history.
         public var maximumSamples: Int
