@@ -20,8 +20,8 @@ public enum MargoTransport {
     /// The window a parent gives its children (the central its sites, a site its nodes): they send small messages
     /// on long streams, and hundreds of them may flush an outbox at once when a link returns. What a connection has
     /// in flight is held in the parent's memory as slices of larger read buffers, about ten times its size, so a
-    /// central taking the statuses of 100 sites at full speed held 80 MB more with the default window and 10 MB
-    /// more with this one, and still took 75,000 statuses a second. 16 KB.
+    /// central taking the statuses of 100 sites at full speed held about 80 MB more with the default window and
+    /// about 20 MB more with this one, and still took 75,000 statuses a second. 16 KB.
     public static let childrenReceiveWindow = 16 * 1024
 
     /// A server transport listening on `endpoint` with `tls`, requiring a client certificate from the same CA, and
