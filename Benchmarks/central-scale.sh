@@ -15,8 +15,11 @@
 #   the central's /metrics, which the driver reads to see the nodes Ready, is about 11 MB (every node's host
 #   telemetry), and reading it slows the fleet's attach several times over.
 #
+# With the central apart, --hold SECONDS waits between the update and the intake, reporting every 30 s, so the
+# central's telemetry history fills to its budget; --telemetry-interval SECONDS (nodes-in-process) fills it sooner.
+#
 #   Benchmarks/central-scale.sh [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100]
-#                               [--reports 2000] [--data-dir DIR]
+#                               [--reports 2000] [--hold SECONDS] [--telemetry-interval SECONDS] [--data-dir DIR]
 set -euo pipefail
 cd "$(dirname "$0")"
 # Built as Docs/operations.md builds eosd for hosts: whole-program specialisation across modules. A first build so

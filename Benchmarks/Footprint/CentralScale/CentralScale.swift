@@ -18,7 +18,7 @@ import Logging
 ///   CPU are then the whole fleet's: the central, every site and every node.
 ///
 ///     CentralScale --eosd PATH [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100]
-///                  [--reports 2000]
+///                  [--reports 2000] [--hold SECONDS] [--telemetry-interval SECONDS]
 ///                  [--data-dir DIR]
 ///
 /// Measures, and prints:
@@ -29,6 +29,11 @@ import Logging
 ///    at once; statuses and reports taken in per second, from the central's own `/metrics` counters;
 /// 5. the measured process's resident memory after each step, and its peak, and the bytes of the central's telemetry
 ///    history (`eos_telemetry_history_bytes`) after each rollout.
+///
+/// With the central apart, `--hold` waits that many seconds between the update and the status intake, reporting
+/// every 30 s, so the central's telemetry history fills to its budget first; `--telemetry-interval` (with
+/// `nodes-in-process`) has the sites and nodes collect that often instead of at the pace of `eosd dev`, so it fills
+/// sooner.
 @main
 struct CentralScale {
     static let token = "bench-token"
@@ -45,13 +50,18 @@ struct CentralScale {
     /// Off the main actor, where the servers and clients run.
     nonisolated static func measure() async throws {
         let options = try MeasurementOptions(
-            CommandLine.arguments.dropFirst(), known: ["network", "sites", "nodes-per-site", "reports", "data-dir"],
+            CommandLine.arguments.dropFirst(),
+            known: ["network", "sites", "nodes-per-site", "reports", "hold", "telemetry-interval", "data-dir"],
             usage: "--eosd PATH [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100] "
-                + "[--reports 2000] [--data-dir DIR]")
+                + "[--reports 2000] [--hold SECONDS] [--telemetry-interval SECONDS] [--data-dir DIR]")
         let network = try options.choice("network", of: ["tls", "nodes-in-process", "in-process"], default: "tls")
         let siteCount = try options.positive("sites", default: 10)
         let perSite = try options.positive("nodes-per-site", default: 100)
         let reports = try options.positive("reports", default: 2000)
+        let hold = options.text("hold") == nil ? nil : Duration.seconds(try options.positive("hold", default: 1))
+        let telemetryInterval =
+            options.text("telemetry-interval") == nil
+            ? nil : Duration.seconds(try options.positive("telemetry-interval", default: 15))
         let parent = options.text("data-dir").map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         let root = parent.appendingPathComponent("eos-central-scale-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -60,8 +70,8 @@ struct CentralScale {
             try await inProcess(eosd: options.eosd, sites: siteCount, perSite: perSite, root: root)
         } else {
             try await centralApart(
-                eosd: options.eosd, sites: siteCount, perSite: perSite, reports: reports, root: root,
-                nodesInProcess: network == "nodes-in-process")
+                eosd: options.eosd, sites: siteCount, perSite: perSite, reports: reports, hold: hold,
+                telemetryInterval: telemetryInterval, root: root, nodesInProcess: network == "nodes-in-process")
         }
     }
 
@@ -90,7 +100,8 @@ struct CentralScale {
     /// `eosd central` apart, the sites and nodes in this process, the sites over loopback mutual TLS; the nodes too,
     /// or, when `nodesInProcess`, on an in-process network of their own with their sites.
     nonisolated static func centralApart(
-        eosd: String, sites siteCount: Int, perSite: Int, reports: Int, root: URL, nodesInProcess: Bool
+        eosd: String, sites siteCount: Int, perSite: Int, reports: Int, hold: Duration?, telemetryInterval: Duration?,
+        root: URL, nodesInProcess: Bool
     ) async throws {
         let total = siteCount * perSite
         let domain = "scale.example.com"
@@ -131,7 +142,7 @@ struct CentralScale {
                 configuration.nodeListener = NodeListener(
                     listen: MargoEndpoint(host: id, port: 0), network: nodeNetwork)
                 configuration.heartbeatInterval = pacing.heartbeat
-                configuration.telemetryInterval = pacing.telemetry
+                configuration.telemetryInterval = telemetryInterval ?? pacing.telemetry
             }
             sites.append(try LocalOrchestrator(configuration: configuration, tls: tls, logger: quiet))
         }
@@ -147,7 +158,7 @@ struct CentralScale {
                 ) { node in
                     guard nodesInProcess else { return }
                     node.reconcileInterval = pacing.reconcile
-                    node.telemetryInterval = pacing.telemetry
+                    node.telemetryInterval = telemetryInterval ?? pacing.telemetry
                 }
                 fleets.append(nodes)
                 group.addTask { try await nodes.run() }
@@ -156,6 +167,7 @@ struct CentralScale {
             // asked once a second.
             try await waitUntilReady(api, total: total, probe: probe, every: max(pollInterval(total), .seconds(1)))
             try await rollouts(api, total: total, probe: probe)
+            if let hold { try await self.hold(hold, api, probe: probe) }
 
             // Status intake at full speed: every site streams reports of its own nodes at once.
             let statusesBefore = try await api.metric("eos_status_received_total")
@@ -200,6 +212,16 @@ struct CentralScale {
             try await Task.sleep(for: interval ?? pollInterval(total))
         }
         probe.report("\(total) nodes Ready at the central", ContinuousClock.now - registering)
+    }
+
+    /// Waits `duration`, reporting the central's memory and telemetry history every 30 s.
+    nonisolated static func hold(_ duration: Duration, _ api: CentralHTTP, probe: Probe) async throws {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < duration {
+            try await Task.sleep(for: min(.seconds(30), duration - (ContinuousClock.now - start)))
+            let bytes = try await api.metric("eos_telemetry_history_bytes")
+            probe.report(String(format: "holding: telemetry history %.1f MiB", bytes / 1_048_576), nil)
+        }
     }
 
     /// How long to wait between two questions to the central: 20 ms per 1,000 nodes, since `/status` and `/metrics`
