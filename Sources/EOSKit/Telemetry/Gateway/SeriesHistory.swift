@@ -11,8 +11,8 @@ internal import EOSModel
 /// series is what such a count affords. The array holds blocks one after another, each a header (its sample count,
 /// one byte; its length in bytes, two) and its packed samples. The oldest block goes once all its samples are beyond
 /// the capacity; until then the ones out of the history are skipped. A block holds a quarter of the capacity (4 to
-/// ``longestBlock`` samples), so the history holds at most a quarter more than its capacity, or 3 samples more. A late sample is rare,
-/// and repacks the history around it.
+/// ``longestBlock`` samples), so the history holds at most a quarter more than its capacity, or 3 samples more. A
+/// late sample is rare, and repacks the history around it.
 struct SeriesHistory {
     /// Samples in a block at most.
     static let longestBlock = 60
