@@ -29,15 +29,17 @@ extension UpstreamClient {
             let answer: Result<HeartbeatAcknowledgement, MargoError>
             var ranOutOfTime = false
             do {
-                let response = try await heartbeatCall(Heartbeat(kind: kind, id: id, sentAt: Timestamp(.now)))
+                let response = try await withMargoErrors("Upstream/Heartbeat") {
+                    do {
+                        return try await heartbeatCall(Heartbeat(kind: kind, id: id, sentAt: Timestamp(.now)))
+                    } catch let error as RPCError {
+                        ranOutOfTime = isLate(error, after: sent.duration(to: .now))
+                        throw error
+                    }
+                }
                 answer = .success(try HeartbeatAcknowledgement(wire: response))
-            } catch let error as RPCError {
-                ranOutOfTime = isLate(error, after: sent.duration(to: .now))
-                answer = .failure(MargoError(error, calling: "Upstream/Heartbeat"))
-            } catch let error as MargoError {
-                answer = .failure(error)
             } catch {
-                answer = .failure(MargoError(code: .remoteFailure, message: "Upstream/Heartbeat failed", cause: error))
+                answer = .failure(error)
             }
             switch answer {
             case .success(let acknowledgement):

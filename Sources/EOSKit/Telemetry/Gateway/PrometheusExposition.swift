@@ -69,9 +69,6 @@ struct PrometheusExposition {
         return bytes
     }
 
-    /// The text written so far.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-
     private mutating func number(_ value: Double) {
         if value.isNaN {
             write("NaN")

@@ -18,8 +18,6 @@ struct SampleBlock {
     private var previousStep: Int64 = 0
     private var previousValue: UInt64 = 0
 
-    /// Samples a block holds at most.
-    static let maximumCount = Int(UInt8.max)
     /// Bytes one sample takes at most: a whole first one (16), or a ten-byte varint and a nine-byte change.
     static let maximumSampleBytes = 19
 
