@@ -5,8 +5,17 @@ import Testing
 
 @Suite("ReportReadahead")
 struct ReportReadaheadTests {
-    static func reports(_ sequences: ClosedRange<UInt64>) -> [StatusReport] {
-        sequences.map { StatusReport(sequence: $0, statuses: []) }
+    /// Reports with these sequences, of `statuses` statuses each.
+    static func reports(_ sequences: ClosedRange<UInt64>, statuses: Int = 0) -> [StatusReport] {
+        sequences.map { sequence in
+            StatusReport(
+                sequence: sequence,
+                statuses: (0..<statuses).map { index in
+                    NodeDeploymentStatus(
+                        deployment: "d", observedGeneration: 1, nodeID: "n\(index)", state: .installed,
+                        observedAt: .now, reportedBy: "n\(index)")
+                })
+        }
     }
 
     struct Failure: Error, Equatable {}
@@ -36,7 +45,7 @@ struct ReportReadaheadTests {
         let readahead = ReportReadahead(capacity: 3)
         let source = Self.reports(1...10)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await readahead.read(source.async) }
+            group.addTask { await readahead.read(source.throwingStream) }
             try await Task.sleep(for: .milliseconds(50))
             var taken: [UInt64] = []
             while let batch = try await readahead.takeAll() {
@@ -44,6 +53,24 @@ struct ReportReadaheadTests {
                 taken += batch.map(\.sequence)
             }
             #expect(taken == Array(1...10))
+            try await group.waitForAll()
+        }
+    }
+
+    @Test("the bound counts statuses, not reports: a site's report of 50 weighs 50 of a node's")
+    func capacityInStatuses() async throws {
+        let readahead = ReportReadahead(capacity: 10)
+        let source = Self.reports(1...12, statuses: 4)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await readahead.read(source.throwingStream) }
+            try await Task.sleep(for: .milliseconds(50))
+            var taken: [UInt64] = []
+            while let batch = try await readahead.takeAll() {
+                // The reader stops once 10 statuses wait: after the third report of four.
+                #expect(batch.count <= 3, "no more than 10 statuses read ahead, and one report over: \(batch.count)")
+                taken += batch.map(\.sequence)
+            }
+            #expect(taken == Array(1...12))
             try await group.waitForAll()
         }
     }
@@ -77,14 +104,5 @@ struct ReportReadaheadTests {
             }
         }
         input.finish()
-    }
-}
-
-extension Array where Element: Sendable {
-    fileprivate var async: AsyncThrowingStream<Element, any Error> {
-        AsyncThrowingStream { continuation in
-            for element in self { continuation.yield(element) }
-            continuation.finish()
-        }
     }
 }

@@ -1,15 +1,26 @@
 internal import EOSModel
 internal import Synchronization
 
-/// Reads a child's status reports off its stream ahead of the intake, up to ``capacity`` of them, so that the
-/// intake takes every report that arrived while it was recording the last ones in one turn: one transaction for
+/// Reads a child's status reports off its stream ahead of the intake, up to ``capacity`` statuses in them, so that
+/// the intake takes every report that arrived while it was recording the last ones in one turn: one transaction for
 /// many reports when a child sends faster than one report can be recorded, and still one report at once when it
 /// does not.
+///
+/// The bound is in statuses, not reports: a site sends up to 50 statuses a report and a node one, and what waits
+/// here is held decoded. The statuses read ahead also come out of a ``ReadaheadBudget`` that all of a parent's
+/// streams share, and go back to it when the intake asks for the next batch (the one before is recorded then), or
+/// when the readahead ends.
 ///
 /// Run ``read(_:)`` in a child task beside the one calling ``takeAll()``; cancelling either wakes the other.
 final class ReportReadahead: Sendable {
     private struct State {
         var reports: [StatusReport] = []
+        /// The statuses in `reports`, a report without any counting as one.
+        var held = 0
+        /// What `reports` took from the budget.
+        var budgeted = 0
+        /// What the last batch handed out took from the budget.
+        var handedOut = 0
         var ended = false
         var failure: (any Error)?
         var cancelled = false
@@ -17,22 +28,35 @@ final class ReportReadahead: Sendable {
         var reader: CheckedContinuation<Void, Never>?
     }
 
-    /// The most reports read ahead; the reader waits while this many are not yet taken.
+    /// The most statuses read ahead; the reader waits while this many are not yet taken. The default is what a site
+    /// sends in one stream.
     let capacity: Int
+    private let budget: ReadaheadBudget
     private let state = Mutex(State())
 
-    init(capacity: Int = 256) {
+    /// A readahead of `capacity` statuses, taking them from `budget` (by default, one of its own as large).
+    init(capacity: Int = 1000, budget: ReadaheadBudget? = nil) {
         self.capacity = capacity
+        self.budget = budget ?? ReadaheadBudget(capacity: capacity)
     }
 
-    /// Reads `reports` until they end, fail or the task is cancelled, waiting while ``capacity`` reports are not yet
+    deinit {
+        let outstanding = state.withLock { $0.budgeted + $0.handedOut }
+        budget.give(outstanding)
+    }
+
+    /// Reads `reports` until they end, fail or the task is cancelled, waiting while ``capacity`` statuses are not yet
     /// taken.
     func read(_ reports: some AsyncSequence<StatusReport, any Error>) async {
         do {
             for try await report in reports {
                 try await waitForRoom()
+                let weight = max(1, report.statuses.count)
+                let taken = try await budget.take(weight)
                 let taker = state.withLock { state in
                     state.reports.append(report)
+                    state.held += weight
+                    state.budgeted += taken
                     return Self.take(&state.taker)
                 }
                 taker?.resume()
@@ -44,13 +68,22 @@ final class ReportReadahead: Sendable {
     }
 
     /// Every report read and not yet taken, in order, waiting for one when there is none; `nil` once the stream
-    /// ended and everything was taken; the stream's error, after its last report.
+    /// ended and everything was taken; the stream's error, after its last report. The batch handed out before goes
+    /// back to the budget.
     func takeAll() async throws -> [StatusReport]? {
-        try await withTaskCancellationHandler {
+        let recorded = state.withLock { state in
+            defer { state.handedOut = 0 }
+            return state.handedOut
+        }
+        budget.give(recorded)
+        return try await withTaskCancellationHandler {
             while true {
                 let (batch, reader, ended, failure) = state.withLock { state in
                     let batch = state.reports
                     state.reports = []
+                    state.held = 0
+                    state.handedOut = state.budgeted
+                    state.budgeted = 0
                     return (batch, batch.isEmpty ? nil : Self.take(&state.reader), state.ended, state.failure)
                 }
                 reader?.resume()
@@ -78,7 +111,7 @@ final class ReportReadahead: Sendable {
         try await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state in
-                    guard state.reports.count >= capacity, !state.cancelled else { return true }
+                    guard state.held >= capacity, !state.cancelled else { return true }
                     state.reader = continuation
                     return false
                 }

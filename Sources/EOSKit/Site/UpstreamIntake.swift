@@ -39,6 +39,9 @@ public final class UpstreamIntake: UpstreamHandler {
     private let attachedNodes: @Sendable (String) async -> Set<String>
     private let logger: Logger
     private let turns = ReportTurns()
+    /// What all status streams may hold read ahead together: ten sites' full streams, and a batch of about 100
+    /// statuses for each of 100 sites flushing at once, which records as fast as larger ones do.
+    private let readaheadBudget = ReadaheadBudget(capacity: 10_000)
     private let telemetry = Mutex(TelemetryCounts())
 
     private struct TelemetryCounts {
@@ -143,7 +146,7 @@ public final class UpstreamIntake: UpstreamHandler {
         let (kind, id) = try sender(caller, "report status")
         try accept(kind, id, "report status", caller: caller)
         guard registry.child(kind: kind, id: id) != nil else { throw notRegistered(kind, id, "report status") }
-        let readahead = ReportReadahead()
+        let readahead = ReportReadahead(budget: readaheadBudget)
         let (taken, replayed) = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await readahead.read(reports) }
             // A failure here ends the stream at once: leaving the group cancels the reading.
