@@ -1,8 +1,6 @@
 import DaemonMeasurement
 import EOSKit
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import Logging
 
 /// The fleet at scale, from the central's side, in one of three shapes:
@@ -169,32 +167,42 @@ struct CentralScale {
             try await rollouts(api, total: total, probe: probe)
             if let hold { try await self.hold(hold, api, probe: probe) }
 
-            // Status intake at full speed: every site streams reports of its own nodes at once.
-            let statusesBefore = try await api.metric("eos_status_received_total")
-            let batchesBefore = try await api.metric("eos_status_batches_total")
-            let start = ContinuousClock.now
-            try await withThrowingDiscardingTaskGroup { streams in
+            // Status intake at full speed: every site streams reports of its own nodes at once, on a connection of
+            // its own beside the site's, opened first so that what connections cost is shown apart.
+            try await withThrowingDiscardingTaskGroup { connections in
+                var senders: [StatusSender] = []
                 for (index, site) in sites.enumerated() {
                     let id = site.configuration.siteID
-                    let nodes = fleets[index].ids
-                    let tls = siteTLS[id]!
-                    streams.addTask {
-                        try await Self.stream(reports, of: nodes, site: id, to: grpc, tls: tls)
-                    }
+                    let sender = try StatusSender(
+                        site: id, nodes: fleets[index].ids, central: grpc, tls: siteTLS[id]!)
+                    connections.addTask { try await sender.client.runConnections() }
+                    senders.append(sender)
                 }
-            }
-            let statuses = try await api.metric("eos_status_received_total") - statusesBefore
-            let batches = try await api.metric("eos_status_batches_total") - batchesBefore
-            let messages = Double(siteCount * reports)
-            let took = ContinuousClock.now - start
-            probe.report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
-            say(
-                String(
-                    format: "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second), recorded in %.0f batches",
-                    messages, messages / took.seconds, statuses, statuses / took.seconds, batches))
-            probe.peak()
-            if ProcessInfo.processInfo.environment["EOS_SCALE_METRICS"] != nil {
-                say(String(decoding: try await api.get("/metrics"), as: UTF8.self))
+                try await withThrowingDiscardingTaskGroup { opening in
+                    for sender in senders { opening.addTask { try await sender.send(0..<1) } }
+                }
+                probe.report("status intake: \(siteCount) connections more, one per site, open", nil)
+                let statusesBefore = try await api.metric("eos_status_received_total")
+                let batchesBefore = try await api.metric("eos_status_batches_total")
+                let start = ContinuousClock.now
+                try await withThrowingDiscardingTaskGroup { streams in
+                    for sender in senders { streams.addTask { try await sender.send(1..<(reports + 1)) } }
+                }
+                let statuses = try await api.metric("eos_status_received_total") - statusesBefore
+                let batches = try await api.metric("eos_status_batches_total") - batchesBefore
+                let messages = Double(siteCount * reports)
+                let took = ContinuousClock.now - start
+                probe.report("status intake: \(siteCount) sites × \(reports) reports of 10 statuses", took)
+                say(
+                    String(
+                        format:
+                            "  %.0f reports (%.0f a second), %.0f statuses (%.0f a second), recorded in %.0f batches",
+                        messages, messages / took.seconds, statuses, statuses / took.seconds, batches))
+                probe.peak()
+                if ProcessInfo.processInfo.environment["EOS_SCALE_METRICS"] != nil {
+                    say(String(decoding: try await api.get("/metrics"), as: UTF8.self))
+                }
+                for sender in senders { sender.client.beginGracefulShutdown() }
             }
             group.cancelAll()
         }
@@ -262,34 +270,6 @@ struct CentralScale {
             let historyBytes = try await api.metric("eos_telemetry_history_bytes")
             let series = try await api.metric("eos_telemetry_series")
             say(String(format: "  telemetry history: %.1f MiB in %.0f series", historyBytes / 1_048_576, series))
-        }
-    }
-
-    /// `count` reports of 10 statuses each, of `nodes` in turn, on one `ReportStatus` stream as site `site`.
-    nonisolated static func stream(
-        _ count: Int, of nodes: [String], site: String, to central: MargoEndpoint, tls: TLSMaterial
-    ) async throws {
-        let transport = try MargoTransport.client(connectingTo: central, tls: tls)
-        try await withGRPCClient(transport: transport) { client in
-            let upstream = UpstreamClient(client, policy: MargoCallPolicy(timeout: .seconds(600)))
-            // Above any sequence the site itself used (its outbox numbers from the time), so the central takes every
-            // one as new.
-            let first: UInt64 = 1 << 62
-            let reports = (0..<count).map { index in
-                StatusReport(
-                    sequence: first + UInt64(index),
-                    statuses: (0..<10).map { offset in
-                        NodeDeploymentStatus(
-                            deployment: "scale", observedGeneration: 2,
-                            nodeID: nodes[(index * 10 + offset) % nodes.count],
-                            siteID: site, state: .installed, observedAt: .now, reportedBy: site)
-                    })
-            }
-            let acknowledgement = try await upstream.reportStatus(reports.async)
-            guard acknowledgement.lastSequence == first + UInt64(count - 1) else {
-                throw MeasurementError(
-                    "the central took reports from \(site) up to \(acknowledgement.lastSequence) only")
-            }
         }
     }
 

@@ -25,7 +25,8 @@ public enum MargoTransport {
     public static let childrenReceiveWindow = 16 * 1024
 
     /// A server transport listening on `endpoint` with `tls`, requiring a client certificate from the same CA, and
-    /// letting each connection and call send `receiveWindow` bytes ahead of what the server has read.
+    /// letting each connection and call send `receiveWindow` bytes ahead of what the server has read. The messages a
+    /// call has not taken yet hold only their own bytes (``DataFrameCompactor``).
     public static func server(
         listeningOn endpoint: MargoEndpoint, tls: TLSMaterial, receiveWindow: Int = defaultReceiveWindow
     ) -> HTTP2ServerTransport.Posix {
@@ -44,6 +45,11 @@ public enum MargoTransport {
         config.http2.targetWindowSize = receiveWindow
         config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
             TLSSessionGuard.install(on: channel, expectedPeer: nil, endpoint: "client of \(endpoint)")
+        }
+        config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(DataFrameCompactor(), position: .first)
+            }
         }
         return HTTP2ServerTransport.Posix(
             address: address(of: endpoint), transportSecurity: security, config: config)
