@@ -12,11 +12,12 @@ internal import Foundation
 /// counter that moved a little), as in the Gorilla encoding of time series databases. Values are exact to the bit.
 /// Samples are appended in time order only.
 struct SampleBlock {
-    /// Samples written to the block so far.
-    private(set) var count: UInt8 = 0
     private var previousTime: Int64 = 0
     private var previousStep: Int64 = 0
     private var previousValue: UInt64 = 0
+    /// Samples written to the block so far. Last, so that a history's own small fields take the 7 bytes after it
+    /// instead of 7 bytes of padding before the rest.
+    private(set) var count: UInt8 = 0
 
     /// Bytes one sample takes at most: a whole first one (16), or a ten-byte varint and a nine-byte change.
     static let maximumSampleBytes = 19

@@ -24,7 +24,7 @@ public final class TelemetryGateway: TelemetryReceiver {
         /// series keeps `maximumSamples / series` instead, and never fewer than 2. Default: 3,000,000, the full hour
         /// of the 11 host series of 1,100 nodes; a 10,000-node fleet keeps 27 samples a series (almost 7 minutes at
         /// 15 seconds). Packed, a sample takes 2 to 12 bytes with the room around it, about 38 MB in all for
-        /// 10,000 nodes, and each series about 110 bytes more for itself (`eos_telemetry_history_bytes` shows the
+        /// 10,000 nodes, and each series about 80 bytes more for itself (`eos_telemetry_history_bytes` shows the
         /// samples' bytes). A collector the gateway exports to keeps the long history.
         public var maximumSamples: Int
         /// Series kept per node or site. Default: 500.
@@ -65,12 +65,12 @@ public final class TelemetryGateway: TelemetryReceiver {
         public var historyBytes: Int
     }
 
-    /// A node's or site's series: their keys in the order they first came, and their histories in the same order.
-    /// Nodes that send the same series share one array of keys (``State/layout(_:)``), and a node's dozen series
+    /// A node's or site's series: their shapes in the order they first came, and their histories in the same order.
+    /// Nodes that send the same series share one array of shapes (``State/layout(_:)``), and a node's dozen series
     /// cost two arrays instead of a hash table each.
     fileprivate struct Entry {
         var site: String?
-        var keys: [MetricSeriesKey] = []
+        var shapes: [SeriesShape] = []
         var histories: [SeriesHistory] = []
         var lastReceivedAt: Timestamp?
         var dropped: UInt64 = 0
@@ -87,8 +87,8 @@ public final class TelemetryGateway: TelemetryReceiver {
         /// One copy of each series key: 10,000 nodes sending the same series share its name and labels instead of
         /// holding a copy each, which was most of a large fleet's telemetry memory after the samples themselves.
         var keys: Set<MetricSeriesKey> = []
-        /// One copy of each list of keys, for the same reason.
-        var layouts: Set<[MetricSeriesKey]> = []
+        /// One copy of each list of shapes, for the same reason.
+        var layouts: Set<[SeriesShape]> = []
 
         /// How many names and keys are shared at most: beyond that (children sending ever new names), new ones are
         /// kept as they come, so the tables cannot grow without bound.
@@ -115,11 +115,11 @@ public final class TelemetryGateway: TelemetryReceiver {
             return key
         }
 
-        /// The shared copy of a node's or site's list of keys.
-        mutating func layout(_ keys: [MetricSeriesKey]) -> [MetricSeriesKey] {
-            if let existing = layouts.firstIndex(of: keys) { return layouts[existing] }
-            if layouts.count < Self.sharedLimit { layouts.insert(keys) }
-            return keys
+        /// The shared copy of a node's or site's list of shapes.
+        mutating func layout(_ shapes: [SeriesShape]) -> [SeriesShape] {
+            if let existing = layouts.firstIndex(of: shapes) { return layouts[existing] }
+            if layouts.count < Self.sharedLimit { layouts.insert(shapes) }
+            return shapes
         }
     }
 
@@ -150,7 +150,7 @@ public final class TelemetryGateway: TelemetryReceiver {
                 state.nodes[id, default: Entry()].dropped += batch.droppedCount
                 state.nodes[id]?.lastReceivedAt = now
             }
-            // The nodes (or, for `nil`, the site itself) that gained a series in this batch, whose keys are shared
+            // The nodes (or, for `nil`, the site itself) that gained a series in this batch, whose shapes are shared
             // once it is filed.
             var grown: [String?] = []
             var hint = 0
@@ -179,18 +179,17 @@ public final class TelemetryGateway: TelemetryReceiver {
                 let count: Int
                 if let node {
                     index = state.nodes[node]!.index(of: key, from: hint)
-                    count = state.nodes[node]!.keys.count
+                    count = state.nodes[node]!.shapes.count
                 } else {
                     index = state.sites[id]!.index(of: key, from: hint)
-                    count = state.sites[id]!.keys.count
+                    count = state.sites[id]!.shapes.count
                 }
                 if index == nil, count < configuration.maximumSeriesPerSource {
-                    let history = SeriesHistory(kind: point.kind, unit: point.unit)
-                    let shared = state.shared(key)
+                    let shape = SeriesShape(key: state.shared(key), kind: point.kind, unit: point.unit)
                     if let node {
-                        state.nodes[node]!.add(shared, history)
+                        state.nodes[node]!.add(shape, SeriesHistory())
                     } else {
-                        state.sites[id]!.add(shared, history)
+                        state.sites[id]!.add(shape, SeriesHistory())
                     }
                     state.statistics.series += 1
                     grown.append(node)
@@ -213,9 +212,9 @@ public final class TelemetryGateway: TelemetryReceiver {
             }
             for node in grown {
                 if let node {
-                    state.nodes[node]!.keys = state.layout(state.nodes[node]!.keys)
+                    state.nodes[node]!.shapes = state.layout(state.nodes[node]!.shapes)
                 } else {
-                    state.sites[id]!.keys = state.layout(state.sites[id]!.keys)
+                    state.sites[id]!.shapes = state.layout(state.sites[id]!.shapes)
                 }
             }
         }
@@ -248,14 +247,15 @@ public final class TelemetryGateway: TelemetryReceiver {
             var points: [MetricPoint] = []
             for node in nodes {
                 guard let entry = state.nodes[node] else { continue }
-                for (key, history) in zip(entry.keys, entry.histories) where names.isEmpty || names.contains(key.name) {
-                    var labels = key.labelDictionary
+                for (shape, history) in zip(entry.shapes, entry.histories)
+                where names.isEmpty || names.contains(shape.key.name) {
+                    var labels = shape.key.labelDictionary
                     labels["node"] = node
                     for sample in history.samples(since: since) {
                         points.append(
                             MetricPoint(
-                                name: key.name, labels: labels, value: sample.value, timestamp: sample.timestamp,
-                                unit: history.unit, kind: history.kind))
+                                name: shape.key.name, labels: labels, value: sample.value, timestamp: sample.timestamp,
+                                unit: shape.unit, kind: shape.kind))
                     }
                 }
             }
@@ -268,8 +268,8 @@ public final class TelemetryGateway: TelemetryReceiver {
             let index =
                 rollups.index(of: key, from: 0)
                 ?? {
-                    rollups.add(key, SeriesHistory(kind: point.kind, unit: point.unit))
-                    return rollups.keys.count - 1
+                    rollups.add(SeriesShape(key: key, kind: point.kind, unit: point.unit), SeriesHistory())
+                    return rollups.shapes.count - 1
                 }()
             rollups.histories[index].insert(
                 MetricSeries.Sample(timestamp: point.timestamp, value: point.value), keeping: .max)
@@ -305,9 +305,8 @@ public final class TelemetryGateway: TelemetryReceiver {
             var families: [String: MetricPoint.Kind] = [:]
             func note(_ entry: Entry?) {
                 guard let entry else { return }
-                for (key, history) in zip(entry.keys, entry.histories)
-                where families[key.name] == nil && !excluded.contains(key.name) {
-                    families[key.name] = history.kind
+                for shape in entry.shapes where families[shape.key.name] == nil && !excluded.contains(shape.key.name) {
+                    families[shape.key.name] = shape.kind
                 }
             }
             for id in nodes { note(state.nodes[id]) }
@@ -378,21 +377,21 @@ extension TelemetryGateway.Entry {
     /// The position of `key`'s series, looked for from `hint` on first: a child sends its series in the same order
     /// every time, so the one after the last found is usually the one.
     fileprivate func index(of key: MetricSeriesKey, from hint: Int) -> Int? {
-        let start = hint < keys.count ? hint : 0
-        if let found = keys[start...].firstIndex(of: key) { return found }
-        return keys[..<start].firstIndex(of: key)
+        let start = hint < shapes.count ? hint : 0
+        if let found = shapes[start...].firstIndex(where: { $0.key == key }) { return found }
+        return shapes[..<start].firstIndex { $0.key == key }
     }
 
-    fileprivate mutating func add(_ key: MetricSeriesKey, _ history: SeriesHistory) {
-        keys.append(key)
+    fileprivate mutating func add(_ shape: SeriesShape, _ history: SeriesHistory) {
+        shapes.append(shape)
         histories.append(history)
     }
 
     fileprivate func seriesList(names: Set<String>, since: Timestamp?) -> [MetricSeries] {
-        zip(keys, histories).sorted { $0.0 < $1.0 }.compactMap { key, history in
-            guard names.isEmpty || names.contains(key.name) else { return nil }
+        zip(shapes, histories).sorted { $0.0.key < $1.0.key }.compactMap { shape, history in
+            guard names.isEmpty || names.contains(shape.key.name) else { return nil }
             return MetricSeries(
-                name: key.name, labels: key.labelDictionary, kind: history.kind, unit: history.unit,
+                name: shape.key.name, labels: shape.key.labelDictionary, kind: shape.kind, unit: shape.unit,
                 samples: history.samples(since: since))
         }
     }
@@ -402,14 +401,14 @@ extension TelemetryGateway.Entry {
         _ name: String, kind: MetricPoint.Kind, site: String?, node: String?, to exposition: inout PrometheusExposition
     ) {
         var matching: [Int] = []
-        for (index, key) in keys.enumerated() where key.name == name && histories[index].kind == kind {
+        for (index, shape) in shapes.enumerated() where shape.key.name == name && shape.kind == kind {
             matching.append(index)
         }
-        if matching.count > 1 { matching.sort { keys[$0] < keys[$1] } }
+        if matching.count > 1 { matching.sort { shapes[$0].key < shapes[$1].key } }
         for index in matching {
             guard let latest = histories[index].latest else { continue }
             exposition.series(
-                name, site: site, node: node, labels: keys[index].labels, value: latest.value,
+                name, site: site, node: node, labels: shapes[index].key.labels, value: latest.value,
                 timestamp: latest.timestamp)
         }
     }
