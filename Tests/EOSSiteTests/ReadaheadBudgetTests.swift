@@ -51,15 +51,21 @@ struct ReadaheadBudgetTests {
         #expect(budget.available == 0)
     }
 
+    /// A budget of 10 with `taken` taken, a take of `large` waiting, and one of `small` waiting behind it.
+    static func queue(taken: Int, large: Int, small: Int) async throws -> (ReadaheadBudget, Take, Take) {
+        let budget = ReadaheadBudget(capacity: 10)
+        _ = try await budget.take(taken)
+        let first = Take(large, from: budget)
+        #expect(try await first.waits())
+        let second = Take(small, from: budget)
+        #expect(try await second.waits())
+        return (budget, first, second)
+    }
+
     @Test("a take that does not fit waits for what is given back, and a later small one waits behind it")
     func inTurn() async throws {
-        let budget = ReadaheadBudget(capacity: 10)
-        _ = try await budget.take(8)
-        let large = Take(5, from: budget)
-        #expect(try await large.waits())
         // Two would fit, but the large one asked first.
-        let small = Take(2, from: budget)
-        #expect(try await small.waits())
+        let (budget, large, small) = try await Self.queue(taken: 8, large: 5, small: 2)
         budget.give(8)
         #expect(try await large.task.value == 5)
         #expect(try await small.task.value == 2)
@@ -68,12 +74,7 @@ struct ReadaheadBudgetTests {
 
     @Test("a waiting take that is cancelled takes nothing, and the one behind it goes on")
     func cancelled() async throws {
-        let budget = ReadaheadBudget(capacity: 10)
-        _ = try await budget.take(7)
-        let large = Take(5, from: budget)
-        #expect(try await large.waits())
-        let small = Take(3, from: budget)
-        #expect(try await small.waits())
+        let (budget, large, small) = try await Self.queue(taken: 7, large: 5, small: 3)
         large.task.cancel()
         await #expect(throws: CancellationError.self) { try await large.task.value }
         #expect(try await small.task.value == 3)
