@@ -42,10 +42,16 @@ final class ReadaheadBudget: Sendable {
     /// - Throws: `CancellationError` when the task is cancelled while it waits; nothing is taken then.
     func take(_ count: Int) async throws -> Int {
         let count = min(max(count, 0), capacity)
-        let id = state.withLock { state in
+        // What fits with nobody waiting is taken without suspending: the intake reads every report through here.
+        let (taken, id) = state.withLock { state -> (Bool, UInt64) in
+            if state.waiters.isEmpty, state.available >= count {
+                state.available -= count
+                return (true, 0)
+            }
             defer { state.nextID &+= 1 }
-            return state.nextID
+            return (false, state.nextID)
         }
+        if taken { return count }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Void, any Error>? = state.withLock { state in
