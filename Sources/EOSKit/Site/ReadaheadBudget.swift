@@ -3,10 +3,10 @@ internal import Synchronization
 /// How many statuses the status streams of all of a parent's children may hold read ahead at once, together
 /// (``ReportReadahead``).
 ///
-/// Each stream also has a bound of its own, but a central whose 100 sites flush their outboxes at once would hold
-/// 100 of those, decoded, while it records one batch at a time: about 25 MB at 10,000 nodes. With one budget for all,
-/// a stream that finds it spent waits its turn, its child's sending stops at the transport's flow-control window, and
-/// the parent records batches of the same size as before.
+/// Each stream also has a bound of its own, 1,000 statuses, but a central whose 100 sites flush their outboxes at
+/// once to a slow disk could hold 100 of those decoded, 100,000 statuses, tens of MB once workloads' details come
+/// with them. With one budget for all, a stream that finds it spent waits its turn, its child's sending stops at the
+/// transport's flow-control window, and the parent still records batches of about 100 statuses per stream.
 ///
 /// Statuses are taken in the order streams ask for them: a large report waiting for room is not overtaken by small
 /// ones.

@@ -39,8 +39,8 @@ public final class UpstreamIntake: UpstreamHandler {
     private let attachedNodes: @Sendable (String) async -> Set<String>
     private let logger: Logger
     private let turns = ReportTurns()
-    /// What all status streams may hold read ahead together: ten sites' full streams, and a batch of about 100
-    /// statuses for each of 100 sites flushing at once, which records as fast as larger ones do.
+    /// What all status streams may hold read ahead together: ten sites' full streams, or batches of about 100
+    /// statuses for each of 100 sites flushing at once, which the central recorded as fast as larger ones.
     private let readaheadBudget = ReadaheadBudget(capacity: 10_000)
     private let telemetry = Mutex(TelemetryCounts())
 
