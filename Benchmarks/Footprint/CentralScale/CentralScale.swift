@@ -24,7 +24,8 @@ import Logging
 /// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
 /// 3. an update of every node to a new generation, the same way;
 /// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes
-///    at once; statuses and reports taken in per second, from the central's own `/metrics` counters;
+///    at once, on a connection more per site, opened first (the memory they take is printed apart); statuses and
+///    reports taken in per second, from the central's own `/metrics` counters;
 /// 5. the measured process's resident memory after each step, and its peak, and the bytes of the central's telemetry
 ///    history (`eos_telemetry_history_bytes`) after each rollout.
 ///
