@@ -40,34 +40,26 @@ struct ReportReadaheadTests {
         }
     }
 
-    @Test("the reader stops at capacity until the taker takes, so a fast child cannot fill the parent's memory")
-    func capacity() async throws {
-        let readahead = ReportReadahead(capacity: 3)
-        let source = Self.reports(1...10)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await readahead.read(source.throwingStream) }
-            try await Task.sleep(for: .milliseconds(50))
-            var taken: [UInt64] = []
-            while let batch = try await readahead.takeAll() {
-                #expect(batch.count <= 3, "no more than the capacity read ahead: \(batch.count)")
-                taken += batch.map(\.sequence)
-            }
-            #expect(taken == Array(1...10))
-            try await group.waitForAll()
-        }
-    }
+    /// A readahead's bound in statuses, the statuses in each of 12 reports (none counts as one), and the most
+    /// reports a batch can then hold.
+    static let bounds: [(capacity: Int, statuses: Int, batch: Int)] = [
+        (capacity: 3, statuses: 0, batch: 3),
+        // A site's report of 50 weighs 50 of a node's: a third report of four would pass 10 statuses.
+        (capacity: 10, statuses: 4, batch: 2),
+    ]
 
-    @Test("the bound counts statuses, not reports: a site's report of 50 weighs 50 of a node's")
-    func capacityInStatuses() async throws {
-        let readahead = ReportReadahead(capacity: 10)
-        let source = Self.reports(1...12, statuses: 4)
+    @Test(
+        "the reader stops at its bound in statuses until the taker takes: a child cannot fill the parent's memory",
+        arguments: bounds)
+    func capacity(bound: (capacity: Int, statuses: Int, batch: Int)) async throws {
+        let readahead = ReportReadahead(capacity: bound.capacity)
+        let source = Self.reports(1...12, statuses: bound.statuses)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await readahead.read(source.throwingStream) }
             try await Task.sleep(for: .milliseconds(50))
             var taken: [UInt64] = []
             while let batch = try await readahead.takeAll() {
-                // A third report of four would pass 10 statuses: the readahead's own budget of 10 holds it back.
-                #expect(batch.count <= 2, "no more than 10 statuses read ahead: \(batch.count) reports of 4")
+                #expect(batch.count <= bound.batch, "no more than the bound read ahead: \(batch.count) reports")
                 taken += batch.map(\.sequence)
             }
             #expect(taken == Array(1...12))

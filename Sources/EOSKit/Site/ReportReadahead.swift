@@ -15,9 +15,7 @@ internal import Synchronization
 final class ReportReadahead: Sendable {
     private struct State {
         var reports: [StatusReport] = []
-        /// The statuses in `reports`, a report without any counting as one.
-        var held = 0
-        /// What `reports` took from the budget.
+        /// What `reports` took from the budget: their statuses, a report without any counting as one.
         var budgeted = 0
         /// What the last batch handed out took from the budget.
         var handedOut = 0
@@ -51,11 +49,9 @@ final class ReportReadahead: Sendable {
         do {
             for try await report in reports {
                 try await waitForRoom()
-                let weight = max(1, report.statuses.count)
-                let taken = try await budget.take(weight)
+                let taken = try await budget.take(max(1, report.statuses.count))
                 let taker = state.withLock { state in
                     state.reports.append(report)
-                    state.held += weight
                     state.budgeted += taken
                     return Self.take(&state.taker)
                 }
@@ -81,7 +77,6 @@ final class ReportReadahead: Sendable {
                 let (batch, reader, ended, failure) = state.withLock { state in
                     let batch = state.reports
                     state.reports = []
-                    state.held = 0
                     state.handedOut = state.budgeted
                     state.budgeted = 0
                     return (batch, batch.isEmpty ? nil : Self.take(&state.reader), state.ended, state.failure)
@@ -111,7 +106,7 @@ final class ReportReadahead: Sendable {
         try await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state in
-                    guard state.held >= capacity, !state.cancelled else { return true }
+                    guard state.budgeted >= capacity, !state.cancelled else { return true }
                     state.reader = continuation
                     return false
                 }
