@@ -190,7 +190,7 @@ public final class CentralOrchestrator: Service {
         let state =
             try await registry.rollout(of: name).flatMap { $0.generation == record.generation ? $0 : nil }
             ?? RolloutState(deployment: name, generation: record.generation, updatedAt: record.createdAt)
-        let statuses = Dictionary(try await registry.statuses(of: name).map { ($0.nodeID, $0) }) { $1 }
+        let statuses = try await registry.statusesByNode(of: name)
         let targets = record.removed ? [] : fleet.targets(of: record.spec.target)
         let planner = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
         var total = RolloutCounts()
@@ -216,7 +216,7 @@ public final class CentralOrchestrator: Service {
                 SiteRollup(id: $0.key, counts: $0.value.counts, observedAt: $0.value.observedAt)
             },
             nodeStatuses: detail ? targets.compactMap { statuses[$0.nodeID] } : nil,
-            updatedAt: max(state.updatedAt, statuses.values.map(\.observedAt).max() ?? state.updatedAt))
+            updatedAt: max(state.updatedAt, statuses.values.lazy.map(\.observedAt).max() ?? state.updatedAt))
     }
 
     private func current(_ name: String) async throws -> (DeploymentRecord, RolloutState) {

@@ -102,9 +102,7 @@ actor DeploymentController {
             let targets = fleet.targets(of: record.spec.target)
             var state = try await rollout(of: record, now: now)
             while true {
-                let statuses = Dictionary(
-                    try await registry.statuses(of: record.name).map { ($0.nodeID, $0) }
-                ) { $1 }
+                let statuses = try await registry.statusesByNode(of: record.name)
                 let decision = RolloutPlanner(policy: record.spec.rollout, targets: targets, statuses: statuses)
                     .advance(state, now: now)
                 if decision.state != state {

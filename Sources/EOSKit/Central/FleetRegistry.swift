@@ -85,6 +85,11 @@ public protocol FleetRegistry: Sendable {
     /// Every node's latest status on `deployment`, by node.
     func statuses(of deployment: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus]
 
+    /// Every node's latest status on `deployment`, keyed by node id: what a rollout decision or a status summary
+    /// looks up node by node, many times a second in a large fleet. The default builds it from
+    /// ``statuses(of:)``; a registry that holds the statuses keyed already answers without sorting or copying them.
+    func statusesByNode(of deployment: String) async throws(FleetRegistryError) -> [String: NodeDeploymentStatus]
+
     /// A node's latest status on each deployment, by deployment.
     func statuses(ofNode node: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus]
 
@@ -99,4 +104,13 @@ public protocol FleetRegistry: Sendable {
     /// The latest `limit` entries of the audit log of `deployment`, oldest first: what a page showing a deployment's
     /// recent history reads, without reading all of it.
     func latestAudit(of deployment: String, limit: Int) async throws(FleetRegistryError) -> [AuditEntry]
+}
+
+extension FleetRegistry {
+    /// Every node's latest status on `deployment`, keyed by node id, built from ``statuses(of:)``.
+    public func statusesByNode(
+        of deployment: String
+    ) async throws(FleetRegistryError) -> [String: NodeDeploymentStatus] {
+        Dictionary(try await statuses(of: deployment).map { ($0.nodeID, $0) }) { $1 }
+    }
 }

@@ -23,17 +23,27 @@ struct FleetSnapshot {
             snapshot.deployments += page.items
             cursor = page.next
         } while cursor != nil
+        // Every status query and controller pass reads the whole fleet, so its nodes come in pages large enough
+        // that a fleet of 10,000 takes one, kept as it comes rather than copied again.
         repeat {
-            let page = try await registry.nodes(after: cursor, limit: 1000, site: nil)
-            snapshot.nodes += page.items
+            let page = try await registry.nodes(after: cursor, limit: 10_000, site: nil)
+            if snapshot.nodes.isEmpty { snapshot.nodes = page.items } else { snapshot.nodes += page.items }
             cursor = page.next
         } while cursor != nil
+        var siteLiveness: [String: LivenessStatus] = [:]
         for child in children.children(of: .site) {
-            snapshot.sites.append(
-                Site(child: child, liveness: children.liveness(of: child, at: now)))
+            let liveness = children.liveness(of: child, at: now)
+            snapshot.sites.append(Site(child: child, liveness: liveness))
+            siteLiveness[child.id] = liveness
         }
         for index in snapshot.nodes.indices {
-            snapshot.nodes[index].liveness = children.liveness(of: snapshot.nodes[index], at: now)
+            let liveness =
+                if let site = snapshot.nodes[index].siteID {
+                    ChildRegistry.liveness(of: snapshot.nodes[index], behind: siteLiveness[site])
+                } else {
+                    children.liveness(of: snapshot.nodes[index], at: now)
+                }
+            snapshot.nodes[index].liveness = liveness
         }
         return snapshot
     }
@@ -42,9 +52,13 @@ struct FleetSnapshot {
     func targets(of target: FleetTarget) -> [RolloutPlanner.Target] {
         let sitesSelected = Set(
             sites.filter { target.matchesSite($0.child.labels) }.map(\.child.id))
-        return nodes.filter { node in
+        var targets: [RolloutPlanner.Target] = []
+        targets.reserveCapacity(nodes.count)
+        for node in nodes {
             let siteMatches = node.siteID.map(sitesSelected.contains) ?? (target.sites == nil)
-            return siteMatches && target.matchesNode(node.labels)
-        }.map { RolloutPlanner.Target(nodeID: $0.id, siteID: $0.siteID, liveness: $0.liveness.liveness) }
+            guard siteMatches, target.matchesNode(node.labels) else { continue }
+            targets.append(.init(nodeID: node.id, siteID: node.siteID, liveness: node.liveness.liveness))
+        }
+        return targets
     }
 }

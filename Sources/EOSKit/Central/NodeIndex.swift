@@ -3,8 +3,8 @@ internal import EOSModel
 /// The fleet registry's nodes in memory, by id and by site, in id order: every deployment controller pass, status
 /// query and site summary lists nodes, and reading them back from SQLite would decode every record each time.
 ///
-/// The registry changes it only after the matching SQLite write committed, under the same lock, so it always
-/// equals the file.
+/// The registry changes it only after the matching SQLite write committed, in the order the writes committed, so it
+/// always equals the file.
 struct NodeIndex {
     private var byID: [String: NodeRecord] = [:]
     private var bySite: [String: [String]] = [:]

@@ -17,10 +17,16 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     /// The file.
     public let path: String
     private let database: DatabasePool
-    /// The nodes, as the file holds them; their writes take this lock around the SQLite write.
+    /// The nodes, as the file holds them.
     private let nodeIndex: Mutex<NodeIndex>
-    /// The latest statuses, as the file holds them; their writes take this lock around the SQLite write.
+    /// The latest statuses, as the file holds them.
     private let statusIndex: Mutex<StatusIndex>
+    /// Held by a write of nodes around its SQLite write and the index's change after it, so the index takes the
+    /// writes in the order the file did; readers of the index do not wait for the file.
+    private let nodeWrites = Mutex(())
+    /// As `nodeWrites`, for statuses: a site's batch of statuses takes milliseconds to write, and every status query
+    /// and deployment controller pass reads the index meanwhile.
+    private let statusWrites = Mutex(())
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -263,19 +269,19 @@ public final class SQLiteFleetRegistry: FleetRegistry {
             node.siteID = site
             return node
         }
-        try nodeIndex.withLock { (index: inout NodeIndex) throws(FleetRegistryError) in
+        try nodeWrites.withLock { _ throws(FleetRegistryError) in
             try write("record the nodes of \(site.map { "site \($0)" } ?? "the central")") { db in
                 try db.execute(sql: "DELETE FROM nodes WHERE site IS ?", arguments: [site])
                 for node in nodes { try Self.insert(node, db) }
             }
-            index.replace(site: site, with: nodes)
+            nodeIndex.withLock { $0.replace(site: site, with: nodes) }
         }
     }
 
     public func putNode(_ node: NodeRecord) async throws(FleetRegistryError) {
-        try nodeIndex.withLock { (index: inout NodeIndex) throws(FleetRegistryError) in
+        try nodeWrites.withLock { _ throws(FleetRegistryError) in
             try write("record node \(node.id)") { db in try Self.insert(node, db) }
-            index.put(node)
+            nodeIndex.withLock { $0.put(node) }
         }
     }
 
@@ -293,9 +299,9 @@ public final class SQLiteFleetRegistry: FleetRegistry {
 
     public func recordStatuses(_ statuses: [NodeDeploymentStatus]) async throws(FleetRegistryError) {
         guard !statuses.isEmpty else { return }
-        try statusIndex.withLock { (index: inout StatusIndex) throws(FleetRegistryError) in
+        try statusWrites.withLock { _ throws(FleetRegistryError) in
             try writeStatuses(statuses)
-            index.record(statuses)
+            statusIndex.withLock { $0.record(statuses) }
         }
     }
 
@@ -335,6 +341,12 @@ public final class SQLiteFleetRegistry: FleetRegistry {
 
     public func statuses(of deployment: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {
         statusIndex.withLock { $0.statuses(of: deployment) }
+    }
+
+    public func statusesByNode(
+        of deployment: String
+    ) async throws(FleetRegistryError) -> [String: NodeDeploymentStatus] {
+        statusIndex.withLock { $0.statusesByNode(of: deployment) }
     }
 
     public func statuses(ofNode node: String) async throws(FleetRegistryError) -> [NodeDeploymentStatus] {

@@ -4,8 +4,8 @@ internal import EOSModel
 /// reads a deployment's statuses, and decoding them from SQLite each time cost more than anything else the central
 /// did during a rollout.
 ///
-/// The registry changes it only after the matching SQLite write committed, under the same lock, with the same rule
-/// (``NodeDeploymentStatus/supersedes(_:)``), so it always equals the file.
+/// The registry changes it only after the matching SQLite write committed, in the order the writes committed, with
+/// the same rule (``NodeDeploymentStatus/supersedes(_:)``), so it always equals the file.
 struct StatusIndex {
     /// Deployment → node → status.
     private var byDeployment: [String: [String: NodeDeploymentStatus]] = [:]
@@ -32,6 +32,11 @@ struct StatusIndex {
     /// A deployment's statuses, by node id.
     func statuses(of deployment: String) -> [NodeDeploymentStatus] {
         (byDeployment[deployment] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// A deployment's statuses keyed by node id: the index's own dictionary, shared until either side changes.
+    func statusesByNode(of deployment: String) -> [String: NodeDeploymentStatus] {
+        byDeployment[deployment] ?? [:]
     }
 
     /// A node's statuses, by deployment name.

@@ -132,7 +132,8 @@ public struct FleetRegistryConformance: Sendable {
 
     private func rollbacks() async throws {
         let registry = try await makeRegistry()
-        _ = try await registry.putDeployment(name: "d", spec: Self.spec("v1"), labels: ["v": "1"], by: "alice", at: start)
+        _ = try await registry.putDeployment(
+            name: "d", spec: Self.spec("v1"), labels: ["v": "1"], by: "alice", at: start)
         _ = try await registry.putDeployment(name: "d", spec: Self.spec("v2"), labels: [:], by: "alice", at: start)
         let (record, rollout) = try await registry.putRollback(
             of: "d", generation: 2, to: 1, reason: "canary failed", by: "eos", at: start)
@@ -216,6 +217,11 @@ public struct FleetRegistryConformance: Sendable {
         try await registry.recordStatuses([installing, installed, Self.status("n2", generation: 2, .failed, at: start)])
         var stored = try await registry.statuses(of: "d")
         try check(stored.map(\.state) == [.installed, .failed], "the latest per node wins, by node: \(stored)")
+        let keyed = try await registry.statusesByNode(of: "d")
+        try check(
+            keyed == ["n1": installed, "n2": Self.status("n2", generation: 2, .failed, at: start)],
+            "the same statuses keyed by node: \(keyed)")
+        try check(try await registry.statusesByNode(of: "other").isEmpty, "an unknown deployment has no statuses")
         // An older report arriving late does not replace a newer one.
         try await registry.recordStatuses([Self.status("n1", generation: 1, .installed, at: later), installing])
         stored = try await registry.statuses(of: "d")
@@ -223,6 +229,9 @@ public struct FleetRegistryConformance: Sendable {
         try await registry.recordStatuses([Self.status("n2", generation: 3, .removed, at: later)])
         stored = try await registry.statuses(of: "d")
         try check(stored.map(\.nodeID) == ["n1"], "a removed report forgets the pair: \(stored.map(\.nodeID))")
+        let keyedNow = try await registry.statusesByNode(of: "d")
+        try check(keyedNow.keys.sorted() == ["n1"], "keyed, a removed report forgets the pair: \(keyedNow.keys)")
+        try check(keyed.count == 2, "statuses read before a change keep what they said: \(keyed.keys)")
         let node = try await registry.statuses(ofNode: "n1")
         try check(node == [installed], "a node's statuses are its latest per deployment")
     }
