@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fleet at scale, from the central's side: builds eosd and the driver in release mode, then times POST
-# /deploy/fleet to every node installed in /status, and an update, with the measured process's RSS after each.
+# /deploy/fleet to every node installed in /status, and an update, with the measured process's RSS after each and
+# how long one GET /status of the deployment then takes.
 #
 # --network tls (default): starts `eosd central`, runs S Local Orchestrators of N Edge Nodes each on simulated
 #   runtimes (in the driver's process) over loopback mutual TLS, and also measures the central's status intake. The

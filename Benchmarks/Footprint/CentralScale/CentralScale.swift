@@ -22,7 +22,8 @@ import Logging
 /// Measures, and prints:
 /// 1. the time for every node to be `Ready` at the central;
 /// 2. a first install: from `POST /deploy/fleet` to `/status` showing every node installed;
-/// 3. an update of every node to a new generation, the same way;
+/// 3. an update of every node to a new generation, the same way; after each rollout, how long `GET /status` of the
+///    deployment takes, the question an operator's dashboard asks again and again (median and slowest of 20);
 /// 4. with the central apart, status intake: every site streams `--reports` reports of 10 statuses of its own nodes
 ///    at once, on a connection more per site, opened first (the memory they take is printed apart); statuses and
 ///    reports taken in per second, from the central's own `/metrics` counters;
@@ -271,7 +272,20 @@ struct CentralScale {
             let historyBytes = try await api.metric("eos_telemetry_history_bytes")
             let series = try await api.metric("eos_telemetry_series")
             say(String(format: "  telemetry history: %.1f MiB in %.0f series", historyBytes / 1_048_576, series))
+            try await statusLatency(api)
         }
+    }
+
+    /// Times 20 `GET /status` of the deployment, one after another, and prints the median and the slowest.
+    nonisolated static func statusLatency(_ api: CentralHTTP) async throws {
+        var milliseconds: [Double] = []
+        for _ in 0..<20 {
+            let asked = ContinuousClock.now
+            _ = try await api.status("scale")
+            milliseconds.append((ContinuousClock.now - asked).seconds * 1000)
+        }
+        milliseconds.sort()
+        say(String(format: "  GET /status: median %.1f ms, slowest %.1f ms", milliseconds[10], milliseconds[19]))
     }
 
     /// Prints a line at once, so a run that ends early still shows its figures.
