@@ -21,7 +21,8 @@ struct ReportTurnsTests {
 
     static let node = ChildKey(kind: .node, id: "edge-01")
 
-    /// A turn of `key` in a task of its own that notes `name` when its body runs; the first waits at the gate.
+    /// A turn of `key` in a task of its own that notes `name` when its body runs, then, when `gated`, waits at the
+    /// gate.
     static func turn(
         _ name: String, of key: ChildKey = node, in turns: ReportTurns, _ record: Record, gated: Bool = false
     ) -> Task<Void, any Error> {
@@ -33,21 +34,24 @@ struct ReportTurnsTests {
         }
     }
 
-    @Test("a child's turns run one at a time, in the order they were asked for")
-    func inOrder() async throws {
+    /// Three turns of one node asked for in order, the first holding the turn at the gate, the others waiting.
+    static func queue() async throws -> (ReportTurns, Record, [Task<Void, any Error>]) {
         let turns = ReportTurns()
         let record = Record()
-        let first = Self.turn("first", in: turns, record, gated: true)
-        try await Task.sleep(for: .milliseconds(50))
-        let second = Self.turn("second", in: turns, record)
-        try await Task.sleep(for: .milliseconds(50))
-        let third = Self.turn("third", in: turns, record)
-        try await Task.sleep(for: .milliseconds(50))
+        var tasks: [Task<Void, any Error>] = []
+        for name in ["first", "second", "third"] {
+            tasks.append(Self.turn(name, in: turns, record, gated: name == "first"))
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(record.log == ["first"])
+        return (turns, record, tasks)
+    }
+
+    @Test("a child's turns run one at a time, in the order they were asked for")
+    func inOrder() async throws {
+        let (_, record, tasks) = try await Self.queue()
         record.open()
-        try await first.value
-        try await second.value
-        try await third.value
+        for task in tasks { try await task.value }
         #expect(record.log == ["first", "second", "third"])
     }
 
@@ -65,21 +69,14 @@ struct ReportTurnsTests {
 
     @Test("a waiting turn that is cancelled leaves the line without running, and the one behind it goes on")
     func cancelled() async throws {
-        let turns = ReportTurns()
-        let record = Record()
-        let first = Self.turn("first", in: turns, record, gated: true)
-        try await Task.sleep(for: .milliseconds(50))
-        let second = Self.turn("second", in: turns, record)
-        try await Task.sleep(for: .milliseconds(50))
-        let third = Self.turn("third", in: turns, record)
-        try await Task.sleep(for: .milliseconds(50))
-        second.cancel()
+        let (turns, record, tasks) = try await Self.queue()
+        tasks[1].cancel()
         // It ends while the first still holds the turn.
-        await #expect(throws: CancellationError.self) { try await second.value }
+        await #expect(throws: CancellationError.self) { try await tasks[1].value }
         #expect(record.log == ["first"])
         record.open()
-        try await first.value
-        try await third.value
+        try await tasks[0].value
+        try await tasks[2].value
         #expect(record.log == ["first", "third"])
         // The turn is free again afterwards.
         try await Self.turn("fourth", in: turns, record).value
