@@ -10,9 +10,9 @@ cd "$(dirname "$0")"
 # Built as Docs/operations.md builds eosd for hosts: whole-program specialisation across modules. A first build so
 # takes about 25 minutes on two cores (per package), since every dependency is compiled that way too.
 release=(-c release -Xswiftc -cross-module-optimization)
-# eosd is built in the main package, exactly as hosts get it: its link settings (lld, packed relocations) apply there
-# only. So a first run builds twice, this package's driver and the main package's eosd.
-swift build "${release[@]}" --package-path .. --product eosd
+# eosd is built in the main package, exactly as hosts get it (the Swift runtime linked in): its link settings (lld,
+# packed relocations) apply there only. So a first run builds twice, this package's driver and the main package's eosd.
+swift build "${release[@]}" --static-swift-stdlib --package-path .. --product eosd
 eosd="$(swift build "${release[@]}" --package-path .. --show-bin-path)/eosd"
 swift build "${release[@]}" --product SiteScale
 bin="$(swift build "${release[@]}" --show-bin-path)"
