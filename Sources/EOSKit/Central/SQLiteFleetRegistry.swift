@@ -27,6 +27,11 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     /// As `nodeWrites`, for statuses: a site's batch of statuses takes milliseconds to write, and every status query
     /// and deployment controller pass reads the index meanwhile.
     private let statusWrites = Mutex(())
+    /// The rollout of each deployment, as the file holds them: every status query and controller pass reads them, and
+    /// a rollout lists the nodes it released, 10,000 ids to decode each time in a large fleet.
+    private let rolloutIndex: Mutex<[String: RolloutState]>
+    /// As `nodeWrites`, for rollouts.
+    private let rolloutWrites = Mutex(())
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -52,6 +57,10 @@ public final class SQLiteFleetRegistry: FleetRegistry {
                 }
             }
             statusIndex = Mutex(StatusIndex(statuses))
+            let rollouts = try database.read { db in
+                try Data.fetchAll(db, sql: "SELECT state FROM rollouts").map { try Self.decode(RolloutState.self, $0) }
+            }
+            rolloutIndex = Mutex(Dictionary(rollouts.map { ($0.deployment, $0) }) { $1 })
         } catch {
             throw FleetRegistryError(.storage, "cannot open the fleet registry \(path)", cause: error)
         }
@@ -187,30 +196,41 @@ public final class SQLiteFleetRegistry: FleetRegistry {
     // MARK: Rollouts
 
     public func rollout(of deployment: String) async throws(FleetRegistryError) -> RolloutState? {
-        try read("read the rollout of \(deployment)") { db in
-            try Data.fetchOne(db, sql: "SELECT state FROM rollouts WHERE deployment = ?", arguments: [deployment])
-                .map { try Self.decode(RolloutState.self, $0) }
-        }
+        rolloutIndex.withLock { $0[deployment] }
     }
 
     public func putRollout(_ state: RolloutState, audit: AuditEntry?) async throws(FleetRegistryError) {
-        try write("record the rollout of \(state.deployment)") { db in
-            let exists =
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM deployments WHERE name = ? AND generation = ?",
-                    arguments: [state.deployment, state.generation]) ?? false
-            guard exists else {
-                throw FleetRegistryError(
-                    .conflict, "deployment \(state.deployment) has no generation \(state.generation) to roll out")
+        try rolloutWrites.withLock { _ throws(FleetRegistryError) in
+            try write("record the rollout of \(state.deployment)") { db in
+                let exists =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM deployments WHERE name = ? AND generation = ?",
+                        arguments: [state.deployment, state.generation]) ?? false
+                guard exists else {
+                    throw FleetRegistryError(
+                        .conflict, "deployment \(state.deployment) has no generation \(state.generation) to roll out")
+                }
+                try Self.store(state, db)
+                if let audit { try Self.append(audit, db) }
             }
-            try Self.store(state, db)
-            if let audit { try Self.append(audit, db) }
+            rolloutIndex.withLock { $0[state.deployment] = state }
         }
     }
 
     public func putRollback(
         of name: String, generation: Int64, to target: Int64, reason: String, by actor: String, at time: Timestamp
     ) async throws(FleetRegistryError) -> (record: DeploymentRecord, rollout: RolloutState) {
+        try rolloutWrites.withLock { _ throws(FleetRegistryError) in
+            let rolledBack = try rollBack(
+                of: name, generation: generation, to: target, reason: reason, by: actor, at: time)
+            rolloutIndex.withLock { $0[name] = rolledBack.rollout }
+            return rolledBack
+        }
+    }
+
+    private func rollBack(
+        of name: String, generation: Int64, to target: Int64, reason: String, by actor: String, at time: Timestamp
+    ) throws(FleetRegistryError) -> (record: DeploymentRecord, rollout: RolloutState) {
         try write("roll back deployment \(name)") { db in
             guard let latest = try Self.latest(name, db), latest.generation == generation, !latest.removed else {
                 throw FleetRegistryError(
