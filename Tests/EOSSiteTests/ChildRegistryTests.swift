@@ -26,7 +26,7 @@ struct ChildRegistryTests {
     }
 
     @Test("what children said and what the parent recorded survives a reopen")
-    func persistence() throws {
+    func persistence() async throws {
         let directory = Self.temporaryDirectory()
         let registry = try ChildRegistry(directory: directory)
         #expect(registry.path == directory.appendingPathComponent(ChildRegistry.fileName).path)
@@ -36,9 +36,9 @@ struct ChildRegistryTests {
                 appliedGenerations: ["hello": 2], endpoint: "10.0.0.7:7443"))
         try registry.register(ChildRegistration(kind: .site, id: "store-0042", labels: ["region": "eu-west"]))
         #expect(try registry.heartbeat(kind: .node, id: "edge-01") != nil)
-        #expect(try registry.admit(sequence: 7, from: .node, id: "edge-01"))
-        try registry.updateAppliedGeneration(3, of: "hello", kind: .node, id: "edge-01")
-        try registry.updateAppliedGeneration(1, of: "vision", kind: .node, id: "edge-01")
+        #expect(try await registry.admit(sequence: 7, from: .node, id: "edge-01"))
+        try await registry.updateAppliedGeneration(3, of: "hello", kind: .node, id: "edge-01")
+        try await registry.updateAppliedGeneration(1, of: "vision", kind: .node, id: "edge-01")
         let before = registry.children()
 
         let reopened = try ChildRegistry(directory: directory)
@@ -60,12 +60,12 @@ struct ChildRegistryTests {
     }
 
     @Test("a registration replaces what the child says about itself and keeps its last report sequence")
-    func reregistration() throws {
+    func reregistration() async throws {
         let registry = try ChildRegistry()
         #expect(registry.path == ":memory:")
         try registry.register(
             ChildRegistration(kind: .node, id: "edge-01", labels: ["zone": "north"], endpoint: "10.0.0.7:7443"))
-        #expect(try registry.admit(sequence: 4, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 4, from: .node, id: "edge-01"))
         let again = try registry.register(
             ChildRegistration(kind: .node, id: "edge-01", labels: ["zone": "south"], appliedGenerations: ["a": 1]))
         #expect(again.labels == ["zone": "south"])
@@ -143,7 +143,7 @@ struct ChildRegistryTests {
     }
 
     @Test("contact alone is written once the time on disk is two intervals old; a report, at once")
-    func contactIsWrittenSparingly() throws {
+    func contactIsWrittenSparingly() async throws {
         let clock = ManualWallClock()
         let directory = Self.temporaryDirectory()
         let registry = try ChildRegistry(directory: directory, now: { clock.now })
@@ -172,22 +172,22 @@ struct ChildRegistryTests {
 
         // A report is written at once, with its contact.
         clock.advance(by: 1)
-        #expect(try registry.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 1, from: .node, id: "edge-01"))
         #expect(try onDisk() == clock.now)
     }
 
     @Test("a report taken is contact with the child, kept on disk with its sequence; a replay is not taken")
-    func admitNotesContact() throws {
+    func admitNotesContact() async throws {
         let clock = ManualWallClock()
         let directory = Self.temporaryDirectory()
         let registry = try ChildRegistry(directory: directory, now: { clock.now })
         try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
         clock.advance(by: 12)
-        #expect(try registry.admit(sequence: 3, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 3, from: .node, id: "edge-01"))
         let heard = clock.now
         clock.advance(by: 5)
-        #expect(try registry.admit(sequence: 3, from: .node, id: "edge-01") == false)
-        #expect(try registry.admit(sequence: 2, from: .node, id: "edge-02") == false)
+        #expect(try await registry.admit(sequence: 3, from: .node, id: "edge-01") == false)
+        #expect(try await registry.admit(sequence: 2, from: .node, id: "edge-02") == false)
 
         let reopened = try #require(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01"))
         #expect(reopened.lastSeen == heard)
@@ -222,40 +222,75 @@ struct ChildRegistryTests {
     }
 
     @Test("a report sequence is taken once, above the last, and a replay is still recognised after a reopen")
-    func sequenceAdmission() throws {
+    func sequenceAdmission() async throws {
         let directory = Self.temporaryDirectory()
         let registry = try ChildRegistry(directory: directory)
         try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
-        #expect(try registry.admit(sequence: 1, from: .node, id: "edge-01"))
-        #expect(try registry.admit(sequence: 2, from: .node, id: "edge-01"))
-        #expect(try registry.admit(sequence: 3, from: .node, id: "edge-01"))
-        #expect(try !registry.admit(sequence: 3, from: .node, id: "edge-01"))
-        #expect(try !registry.admit(sequence: 2, from: .node, id: "edge-01"))
-        #expect(try !registry.admit(sequence: 1, from: .node, id: "edge-02"))
+        #expect(try await registry.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 2, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 3, from: .node, id: "edge-01"))
+        #expect(try await !registry.admit(sequence: 3, from: .node, id: "edge-01"))
+        #expect(try await !registry.admit(sequence: 2, from: .node, id: "edge-01"))
+        #expect(try await !registry.admit(sequence: 1, from: .node, id: "edge-02"))
 
         let reopened = try ChildRegistry(directory: directory)
         #expect(!reopened.isNew(sequence: 3, from: .node, id: "edge-01"))
-        #expect(try !reopened.admit(sequence: 3, from: .node, id: "edge-01"))
-        #expect(try !reopened.admit(sequence: 1, from: .node, id: "edge-01"))
-        #expect(try reopened.admit(sequence: 4, from: .node, id: "edge-01"))
+        #expect(try await !reopened.admit(sequence: 3, from: .node, id: "edge-01"))
+        #expect(try await !reopened.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try await reopened.admit(sequence: 4, from: .node, id: "edge-01"))
         // A gap (reports the child's full outbox dropped) is still new; what is below the new last is not.
-        #expect(try reopened.admit(sequence: 10, from: .node, id: "edge-01"))
-        #expect(try !reopened.admit(sequence: 9, from: .node, id: "edge-01"))
+        #expect(try await reopened.admit(sequence: 10, from: .node, id: "edge-01"))
+        #expect(try await !reopened.admit(sequence: 9, from: .node, id: "edge-01"))
         // Registering again keeps the sequence: a reconnect is when replays happen.
         try reopened.register(ChildRegistration(kind: .node, id: "edge-01", appliedGenerations: ["hello": 1]))
-        #expect(try !reopened.admit(sequence: 10, from: .node, id: "edge-01"))
+        #expect(try await !reopened.admit(sequence: 10, from: .node, id: "edge-01"))
         #expect(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01")?.lastSequence == 10)
     }
 
+    @Test("changes made to many children at once all land, each seeing the ones before it, and survive a reopen")
+    func concurrentChanges() async throws {
+        let directory = Self.temporaryDirectory()
+        let registry = try ChildRegistry(directory: directory)
+        let nodes = (1...60).map { "edge-\($0)" }
+        for node in nodes { try registry.register(ChildRegistration(kind: .node, id: node)) }
+        let deployments = (1...30).map { "app-\($0)" }
+        let taken = try await withThrowingTaskGroup(of: Bool.self, returning: Int.self) { group in
+            for node in nodes {
+                group.addTask { try await registry.admit(sequence: 1, from: .node, id: node) }
+            }
+            // One child's generations changed by many callers at once: none may undo another's.
+            for (index, deployment) in deployments.enumerated() {
+                group.addTask {
+                    try await registry.updateAppliedGeneration(
+                        Int64(index + 1), of: deployment, kind: .node, id: "edge-1")
+                    return false
+                }
+            }
+            // The same report on two streams at once is taken once.
+            for _ in 0..<2 {
+                group.addTask { try await registry.admit(sequence: 5, from: .node, id: "edge-2") }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(taken == nodes.count + 1)
+        let expected = Dictionary(uniqueKeysWithValues: deployments.enumerated().map { ($1, Int64($0 + 1)) })
+        for view in [registry, try ChildRegistry(directory: directory)] {
+            #expect(view.child(kind: .node, id: "edge-1")?.appliedGenerations == expected)
+            #expect(view.child(kind: .node, id: "edge-2")?.lastSequence == 5)
+            #expect(view.children().filter { $0.id != "edge-2" }.allSatisfy { $0.lastSequence == 1 })
+        }
+        #expect(try await registry.updateAppliedGeneration(1, of: "app-1", kind: .node, id: "edge-404") == nil)
+    }
+
     @Test("a child that registers holding nothing (its store was wiped) numbers its reports afresh")
-    func wipedChild() throws {
+    func wipedChild() async throws {
         let directory = Self.temporaryDirectory()
         let registry = try ChildRegistry(directory: directory)
         try registry.register(ChildRegistration(kind: .node, id: "edge-01", appliedGenerations: ["hello": 3]))
-        #expect(try registry.admit(sequence: 40, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 40, from: .node, id: "edge-01"))
         let wiped = try registry.register(ChildRegistration(kind: .node, id: "edge-01"))
         #expect(wiped.lastSequence == 0)
-        #expect(try registry.admit(sequence: 1, from: .node, id: "edge-01"))
+        #expect(try await registry.admit(sequence: 1, from: .node, id: "edge-01"))
         #expect(try ChildRegistry(directory: directory).child(kind: .node, id: "edge-01")?.lastSequence == 1)
     }
 

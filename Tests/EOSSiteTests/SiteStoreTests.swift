@@ -23,9 +23,9 @@ struct SiteStoreTests {
         #expect(try store.applied().isEmpty)
 
         // An apply the node took, one it was told to remove, and what a node said when it registered.
-        try store.setApplied(1, of: "hello", on: "edge-01")
-        try store.setApplied(4, of: "vision", on: "edge-01")
-        try store.setApplied(nil, of: "vision", on: "edge-01")
+        try await store.setApplied(1, of: "hello", on: "edge-01")
+        try await store.setApplied(4, of: "vision", on: "edge-01")
+        try await store.setApplied(nil, of: "vision", on: "edge-01")
         try store.replaceApplied(["hello": 1, "vision": 2], on: "edge-02")
         try store.replaceApplied([:], on: "edge-03")
         // Statuses: a newer generation observed, a removal, and a pending state that holds nothing yet.
@@ -39,9 +39,32 @@ struct SiteStoreTests {
         #expect(try SiteStore(directory: directory).applied() == expected)
 
         // Removing what a node holds last leaves no entry for the node.
-        try store.setApplied(nil, of: "hello", on: "edge-02")
+        try await store.setApplied(nil, of: "hello", on: "edge-02")
         #expect(try store.applied() == ["edge-01": ["hello": 2]])
         #expect(try SiteStore(directory: directory).applied() == ["edge-01": ["hello": 2]])
+    }
+
+    @Test("applies and statuses recorded at once for many nodes all land, in memory, on disk and in the outbox")
+    func concurrentWrites() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "eos-site-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SiteStore(directory: directory)
+        let nodes = (1...50).map { "edge-\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in nodes {
+                group.addTask { try await store.setApplied(3, of: "hello", on: node) }
+                group.addTask { try await store.record([Self.status(node, "vision", 1, .installed)]) }
+            }
+            try await group.waitForAll()
+        }
+        let expected = Dictionary(uniqueKeysWithValues: nodes.map { ($0, ["hello": Int64(3), "vision": 1]) })
+        #expect(try store.applied() == expected)
+        #expect(try SiteStore(directory: directory).applied() == expected)
+        let reports = try store.pendingReports(perReport: 1)
+        #expect(Set(reports.flatMap(\.statuses).map(\.nodeID)) == Set(nodes))
+        #expect(reports.map(\.sequence) == reports.map(\.sequence).sorted())
+        #expect(Set(reports.map(\.sequence)).count == nodes.count)
     }
 
     @Test("a store written by the first version, statuses and outbox in JSON, opens with both intact")

@@ -30,6 +30,12 @@ final class EOSDProcess: Sendable {
             standardOutput: output.path, standardError: log.path)
     }
 
+    deinit {
+        // What it wrote was read by the test; the files go with the process.
+        try? FileManager.default.removeItem(at: log)
+        try? FileManager.default.removeItem(at: output)
+    }
+
     /// The process id.
     var pid: Int32 { process.pid }
 

@@ -210,13 +210,13 @@ actor DeploymentController {
                     attributes: ["eos.site": site]
                 ) { _ in try await client.deployFleet(state) }
                 acknowledged[site, default: [:]][state.deployment] = state
-                _ = try? children.updateAppliedGeneration(
+                _ = try? await children.updateAppliedGeneration(
                     max(result.generation, state.generation), of: state.deployment, kind: .site, id: site)
             }
             for removal in removals {
                 _ = try await client.removeFleet(removal)
                 acknowledged[site, default: [:]][removal.deployment] = nil
-                _ = try? children.updateAppliedGeneration(nil, of: removal.deployment, kind: .site, id: site)
+                _ = try? await children.updateAppliedGeneration(nil, of: removal.deployment, kind: .site, id: site)
             }
         } catch {
             logger.warning("a site did not take its change", metadata: ["site": "\(site)", "error": "\(error)"])

@@ -40,8 +40,27 @@ public final class ChildRegistry: Sendable {
     private let database: any DatabaseWriter
     private let state: Mutex<State>
     private let now: @Sendable () -> Timestamp
+    /// The changes to known children that callers make at the same moments (a report taken from each node of a
+    /// wave, a node's acknowledged apply), gathered into the writer's next transaction.
+    private let changes = GroupCommit<Change, Changed?>()
 
-    private struct Key: Hashable {
+    /// A change to one known child, made in the writer's turn: `change` alters the record and answers whether it
+    /// took (a report's sequence was new), `persist` writes what it altered.
+    private struct Change: Sendable {
+        var key: Key
+        /// Whether `persist` writes the child's contact time.
+        var contact: Bool
+        var persist: @Sendable (RegisteredChild, Database) throws -> Void
+        var change: @Sendable (inout RegisteredChild, Timestamp) -> Bool
+    }
+
+    /// A child as a ``Change`` left it, and whether the change took.
+    private struct Changed: Sendable {
+        var child: RegisteredChild
+        var took: Bool
+    }
+
+    private struct Key: Hashable, Sendable {
         var kind: ChildKind
         var id: String
     }
@@ -211,19 +230,20 @@ public final class ChildRegistry: Sendable {
     /// replayed, even after a parent restart; the child was heard from, as with ``touch(kind:id:)``, in the same
     /// write. Returns whether it was new; `false` too for an unknown child.
     ///
+    /// Reports taken from many children at once (a wave of nodes installing) share one transaction.
+    ///
     /// A sequence may skip numbers (a child whose outbox overflowed dropped reports); it is still new.
-    public func admit(sequence: UInt64, from kind: ChildKind, id: String) throws(ChildRegistryError) -> Bool {
+    public func admit(sequence: UInt64, from kind: ChildKind, id: String) async throws(ChildRegistryError) -> Bool {
         guard isNew(sequence: sequence, from: kind, id: id) else { return false }
-        var admitted = false
-        _ = try update(kind, id, "record report \(sequence) of", persist: Self.saveContact) { child, time in
+        let changed = try await change(kind, id, "record report \(sequence) of", persist: Self.saveContact) {
+            child, time in
             child.lastSeen = time
             // Checked again in the writer's turn: another stream from the same child may have taken it meanwhile.
-            if sequence > child.lastSequence {
-                child.lastSequence = sequence
-                admitted = true
-            }
+            guard sequence > child.lastSequence else { return false }
+            child.lastSequence = sequence
+            return true
         }
-        return admitted
+        return changed?.took ?? false
     }
 
     /// Records the generations a child holds, as the owner learns them (an apply the child accepted) or the child
@@ -240,15 +260,18 @@ public final class ChildRegistry: Sendable {
 
     /// Records the generation a child holds of one deployment (`nil`: it holds none any more), leaving the others
     /// as they are. Returns the updated record, or `nil` for a child the registry does not know.
+    ///
+    /// What the owner's calls learn at the same time (a wave of nodes taking their change) shares one transaction.
     @discardableResult
     public func updateAppliedGeneration(
         _ generation: Int64?, of deployment: String, kind: ChildKind, id: String
-    ) throws(ChildRegistryError) -> RegisteredChild? {
-        try update(
+    ) async throws(ChildRegistryError) -> RegisteredChild? {
+        try await change(
             kind, id, "record the applied generation of \(deployment) on", contact: false, persist: Self.saveApplied
         ) { child, _ in
             child.appliedGenerations[deployment] = generation
-        }
+            return true
+        }?.child
     }
 
     /// Removes a child (a decommissioned node). Its next call is answered as from an unknown child, so it registers
@@ -395,6 +418,52 @@ public final class ChildRegistry: Sendable {
             state.children[key] = child
             return Self.heard(key, child, &state, announce: true)
         }
+    }
+
+    /// Changes a known child as ``update(_:_:_:contact:persist:_:)`` does, in a transaction it shares with the
+    /// changes other callers make meanwhile; `nil` when the registry does not know the child.
+    private func change(
+        _ kind: ChildKind, _ id: String, _ what: String, contact: Bool = true,
+        persist: @escaping @Sendable (RegisteredChild, Database) throws -> Void,
+        _ change: @escaping @Sendable (inout RegisteredChild, Timestamp) -> Bool
+    ) async throws(ChildRegistryError) -> Changed? {
+        let request = Change(key: Key(kind: kind, id: id), contact: contact, persist: persist, change: change)
+        do {
+            return try await changes.submit(request, to: database) { db, batch in try self.commit(batch, db) }
+        } catch {
+            throw ChildRegistryError(
+                path: path, message: "cannot \(what) \(kind) \(id) in the child registry \(path)", cause: error)
+        }
+    }
+
+    /// Makes `batch` in one transaction, in its order (a change sees the ones before it), then, in the same turn of
+    /// the writer, in memory; answers what each change left, `nil` for a child the registry does not know.
+    private func commit(_ batch: [Change], _ db: Database) throws -> [Changed?] {
+        let time = now()
+        let outcomes = try db.committing { db in
+            var changed: [Key: RegisteredChild] = [:]
+            return try batch.map { change -> Changed? in
+                guard var child = changed[change.key] ?? state.withLock({ $0.children[change.key] }) else { return nil }
+                let took = change.change(&child, time)
+                try change.persist(child, db)
+                changed[change.key] = child
+                return Changed(child: child, took: took)
+            }
+        }
+        publish(
+            state.withLock { state in
+                var events: [ChildRegistryEvent] = []
+                for (change, outcome) in zip(batch, outcomes) {
+                    guard var child = outcome?.child else { continue }
+                    if change.contact { state.written[change.key] = child.lastSeen }
+                    // Contact noted in memory meanwhile is not taken back.
+                    child.lastSeen = max(child.lastSeen, state.children[change.key]?.lastSeen ?? child.lastSeen)
+                    state.children[change.key] = child
+                    events += Self.heard(change.key, child, &state, announce: true)
+                }
+                return events
+            })
+        return outcomes
     }
 
     /// A child was heard from: it is `Ready`, announced when it was announced otherwise before.

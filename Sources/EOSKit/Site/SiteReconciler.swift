@@ -144,14 +144,16 @@ actor SiteReconciler {
                     attributes: ["eos.node": node]
                 ) { _ in try await client.applyDeploy(state) }
                 let held = max(result.generation, state.generation)
-                try calls.store.setApplied(held, of: state.deployment, on: node)
+                try await calls.store.setApplied(held, of: state.deployment, on: node)
                 // What the node holds now, as its next heartbeat would have it: a heartbeat then finds nothing to
                 // sync, where the node would otherwise pull the very state it was just given.
-                _ = try? calls.registry.updateAppliedGeneration(held, of: state.deployment, kind: .node, id: node)
+                _ = try? await calls.registry.updateAppliedGeneration(
+                    held, of: state.deployment, kind: .node, id: node)
             case .remove(let node, let removal):
                 _ = try await client.removeDeploy(removal)
-                try calls.store.setApplied(nil, of: removal.deployment, on: node)
-                _ = try? calls.registry.updateAppliedGeneration(nil, of: removal.deployment, kind: .node, id: node)
+                try await calls.store.setApplied(nil, of: removal.deployment, on: node)
+                _ = try? await calls.registry.updateAppliedGeneration(
+                    nil, of: removal.deployment, kind: .node, id: node)
             }
             return nil
         } catch let error as MargoError where error.code == .staleGeneration {
@@ -160,7 +162,7 @@ actor SiteReconciler {
             logger.warning(
                 "a node holds a newer generation", metadata: ["node": "\(action.node)", "error": "\(error)"])
             if case .apply(let node, let state) = action {
-                try? calls.store.setApplied(state.generation, of: state.deployment, on: node)
+                try? await calls.store.setApplied(state.generation, of: state.deployment, on: node)
             }
             return nil
         } catch {

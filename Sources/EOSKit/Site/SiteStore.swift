@@ -26,6 +26,14 @@ public final class SiteStore: Sendable {
         var data: Data
     }
 
+    /// A change a caller hands to the writer's next transaction, which takes every caller's at once.
+    private enum Change: Sendable {
+        /// Statuses to record.
+        case statuses([EncodedStatus])
+        /// What a node holds of a deployment after a call to it (`nil`: none of it).
+        case applied(Int64?, deployment: String, node: String)
+    }
+
     /// What the file holds that every plan reads, changed under its lock in the same order as the file.
     private struct Memory {
         /// Each node's latest status on each deployment, as in the `statuses` table.
@@ -50,8 +58,8 @@ public final class SiteStore: Sendable {
     private let removed = ReadThroughCache<[FleetRemoval]>()
     private let placed = ReadThroughCache<[String: Set<String>]>()
     private let memory: Mutex<Memory>
-    /// The statuses callers are recording, gathered into the writer's next transaction.
-    private let recording = GroupCommit<EncodedStatus>()
+    /// The statuses and acknowledgements callers are recording, gathered into the writer's next transaction.
+    private let changes = GroupCommit<Change, Void>()
     /// The most statuses the outbox holds.
     public let outboxLimit: Int
     private static let encoder: JSONEncoder = {
@@ -234,19 +242,18 @@ public final class SiteStore: Sendable {
 
     // MARK: Nodes
 
-    /// Records that `node` holds `generation` of `deployment` (`nil`: holds none of it).
-    public func setApplied(_ generation: Int64?, of deployment: String, on node: String) throws(SiteStoreError) {
-        try write("record what \(node) holds of \(deployment)") { db in
-            if let generation {
-                try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
-                ).execute(arguments: [node, deployment, generation])
-            } else {
-                try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
-                    .execute(arguments: [node, deployment])
+    /// Records that `node` holds `generation` of `deployment` (`nil`: holds none of it), on disk when this returns.
+    ///
+    /// What the site's calls learn at the same time (a wave of nodes taking their change) shares one transaction
+    /// with the statuses being recorded, written in the store's next turn after they arrive.
+    public func setApplied(_ generation: Int64?, of deployment: String, on node: String) async throws(SiteStoreError) {
+        do {
+            try await changes.submit(.applied(generation, deployment: deployment, node: node), to: database) {
+                db, batch in try self.commit(batch, db)
             }
-        } then: { memory, _ in
-            memory.setApplied(generation, of: deployment, on: node)
+        } catch {
+            throw SiteStoreError(
+                message: "cannot record what \(node) holds of \(deployment) in the site store", cause: error)
         }
     }
 
@@ -322,61 +329,107 @@ public final class SiteStore: Sendable {
             }
         }
         do {
-            try await recording.submit(encoded, to: database) { db, batch in try self.commit(batch, db) }
+            try await changes.submit(.statuses(encoded), to: database) { db, batch in try self.commit(batch, db) }
         } catch {
             throw SiteStoreError(message: "cannot record \(statuses.count) statuses in the site store", cause: error)
         }
     }
 
-    /// Writes `batch` in one transaction, then, in the same turn of the writer, the memory.
-    private func commit(_ batch: [EncodedStatus], _ db: Database) throws {
+    /// What a transaction changed, as the memory takes it.
+    private enum Written {
+        case status(NodeDeploymentStatus)
+        case applied(Int64?, deployment: String, node: String)
+    }
+
+    /// Writes `batch` in one transaction, in its order, then, in the same turn of the writer, the memory; answers
+    /// once for every change.
+    private func commit(_ batch: [Change], _ db: Database) throws -> [Void] {
+        let statusCount = batch.reduce(0) { count, change in
+            guard case .statuses(let items) = change else { return count }
+            return count + items.count
+        }
         let written = try db.committing { db in
-            var written: [NodeDeploymentStatus] = []
-            var sequence = try Self.bump("outbox.sequence", by: batch.count, db) - Int64(batch.count)
-            for item in batch {
-                let (status, data) = (item.status, item.data)
-                written.append(try NodeDeploymentStatus(margoBinary: data))
-                if status.state == .removed {
-                    try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
-                        .execute(arguments: [status.nodeID, status.deployment])
-                    try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
-                        .execute(arguments: [status.nodeID, status.deployment])
-                } else {
-                    try db.cachedStatement(
-                        sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)"
-                    ).execute(arguments: [status.nodeID, status.deployment, data])
-                    if status.state != .pending {
-                        try db.cachedStatement(
-                            sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
-                        ).execute(arguments: [status.nodeID, status.deployment, status.observedGeneration])
+            var written: [Written] = []
+            var sequence =
+                statusCount == 0 ? 0 : try Self.bump("outbox.sequence", by: statusCount, db) - Int64(statusCount)
+            for change in batch {
+                switch change {
+                case .statuses(let items):
+                    for item in items {
+                        sequence += 1
+                        try Self.write(item, sequence: sequence, db)
+                        written.append(.status(try NodeDeploymentStatus(margoBinary: item.data)))
                     }
+                case .applied(let generation, let deployment, let node):
+                    try Self.writeApplied(generation, of: deployment, on: node, db)
+                    written.append(.applied(generation, deployment: deployment, node: node))
                 }
-                sequence += 1
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
-                    .execute(arguments: [sequence, status.nodeID + "/" + status.deployment, data])
             }
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
-            if count > outboxLimit {
-                let excess = count - outboxLimit
-                try db.execute(
-                    sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
-                    arguments: [excess])
-                _ = try Self.bump("outbox.dropped", by: excess, db)
-            }
+            if statusCount > 0 { try trimOutbox(db) }
             return written
         }
         // What was written, read back: the memory holds exactly what the file and the outbox hold.
         memory.withLock { memory in
-            for status in written {
-                let key = StatusKey(node: status.nodeID, deployment: status.deployment)
-                memory.statuses[key] = status.state == .removed ? nil : status
-                if status.state != .pending {
-                    memory.setApplied(
-                        status.state == .removed ? nil : status.observedGeneration, of: status.deployment,
-                        on: status.nodeID)
+            for change in written {
+                switch change {
+                case .status(let status):
+                    let key = StatusKey(node: status.nodeID, deployment: status.deployment)
+                    memory.statuses[key] = status.state == .removed ? nil : status
+                    if status.state != .pending {
+                        memory.setApplied(
+                            status.state == .removed ? nil : status.observedGeneration, of: status.deployment,
+                            on: status.nodeID)
+                    }
+                case .applied(let generation, let deployment, let node):
+                    memory.setApplied(generation, of: deployment, on: node)
                 }
             }
         }
+        return Array(repeating: (), count: batch.count)
+    }
+
+    /// Keeps a status as its node's latest (forgets it once `removed`), notes what the node holds, and queues it
+    /// in the outbox as `sequence`, replacing a queued status for the same node and deployment.
+    private static func write(_ item: EncodedStatus, sequence: Int64, _ db: Database) throws {
+        let (status, data) = (item.status, item.data)
+        if status.state == .removed {
+            try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
+                .execute(arguments: [status.nodeID, status.deployment])
+            try writeApplied(nil, of: status.deployment, on: status.nodeID, db)
+        } else {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO statuses (node, deployment, status) VALUES (?, ?, ?)")
+                .execute(arguments: [status.nodeID, status.deployment, data])
+            if status.state != .pending {
+                try writeApplied(status.observedGeneration, of: status.deployment, on: status.nodeID, db)
+            }
+        }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
+            .execute(arguments: [sequence, status.nodeID + "/" + status.deployment, data])
+    }
+
+    private static func writeApplied(
+        _ generation: Int64?, of deployment: String, on node: String, _ db: Database
+    ) throws {
+        if let generation {
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO applied (node, deployment, generation) VALUES (?, ?, ?)"
+            )
+            .execute(arguments: [node, deployment, generation])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM applied WHERE node = ? AND deployment = ?")
+                .execute(arguments: [node, deployment])
+        }
+    }
+
+    /// Drops the oldest queued statuses beyond ``outboxLimit``, counting them.
+    private func trimOutbox(_ db: Database) throws {
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
+        guard count > outboxLimit else { return }
+        let excess = count - outboxLimit
+        try db.execute(
+            sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
+            arguments: [excess])
+        _ = try Self.bump("outbox.dropped", by: excess, db)
     }
 
     /// Every node's latest status on every deployment.

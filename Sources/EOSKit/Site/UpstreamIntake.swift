@@ -188,8 +188,10 @@ public final class UpstreamIntake: UpstreamHandler {
                 try await answering("the status reports up to \(newest.sequence) of \(kind) \(id)") {
                     try await statusSink.receive(fresh.flatMap(\.statuses), from: child)
                 }
-                _ = try recording { () throws(ChildRegistryError) in
-                    try registry.admit(sequence: newest.sequence, from: kind, id: id)
+                do throws(ChildRegistryError) {
+                    _ = try await registry.admit(sequence: newest.sequence, from: kind, id: id)
+                } catch {
+                    throw registryFailure(error)
                 }
             }
             taken += UInt64(batch.count)
@@ -267,9 +269,14 @@ public final class UpstreamIntake: UpstreamHandler {
         do {
             return try body()
         } catch {
-            logger.error("the child registry failed", metadata: ["error": "\(error)"])
-            throw MargoError(code: .remoteFailure, message: "the parent could not record the call: \(error)")
+            throw registryFailure(error)
         }
+    }
+
+    /// A registry failure, logged and answered as the parent's own.
+    private func registryFailure(_ error: ChildRegistryError) -> MargoError {
+        logger.error("the child registry failed", metadata: ["error": "\(error)"])
+        return MargoError(code: .remoteFailure, message: "the parent could not record the call: \(error)")
     }
 
     /// Runs the owner's code, answering a failure that is not already a protocol error as the parent's own.
