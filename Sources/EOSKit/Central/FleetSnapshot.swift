@@ -12,7 +12,10 @@ struct FleetSnapshot {
 
     var deployments: [DeploymentRecord] = []
     var sites: [Site] = []
+    /// The nodes as the registry holds them, shared with it rather than copied.
     var nodes: [NodeRecord] = []
+    /// The liveness that counts of each of ``nodes``, in the same order.
+    var liveness: [NodeLiveness] = []
 
     /// Reads the registry and the children's liveness at `now`.
     static func read(_ registry: any FleetRegistry, children: ChildRegistry, at now: Timestamp) async throws -> Self {
@@ -36,14 +39,12 @@ struct FleetSnapshot {
             snapshot.sites.append(Site(child: child, liveness: liveness))
             siteLiveness[child.id] = liveness
         }
-        for index in snapshot.nodes.indices {
-            let liveness =
-                if let site = snapshot.nodes[index].siteID {
-                    ChildRegistry.liveness(of: snapshot.nodes[index], behind: siteLiveness[site])
-                } else {
-                    children.liveness(of: snapshot.nodes[index], at: now)
-                }
-            snapshot.nodes[index].liveness = liveness
+        snapshot.liveness = snapshot.nodes.indices.map { index in
+            if let site = snapshot.nodes[index].siteID {
+                ChildRegistry.liveness(of: snapshot.nodes[index], behind: siteLiveness[site]).liveness
+            } else {
+                children.liveness(of: snapshot.nodes[index], at: now).liveness
+            }
         }
         return snapshot
     }
@@ -54,10 +55,11 @@ struct FleetSnapshot {
             sites.filter { target.matchesSite($0.child.labels) }.map(\.child.id))
         var targets: [RolloutPlanner.Target] = []
         targets.reserveCapacity(nodes.count)
-        for node in nodes {
-            let siteMatches = node.siteID.map(sitesSelected.contains) ?? (target.sites == nil)
-            guard siteMatches, target.matchesNode(node.labels) else { continue }
-            targets.append(.init(nodeID: node.id, siteID: node.siteID, liveness: node.liveness.liveness))
+        // By index, so each record is read where it lies instead of copied out.
+        for index in nodes.indices {
+            let siteMatches = nodes[index].siteID.map(sitesSelected.contains) ?? (target.sites == nil)
+            guard siteMatches, target.matchesNode(nodes[index].labels) else { continue }
+            targets.append(.init(nodeID: nodes[index].id, siteID: nodes[index].siteID, liveness: liveness[index]))
         }
         return targets
     }

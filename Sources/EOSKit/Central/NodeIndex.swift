@@ -5,11 +5,21 @@ internal import EOSModel
 ///
 /// The registry changes it only after the matching SQLite write committed, in the order the writes committed, so it
 /// always equals the file.
+///
+/// The whole fleet in id order is kept as one array, which a page covering every node hands out as it is: a
+/// controller pass and a status query at 10,000 nodes then share it instead of copying each record, several
+/// dozen times a second in a rollout. A change to nodes already known (a site's inventory, every few seconds)
+/// changes the array in place; one that adds or removes a node has it rebuilt on the next read.
 struct NodeIndex {
     private var byID: [String: NodeRecord] = [:]
     private var bySite: [String: [String]] = [:]
-    /// Every id in order; rebuilt on the next read after a change.
-    private var ordered: [String]? = []
+    /// Every node in id order, and where each id is in it; rebuilt on the next read after nodes come or go.
+    private var ordered: Ordered? = Ordered(records: [], positions: [:])
+
+    private struct Ordered {
+        var records: [NodeRecord]
+        var positions: [String: Int]
+    }
 
     init(_ nodes: [NodeRecord] = []) {
         for node in nodes { byID[node.id] = node }
@@ -18,9 +28,17 @@ struct NodeIndex {
 
     /// Replaces the nodes of `site` (those attached to the central directly when `nil`) with `nodes`.
     mutating func replace(site: String?, with nodes: [NodeRecord]) {
+        let leaving = site.map { bySite[$0] ?? [] } ?? byID.values.filter { $0.siteID == nil }.map(\.id)
+        let sameNodes =
+            leaving.count == nodes.count && nodes.allSatisfy { byID[$0.id].map { $0.siteID == site } ?? false }
+            && Set(nodes.map(\.id)).count == nodes.count
+        guard !sameNodes else {
+            // The site's inventory again: the same nodes, their records renewed.
+            for node in nodes { update(node) }
+            return
+        }
         var touched = Set(nodes.compactMap(\.siteID))
         if let site { touched.insert(site) }
-        let leaving = byID.values.filter { $0.siteID == site }.map(\.id)
         for id in leaving { byID[id] = nil }
         for node in nodes {
             if let previous = byID[node.id]?.siteID { touched.insert(previous) }
@@ -31,6 +49,10 @@ struct NodeIndex {
 
     /// Adds or replaces one node.
     mutating func put(_ node: NodeRecord) {
+        if let previous = byID[node.id], previous.siteID == node.siteID {
+            update(node)
+            return
+        }
         var touched = Set([node.siteID].compactMap { $0 })
         if let previous = byID[node.id]?.siteID { touched.insert(previous) }
         byID[node.id] = node
@@ -41,18 +63,38 @@ struct NodeIndex {
 
     /// Up to `limit` nodes after `cursor` in id order, only those of `site` when given.
     mutating func page(after cursor: String?, limit: Int, site: String?) -> Page<NodeRecord> {
-        let ids: [String]
-        if let site {
-            ids = bySite[site] ?? []
-        } else {
-            if ordered == nil { ordered = byID.keys.sorted() }
-            ids = ordered ?? []
-        }
-        let start = cursor.map { cursor in Self.firstIndex(in: ids) { $0 > cursor } } ?? 0
         let limit = max(1, limit)
-        let end = min(ids.count, start + limit)
-        let items = ids[start..<end].compactMap { byID[$0] }
-        return Page(items: items, next: end < ids.count ? items.last?.id : nil)
+        if let site {
+            let ids = bySite[site] ?? []
+            let start = cursor.map { cursor in Self.firstIndex(ids.count) { ids[$0] > cursor } } ?? 0
+            let end = min(ids.count, start + limit)
+            let items = ids[start..<end].compactMap { byID[$0] }
+            return Page(items: items, next: end < ids.count ? items.last?.id : nil)
+        }
+        let records = orderedRecords()
+        let start = cursor.map { cursor in Self.firstIndex(records.count) { records[$0].id > cursor } } ?? 0
+        let end = min(records.count, start + limit)
+        let items = start == 0 && end == records.count ? records : Array(records[start..<end])
+        return Page(items: items, next: end < records.count ? items.last?.id : nil)
+    }
+
+    /// Every node in id order, rebuilt first if nodes came or went since the last read.
+    private mutating func orderedRecords() -> [NodeRecord] {
+        if let ordered { return ordered.records }
+        let records = byID.values.sorted { $0.id < $1.id }
+        let positions = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.id, $0) })
+        ordered = Ordered(records: records, positions: positions)
+        return records
+    }
+
+    /// Replaces the record of a node already known, on the same site.
+    private mutating func update(_ node: NodeRecord) {
+        byID[node.id] = node
+        guard var current = ordered, let position = current.positions[node.id] else { return }
+        // Taken out first, so that the array is changed in place unless a page handed out still holds it.
+        ordered = nil
+        current.records[position] = node
+        ordered = current
     }
 
     private mutating func reindex(sites: Set<String>) {
@@ -65,13 +107,14 @@ struct NodeIndex {
         for site in sites { bySite[site] = members[site]?.sorted() }
     }
 
-    /// The first index of sorted `ids` whose id satisfies `isAfter`, by bisection.
-    private static func firstIndex(in ids: [String], where isAfter: (String) -> Bool) -> Int {
+    /// The first index below `count` whose element satisfies `isAfter`, which holds from some index on, by
+    /// bisection.
+    private static func firstIndex(_ count: Int, where isAfter: (Int) -> Bool) -> Int {
         var low = 0
-        var high = ids.count
+        var high = count
         while low < high {
             let middle = (low + high) / 2
-            if isAfter(ids[middle]) { high = middle } else { low = middle + 1 }
+            if isAfter(middle) { high = middle } else { low = middle + 1 }
         }
         return low
     }
