@@ -346,11 +346,16 @@ public final class ChildRegistry: Sendable {
     public func refreshLiveness(at now: Timestamp) -> [ChildRegistryEvent] {
         let events = state.withLock { state in
             var events: [ChildRegistryEvent] = []
-            for (key, child) in state.children {
-                let status = liveness(of: child, at: now)
+            // By position, so each record is read where it lies: a site's reconciler refreshes every pass.
+            for index in state.children.indices {
+                let key = state.children.keys[index]
+                let status = LivenessPolicy(
+                    heartbeatInterval: state.children.values[index].heartbeatInterval,
+                    missedHeartbeats: missedHeartbeats, offlineAfter: offlineAfter
+                ).evaluate(lastSeen: state.children.values[index].lastSeen, now: now)
                 if state.announced[key] != status.liveness {
                     state.announced[key] = status.liveness
-                    events.append(.livenessChanged(child, status))
+                    events.append(.livenessChanged(state.children.values[index], status))
                 }
             }
             return events.sorted { ($0.child.kind.rawValue, $0.child.id) < ($1.child.kind.rawValue, $1.child.id) }
