@@ -67,6 +67,40 @@ struct SiteStoreTests {
         #expect(Set(reports.map(\.sequence)).count == nodes.count)
     }
 
+    @Test("the outbox keeps the latest status per node and deployment, drops and counts the oldest beyond its limit")
+    func outbox() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "eos-site-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SiteStore(directory: directory, outboxLimit: 5)
+        try await store.record((1...3).map { Self.status("edge-0\($0)", "hello", 1, .installing) })
+        // A newer status for a queued node and deployment replaces it and moves to the end.
+        try await store.record([Self.status("edge-01", "hello", 1, .installed)])
+        #expect(try store.pendingCount() == 3)
+        #expect(
+            try store.pendingReports(perReport: 1).flatMap(\.statuses).map(\.nodeID) == [
+                "edge-02", "edge-03", "edge-01",
+            ])
+        // Four more: seven queued, so the two oldest go, counted.
+        try await store.record((4...7).map { Self.status("edge-0\($0)", "hello", 1, .installed) })
+        #expect(try store.pendingCount() == 5)
+        #expect(try store.droppedCount() == 2)
+        let reports = try store.pendingReports(perReport: 1)
+        #expect(reports.flatMap(\.statuses).map(\.nodeID) == ["edge-01", "edge-04", "edge-05", "edge-06", "edge-07"])
+        // The central acknowledged the first two.
+        try store.acknowledge(through: reports[1].sequence)
+        #expect(try store.pendingCount() == 3)
+        let reopened = try SiteStore(directory: directory, outboxLimit: 5)
+        #expect(try reopened.pendingCount() == 3)
+        #expect(try reopened.droppedCount() == 2)
+        try await reopened.record([Self.status("edge-08", "hello", 1, .installed)])
+        #expect(
+            try reopened.pendingReports(perReport: 1).flatMap(\.statuses).map(\.nodeID) == [
+                "edge-05", "edge-06", "edge-07", "edge-08",
+            ])
+        #expect(try reopened.pendingCount() == 4)
+    }
+
     @Test("a store written by the first version, statuses and outbox in JSON, opens with both intact")
     func migratesStatuses() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(

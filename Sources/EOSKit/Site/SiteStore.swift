@@ -40,6 +40,9 @@ public final class SiteStore: Sendable {
         var statuses: [StatusKey: NodeDeploymentStatus]
         /// What each node holds, node → deployment → generation, as in the `applied` table.
         var applied: [String: [String: Int64]]
+        /// How many statuses the outbox holds: every status transaction keeps it within ``outboxLimit``, and
+        /// counting the table there would read all of it, up to 100,000 entries in an outage, every time.
+        var queued: Int
 
         /// Notes that `node` holds `generation` of `deployment` (`nil`: none); a node that holds nothing has no entry.
         mutating func setApplied(_ generation: Int64?, of deployment: String, on node: String) {
@@ -78,12 +81,13 @@ public final class SiteStore: Sendable {
             configuration.busyMode = .timeout(10)
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
-            let (stored, applied) = try database.read { db in
+            let (stored, applied, queued) = try database.read { db in
                 (
                     try Row.fetchAll(db, sql: "SELECT status FROM statuses").map { row in
                         try NodeDeploymentStatus(margoBinary: row["status"] as Data)
                     },
-                    try Self.loadApplied(db)
+                    try Self.loadApplied(db),
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
                 )
             }
             memory = Mutex(
@@ -91,7 +95,7 @@ public final class SiteStore: Sendable {
                     statuses: Dictionary(stored.map { (StatusKey(node: $0.nodeID, deployment: $0.deployment), $0) }) {
                         $1
                     },
-                    applied: applied))
+                    applied: applied, queued: queued))
         } catch {
             throw SiteStoreError(message: "cannot open the site store \(path)", cause: error)
         }
@@ -348,6 +352,7 @@ public final class SiteStore: Sendable {
             guard case .statuses(let items) = change else { return count }
             return count + items.count
         }
+        var queued = memory.withLock { $0.queued }
         let written = try db.committing { db in
             var written: [Written] = []
             var sequence =
@@ -357,7 +362,7 @@ public final class SiteStore: Sendable {
                 case .statuses(let items):
                     for item in items {
                         sequence += 1
-                        try Self.write(item, sequence: sequence, db)
+                        if try Self.write(item, sequence: sequence, db) { queued += 1 }
                         written.append(.status(try NodeDeploymentStatus(margoBinary: item.data)))
                     }
                 case .applied(let generation, let deployment, let node):
@@ -365,11 +370,15 @@ public final class SiteStore: Sendable {
                     written.append(.applied(generation, deployment: deployment, node: node))
                 }
             }
-            if statusCount > 0 { try trimOutbox(db) }
+            if queued > outboxLimit {
+                try dropOldest(queued - outboxLimit, db)
+                queued = outboxLimit
+            }
             return written
         }
         // What was written, read back: the memory holds exactly what the file and the outbox hold.
         memory.withLock { memory in
+            memory.queued = queued
             for change in written {
                 switch change {
                 case .status(let status):
@@ -389,8 +398,9 @@ public final class SiteStore: Sendable {
     }
 
     /// Keeps a status as its node's latest (forgets it once `removed`), notes what the node holds, and queues it
-    /// in the outbox as `sequence`, replacing a queued status for the same node and deployment.
-    private static func write(_ item: EncodedStatus, sequence: Int64, _ db: Database) throws {
+    /// in the outbox as `sequence`, replacing a queued status for the same node and deployment; answers whether the
+    /// outbox holds one more.
+    private static func write(_ item: EncodedStatus, sequence: Int64, _ db: Database) throws -> Bool {
         let (status, data) = (item.status, item.data)
         if status.state == .removed {
             try db.cachedStatement(sql: "DELETE FROM statuses WHERE node = ? AND deployment = ?")
@@ -403,8 +413,12 @@ public final class SiteStore: Sendable {
                 try writeApplied(status.observedGeneration, of: status.deployment, on: status.nodeID, db)
             }
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
-            .execute(arguments: [sequence, status.nodeID + "/" + status.deployment, data])
+        let key = status.nodeID + "/" + status.deployment
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE key = ?").execute(arguments: [key])
+        let replaced = db.changesCount > 0
+        try db.cachedStatement(sql: "INSERT INTO outbox (sequence, key, status) VALUES (?, ?, ?)")
+            .execute(arguments: [sequence, key, data])
+        return !replaced
     }
 
     private static func writeApplied(
@@ -421,11 +435,8 @@ public final class SiteStore: Sendable {
         }
     }
 
-    /// Drops the oldest queued statuses beyond ``outboxLimit``, counting them.
-    private func trimOutbox(_ db: Database) throws {
-        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0
-        guard count > outboxLimit else { return }
-        let excess = count - outboxLimit
+    /// Drops the `excess` oldest queued statuses, counting them.
+    private func dropOldest(_ excess: Int, _ db: Database) throws {
         try db.execute(
             sql: "DELETE FROM outbox WHERE sequence IN (SELECT sequence FROM outbox ORDER BY sequence LIMIT ?)",
             arguments: [excess])
@@ -462,12 +473,15 @@ public final class SiteStore: Sendable {
         try write("acknowledge statuses through \(sequence)") { db in
             try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence <= ?")
                 .execute(arguments: [Int64(clamping: sequence)])
+            return db.changesCount
+        } then: { memory, deleted in
+            memory.queued -= deleted
         }
     }
 
     /// How many statuses wait in the outbox.
     public func pendingCount() throws(SiteStoreError) -> Int {
-        try read("count the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+        memory.withLock { $0.queued }
     }
 
     /// How many statuses the outbox dropped because it was full, over the store's life.
