@@ -416,12 +416,8 @@ public final class ChildRegistry: Sendable {
             try persist(child, db)
             return child
         } commit: { child, state in
-            guard var child else { return [] }
-            if contact { state.written[key] = child.lastSeen }
-            // Contact noted in memory meanwhile is not taken back.
-            child.lastSeen = max(child.lastSeen, state.children[key]?.lastSeen ?? child.lastSeen)
-            state.children[key] = child
-            return Self.heard(key, child, &state, announce: true)
+            guard let child else { return [] }
+            return Self.keep(child, key, contact: contact, &state)
         }
     }
 
@@ -459,16 +455,24 @@ public final class ChildRegistry: Sendable {
             state.withLock { state in
                 var events: [ChildRegistryEvent] = []
                 for (change, outcome) in zip(batch, outcomes) {
-                    guard var child = outcome?.child else { continue }
-                    if change.contact { state.written[change.key] = child.lastSeen }
-                    // Contact noted in memory meanwhile is not taken back.
-                    child.lastSeen = max(child.lastSeen, state.children[change.key]?.lastSeen ?? child.lastSeen)
-                    state.children[change.key] = child
-                    events += Self.heard(change.key, child, &state, announce: true)
+                    guard let child = outcome?.child else { continue }
+                    events += Self.keep(child, change.key, contact: change.contact, &state)
                 }
                 return events
             })
         return outcomes
+    }
+
+    /// Puts a child whose change was committed in memory (`contact`: the change wrote its contact time), keeping
+    /// contact noted in memory meanwhile; answers what to announce.
+    private static func keep(
+        _ child: RegisteredChild, _ key: Key, contact: Bool, _ state: inout State
+    ) -> [ChildRegistryEvent] {
+        var child = child
+        if contact { state.written[key] = child.lastSeen }
+        child.lastSeen = max(child.lastSeen, state.children[key]?.lastSeen ?? child.lastSeen)
+        state.children[key] = child
+        return heard(key, child, &state, announce: true)
     }
 
     /// A child was heard from: it is `Ready`, announced when it was announced otherwise before.
