@@ -22,18 +22,10 @@
 #   Benchmarks/central-scale.sh [--network tls|nodes-in-process|in-process] [--sites 10] [--nodes-per-site 100]
 #                               [--reports 2000] [--hold SECONDS] [--telemetry-interval SECONDS] [--data-dir DIR]
 set -euo pipefail
-cd "$(dirname "$0")"
-# Built as Docs/operations.md builds eosd for hosts: whole-program specialisation across modules. A first build so
-# takes about 25 minutes on two cores (per package), since every dependency is compiled that way too.
-release=(-c release -Xswiftc -cross-module-optimization)
-# eosd is built in the main package, exactly as hosts get it (the Swift runtime linked in): its link settings (lld,
-# packed relocations) apply there only. So a first run builds twice, this package's driver and the main package's eosd.
-swift build "${release[@]}" --static-swift-stdlib --package-path .. --product eosd
-eosd="$(swift build "${release[@]}" --package-path .. --show-bin-path)/eosd"
-swift build "${release[@]}" --product CentralScale
-bin="$(swift build "${release[@]}" --show-bin-path)"
+source "$(dirname "$0")/host-build.sh"
+swift build "${release[@]}" --package-path "$benchmarks" --product CentralScale
 # Over TLS every node holds a few sockets and SQLite files, in the driver and in the sites: about 8 descriptors a
 # node, so a hard limit of 20,000 open files caps one driver at about 2,400 nodes. In process, simulated nodes hold
 # none.
 ulimit -n "$(ulimit -Hn)"
-"$bin/CentralScale" --eosd "$eosd" "$@"
+"$drivers/CentralScale" --eosd "$eosd" "$@"

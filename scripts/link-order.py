@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Writes how lld lays out eosd's code, from callgrind profiles of its tiers.
+
+    scripts/link-order.py MAP BINARY ORDER SCRIPT PROFILE...
+
+MAP is lld's map (`-Map`) of the link that made BINARY. Each PROFILE is one run of BINARY under
+`valgrind --tool=callgrind --dump-instr=yes`, as one tier (`eosd node`, `site`, `central` or `dev`). Every input section
+of BINARY's code that ran in any of them is hot. They are written tier by tier: first what an edge node ran, then what
+a site ran that a node did not, then the central's, then a whole dev fleet's.
+
+- ORDER, the symbol ordering file (`--symbol-ordering-file`), names one symbol of each hot section that has one.
+- SCRIPT, a linker script, places the hot sections without a symbol (the compiler's private helpers, such as
+  `.text..Lobjectdestroy`) first in `.text`, named by object file and section.
+
+So the code a tier runs sits together, in a few megabytes, instead of on pages all over the binary.
+"""
+
+import bisect
+import re
+import sys
+
+ROLES = ["node", "site", "central", "dev"]
+NAMES = re.compile(r"(c?ob|c?fn|c?fi|c?fl|fe)=\((\d+)\)(?: (.*))?$")
+
+
+class Section:
+    """One input section of `.text` in the map: where it is, which object it came from, the symbols it defines."""
+
+    def __init__(self, address, size, source):
+        self.address, self.size = address, size
+        self.file, self.name = re.match(r"(.*):\((.*)\)$", source).groups()
+        self.symbols = []
+
+    def pattern(self):
+        """The section as a linker script names it: its object file, whatever folder it was built in."""
+        archive = re.match(r"(.*/)?([^/]+\.a)\((.*)\)$", self.file)
+        if archive:
+            return f"*{archive.group(2)}:{archive.group(3)}"
+        parts = self.file.split("/")
+        return "*/" + "/".join(parts[-2:])
+
+
+def code_sections(map_path):
+    """The input sections of the output section `.text`, in address order."""
+    sections, inside, depth = [], False, None
+    with open(map_path) as lines:
+        for line in lines:
+            fields = line.split(None, 4)
+            if len(fields) < 5 or not re.fullmatch(r"[0-9a-f]+", fields[0]):
+                continue
+            rest = fields[4].rstrip("\n")
+            indent = len(line) - len(line.lstrip(" ")) + line.lstrip(" ").index(fields[4])
+            if ":(" not in rest and not (depth and indent > depth):
+                inside, depth = rest == ".text", None
+                continue
+            if not inside:
+                continue
+            if ":(" in rest:
+                depth = indent
+                sections.append(Section(int(fields[0], 16), int(fields[2], 16), rest))
+            elif sections:
+                sections[-1].symbols.append(rest)
+    return sections
+
+
+def executed(profile, binary):
+    """The tier a profile ran as, and the addresses of BINARY's instructions it ran, in the profile's order."""
+    role, objects, current, last, seen = None, {}, None, 0, {}
+    with open(profile, errors="replace") as lines:
+        for line in lines:
+            first = line[0]
+            if first in "0123456789+-*":
+                position = line.split(" ", 1)[0]
+                if position.startswith("0x"):
+                    last = int(position, 16)
+                elif first in "+-":
+                    last += int(position)
+                if current == binary:
+                    seen.setdefault(last, None)
+            elif line.startswith("cmd:"):
+                words = line.split()
+                role = words[2] if len(words) > 2 else None
+            elif line.startswith(("ob=", "cob=")):
+                kind, key, name = NAMES.match(line.rstrip("\n")).groups()
+                if name:
+                    objects[key] = name
+                if kind == "ob":
+                    current = objects.get(key)
+    if role not in ROLES:
+        sys.exit(f"{profile}: not a profile of an eosd tier (its command names {role!r})")
+    return role, list(seen)
+
+
+def main():
+    if len(sys.argv) < 6:
+        sys.exit(__doc__.strip().split("\n\n")[1])
+    map_path, binary, order_path, script_path = sys.argv[1:5]
+    profiles = sys.argv[5:]
+    sections = code_sections(map_path)
+    if not sections:
+        sys.exit(f"{map_path}: no input sections of .text")
+    starts = [section.address for section in sections]
+    by_role = {role: [] for role in ROLES}
+    for profile in profiles:
+        role, addresses = executed(profile, binary)
+        by_role[role].extend(addresses)
+    hot, placed = [], set()
+    for role in ROLES:
+        for address in by_role[role]:
+            index = bisect.bisect_right(starts, address) - 1
+            if index < 0 or id(sections[index]) in placed:
+                continue
+            section = sections[index]
+            if address < section.address + section.size:
+                placed.add(id(section))
+                hot.append(section)
+    if not hot:
+        sys.exit(f"no code of {binary} in the profiles")
+    with open(order_path, "w") as order:
+        named = set()
+        for section in hot:
+            # A local symbol's name can recur in other objects; lld orders every section it names.
+            if section.symbols and section.symbols[0] not in named:
+                named.add(section.symbols[0])
+                order.write(section.symbols[0] + "\n")
+    with open(script_path, "w") as script:
+        script.write(
+            "/* Written by scripts/generate-link-order.sh: the code eosd's tiers run that has no symbol for\n"
+            "   eosd.order to name, first in .text. The rest of the layout is lld's. */\n"
+            "SECTIONS {\n  .text : {\n")
+        for section in hot:
+            if not section.symbols:
+                script.write(f'    {section.pattern()}("{section.name}")\n')
+        script.write("  }\n}\nINSERT BEFORE .init;\n")
+
+
+if __name__ == "__main__":
+    main()
