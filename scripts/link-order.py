@@ -8,9 +8,10 @@ MAP is lld's map (`-Map`) of the link that made BINARY. Each PROFILE is one run 
 of BINARY's code that ran in any of them is hot. They are written tier by tier: first what an edge node ran, then what
 a site ran that a node did not, then the central's, then a whole dev fleet's.
 
-- ORDER, the symbol ordering file (`--symbol-ordering-file`), names one symbol of each hot section that has one.
-- SCRIPT, a linker script, places the hot sections without a symbol (the compiler's private helpers, such as
-  `.text..Lobjectdestroy`) first in `.text`, named by object file and section.
+- ORDER, the symbol ordering file (`--symbol-ordering-file`), names each hot section by a symbol only it defines.
+- SCRIPT, a linker script, places the other hot sections first in `.text`, named by object file and section: those
+  without a symbol (the compiler's private helpers, such as `.text..Lobjectdestroy`), and those whose symbols' names
+  other objects define too.
 
 So the code a tier runs sits together, in a few megabytes, instead of on pages all over the binary.
 """
@@ -116,21 +117,29 @@ def main():
                 hot.append(section)
     if not hot:
         sys.exit(f"no code of {binary} in the profiles")
+    # A local symbol's name can recur in many objects (the compiler's `objectdestroy` helpers), and lld orders every
+    # section a name in the ordering file names: a section is named there only by a symbol no other section has.
+    # The others, and the sections without symbols, go in the script by object file, except those in archives, which
+    # lld's scripts do not match by member.
+    defined = {}
+    for section in sections:
+        for symbol in section.symbols:
+            defined[symbol] = defined.get(symbol, 0) + 1
+    by_symbol, by_file = [], []
+    for section in hot:
+        unique = next((symbol for symbol in section.symbols if defined[symbol] == 1), None)
+        if unique:
+            by_symbol.append(unique)
+        elif ".a(" not in section.file:
+            by_file.append(section)
     with open(order_path, "w") as order:
-        named = set()
-        for section in hot:
-            # A local symbol's name can recur in other objects; lld orders every section it names.
-            if section.symbols and section.symbols[0] not in named:
-                named.add(section.symbols[0])
-                order.write(section.symbols[0] + "\n")
+        order.writelines(symbol + "\n" for symbol in by_symbol)
     with open(script_path, "w") as script:
         script.write(
-            "/* Written by scripts/generate-link-order.sh: the code eosd's tiers run that has no symbol for\n"
-            "   eosd.order to name, first in .text. The rest of the layout is lld's. */\n"
+            "/* Written by scripts/generate-link-order.sh: the code eosd's tiers run that eosd.order cannot name by a\n"
+            "   symbol of its own, first in .text. The rest of the layout is lld's. */\n"
             "SECTIONS {\n  .text : {\n")
-        for section in hot:
-            if not section.symbols:
-                script.write(f'    {section.pattern()}("{section.name}")\n')
+        script.writelines(f'    {section.pattern()}("{section.name}")\n' for section in by_file)
         script.write("  }\n}\nINSERT BEFORE .init;\n")
 
 

@@ -38,6 +38,8 @@ MAP = f"""             VMA              LMA     Size Align Out     In      Symbo
          1001150          1001150       10     1                 objectdestroyTm
          1001160          1001160       10    16         {BUILD}/EOSSite.build/More.swift.o:(.text.objectdestroyTm)
          1001160          1001160       10     1                 objectdestroyTm
+         1001170          1001170       10    16         /usr/lib/swift_static/libFoundation.a(Data.o):(.text.objectdestroyTm)
+         1001170          1001170       10     1                 objectdestroyTm
          2000000          2000000      100    16 .rodata
          2000000          2000000      100    16         {BUILD}/EOSEdge.build/EdgeNode.swift.o:(.rodata)
 """
@@ -70,6 +72,7 @@ NODE = profile(
         "0x1000900 0 1",  # inside Swift.o's .text, whose first symbol is print
         "fn=(5) objectdestroyTm",
         "0x1001150 0 1",
+        "+32 0 1",  # the same local name in an archive member, which neither file can name alone
     ],
 )
 SITE = profile(
@@ -84,7 +87,7 @@ SITE = profile(
         "fn=(3)",
         "0x10010d0 0 1",
         "fn=(4) objectdestroyTm",
-        "0x1001160 0 1",  # the same local name in another object: named once
+        "0x1001160 0 1",  # the same local name in another object: placed by its file
     ],
 )
 CENTRAL = profile("central", [f"ob=(1) {BINARY}", "fn=(1) $s10EOSCentral3runyyF", "0x10010e0 0 5", "*  0 1"])
@@ -118,20 +121,16 @@ class LinkOrderTests(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(
             written["order"],
-            [
-                "$s7EOSEdge4mainyyF",
-                "$ss5printyyF",
-                "objectdestroyTm",
-                "$s7EOSSite4planyyF",
-                "$s10EOSCentral3runyyF",
-            ],
+            ["$s7EOSEdge4mainyyF", "$ss5printyyF", "$s7EOSSite4planyyF", "$s10EOSCentral3runyyF"],
         )
         unnamed = [line.strip() for line in written["script"].splitlines() if '("' in line]
         self.assertEqual(
             unnamed,
             [
                 '*/EOSEdge.build/EdgeNode.swift.o(".text..Lobjectdestroy")',
+                '*/EOSEdge.build/Other.swift.o(".text.objectdestroyTm")',
                 '*/EOSSite.build/Site+Plan.swift.o(".text..L__unnamed_1")',
+                '*/EOSSite.build/More.swift.o(".text.objectdestroyTm")',
             ],
         )
         self.assertIn("INSERT BEFORE .init;", written["script"])
