@@ -13,9 +13,9 @@ let strictSettings: [SwiftSetting] = [
 /// - its relative relocations packed (`DT_RELR`, read by glibc 2.36 and later): the loader reads about 200 KB of
 ///   relocations at each start instead of 2.8 MB, and those pages no longer sit in every tier's resident memory;
 /// - the code its tiers run laid out together, first an edge node's, then a site's, the central's and a dev fleet's:
-///   `Sources/EOSDaemons/eosd.order` orders their functions, and `eosd.ld` places the compiler's unnamed helpers they
-///   run (both written by `scripts/generate-link-order.sh`). A tier so maps a few megabytes of code instead of pages
-///   all over the binary's 43 MB;
+///   `Sources/EOSDaemons/eosd.order` orders their functions, and `eosd.ld` places the compiler's helpers among them
+///   that have no symbol of their own (both written by `scripts/generate-link-order.sh`). A tier so maps a few
+///   megabytes of code instead of pages all over the binary's 43 MB;
 /// - none of its symbols exported: nothing looks them up at run time, and the loader's tables of them (9 MB for the
 ///   whole Swift runtime and Foundation) would otherwise be read into every tier.
 /// Debug builds link the same way, so the tests run what hosts run.

@@ -57,4 +57,4 @@ python3 scripts/link-order.py "$work/eosd.map" "$work/eosd" "$layout/eosd.order"
 # SwiftPM does not know the link reads these files: without its binary, the next build links eosd with them.
 rm -f "$eosd"
 echo "wrote $layout/eosd.order ($(wc -l < "$layout/eosd.order") sections by symbol) and $layout/eosd.ld" \
-    "($(grep -c '("' "$layout/eosd.ld") sections without one)"
+    "($(grep -c '("' "$layout/eosd.ld") by object file)"
