@@ -21,7 +21,7 @@ import re
 import sys
 
 ROLES = ["node", "site", "central", "dev"]
-NAMES = re.compile(r"(c?ob|c?fn|c?fi|c?fl|fe)=\((\d+)\)(?: (.*))?$")
+OBJECT = re.compile(r"(c?ob)=\((\d+)\)(?: (.*))?$")
 
 
 class Section:
@@ -33,12 +33,8 @@ class Section:
         self.symbols = []
 
     def pattern(self):
-        """The section as a linker script names it: its object file, whatever folder it was built in."""
-        archive = re.match(r"(.*/)?([^/]+\.a)\((.*)\)$", self.file)
-        if archive:
-            return f"*{archive.group(2)}:{archive.group(3)}"
-        parts = self.file.split("/")
-        return "*/" + "/".join(parts[-2:])
+        """The section as a linker script names it: its object file and module, whatever folder they were built in."""
+        return "*/" + "/".join(self.file.split("/")[-2:])
 
 
 def code_sections(map_path):
@@ -82,7 +78,7 @@ def executed(profile, binary):
                 words = line.split()
                 role = words[2] if len(words) > 2 else None
             elif line.startswith(("ob=", "cob=")):
-                kind, key, name = NAMES.match(line.rstrip("\n")).groups()
+                kind, key, name = OBJECT.match(line.rstrip("\n")).groups()
                 if name:
                     objects[key] = name
                 if kind == "ob":

@@ -4,7 +4,6 @@
     python3 scripts/test_link_order.py
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -134,13 +133,6 @@ class LinkOrderTests(unittest.TestCase):
             ],
         )
         self.assertIn("INSERT BEFORE .init;", written["script"])
-
-    def test_archive_members_are_named_as_lld_matches_them(self):
-        spec = importlib.util.spec_from_file_location("link_order", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        section = module.Section(0, 1, "/usr/lib/swift_static/libswiftCore.a(Swift.o):(.text)")
-        self.assertEqual(section.pattern(), "*libswiftCore.a:Swift.o")
 
     def test_refuses_a_profile_of_another_command(self):
         result, _ = self.run_script([("n.out", NODE), ("x.out", profile("--version", []))])
