@@ -9,10 +9,10 @@
 #
 # It builds eosd as hosts get it (Benchmarks/host-build.sh, as Docs/operations.md says) with lld's map of the link, and
 # the benchmark drivers. Then it runs each tier under valgrind's callgrind, which records every instruction a process
-# runs: an edge node applying and running five process workloads (EdgeFootprint), a site taking a deployment to 20
-# nodes (SiteScale), a central with two sites of ten nodes over mutual TLS, and a dev fleet of two sites of five
-# (CentralScale). scripts/link-order.py finds the input sections those instructions are in, from the map. Takes about
-# 30 minutes from scratch on two cores, most of it the build.
+# runs: an edge node applying and running five process workloads, then at rest (EdgeFootprint), a site taking a
+# deployment to 20 nodes (SiteScale), a central with two sites of ten nodes over mutual TLS, and a dev fleet of two
+# sites of five (CentralScale). scripts/link-order.py finds the input sections those instructions are in, from the map.
+# Takes about 30 minutes from scratch on two cores, most of it the build.
 #
 # Regenerate them after larger changes: code the files do not name is laid out after the code they name, so stale
 # files only cost resident memory, never correctness.
@@ -47,13 +47,24 @@ SCRIPT
 chmod +x "$work/eosd-profiled"
 ulimit -n "$(ulimit -Hn)"
 
-"$drivers/EdgeFootprint" --eosd "$work/eosd-profiled" --seconds 30
+# The node's profile comes in three parts (see scripts/link-order.py): its start, up to the driver's measurement; 25
+# seconds at rest; its stop.
+stdbuf -oL "$drivers/EdgeFootprint" --eosd "$work/eosd-profiled" --seconds 30 | while read -r line; do
+    echo "$line"
+    if [[ $line =~ ^eosd\ node\ pid\ ([0-9]+) ]]; then
+        sleep 5
+        callgrind_control --dump "${BASH_REMATCH[1]}" > /dev/null
+        sleep 25
+        callgrind_control --dump "${BASH_REMATCH[1]}" > /dev/null
+    fi
+done
 "$drivers/SiteScale" --eosd "$work/eosd-profiled" --nodes 20
 "$drivers/CentralScale" --eosd "$work/eosd-profiled" --network tls --sites 2 --nodes-per-site 10
 "$drivers/CentralScale" --eosd "$work/eosd-profiled" --network in-process --sites 2 --nodes-per-site 5
 
 layout=Sources/EOSDaemons
-python3 scripts/link-order.py "$work/eosd.map" "$work/eosd" "$layout/eosd.order" "$layout/eosd.ld" "$work"/profile.*.out
+python3 scripts/link-order.py \
+    "$work/eosd.map" "$work/eosd" "$layout/eosd.order" "$layout/eosd.ld" "$work"/profile.*.out*
 # SwiftPM does not know the link reads these files: without its binary, the next build links eosd with them.
 rm -f "$eosd"
 echo "wrote $layout/eosd.order ($(wc -l < "$layout/eosd.order") sections by symbol) and $layout/eosd.ld" \

@@ -4,9 +4,12 @@
     scripts/link-order.py MAP BINARY ORDER SCRIPT PROFILE...
 
 MAP is lld's map (`-Map`) of the link that made BINARY. Each PROFILE is one run of BINARY under
-`valgrind --tool=callgrind --dump-instr=yes`, as one tier (`eosd node`, `site`, `central` or `dev`). Every input section
-of BINARY's code that ran in any of them is hot. They are written tier by tier: first what an edge node ran, then what
-a site ran that a node did not, then the central's, then a whole dev fleet's.
+`valgrind --tool=callgrind --dump-instr=yes`, as one tier (`eosd node`, `site`, `central` or `dev`), or one part of a
+run. Every input section of BINARY's code that ran in any of them is hot. They are written tier by tier: first what an
+edge node runs at rest, then what it ran besides (starting, applying, stopping), then what a site ran that a node did
+not, then the central's, then a whole dev fleet's. The node at rest is part 2 of a node's profile: the run dumped
+(`callgrind_control --dump`) once the node has settled, ending part 1, and again before it is stopped, ending part 2.
+A node at rest maps only its own code once eosd has given back what its start-up mapped (`CodePageRelease`).
 
 - ORDER, the symbol ordering file (`--symbol-ordering-file`), names each hot section by a symbol only it defines.
 - SCRIPT, a linker script, places the other hot sections first in `.text`, named by object file and section: those
@@ -20,7 +23,8 @@ import bisect
 import re
 import sys
 
-ROLES = ["node", "site", "central", "dev"]
+TIERS = ["node at rest", "node", "site", "central", "dev"]
+ROLES = TIERS[1:]
 OBJECT = re.compile(r"(c?ob)=\((\d+)\)(?: (.*))?$")
 
 
@@ -62,7 +66,7 @@ def code_sections(map_path):
 
 def executed(profile, binary):
     """The tier a profile ran as, and the addresses of BINARY's instructions it ran, in the profile's order."""
-    role, objects, current, last, seen = None, {}, None, 0, {}
+    role, part, objects, current, last, seen = None, 1, {}, None, 0, {}
     with open(profile, errors="replace") as lines:
         for line in lines:
             first = line[0]
@@ -77,6 +81,8 @@ def executed(profile, binary):
             elif line.startswith("cmd:"):
                 words = line.split()
                 role = words[2] if len(words) > 2 else None
+            elif line.startswith("part:"):
+                part = int(line.split()[1])
             elif line.startswith(("ob=", "cob=")):
                 kind, key, name = OBJECT.match(line.rstrip("\n")).groups()
                 if name:
@@ -85,7 +91,7 @@ def executed(profile, binary):
                     current = objects.get(key)
     if role not in ROLES:
         sys.exit(f"{profile}: not a profile of an eosd tier (its command names {role!r})")
-    return role, list(seen)
+    return ("node at rest" if role == "node" and part == 2 else role), list(seen)
 
 
 def main():
@@ -97,13 +103,13 @@ def main():
     if not sections:
         sys.exit(f"{map_path}: no input sections of .text")
     starts = [section.address for section in sections]
-    by_role = {role: [] for role in ROLES}
+    by_tier = {tier: [] for tier in TIERS}
     for profile in profiles:
-        role, addresses = executed(profile, binary)
-        by_role[role].extend(addresses)
+        tier, addresses = executed(profile, binary)
+        by_tier[tier].extend(addresses)
     hot, placed = [], set()
-    for role in ROLES:
-        for address in by_role[role]:
+    for tier in TIERS:
+        for address in by_tier[tier]:
             index = bisect.bisect_right(starts, address) - 1
             if index < 0 or id(sections[index]) in placed:
                 continue

@@ -44,10 +44,13 @@ MAP = f"""             VMA              LMA     Size Align Out     In      Symbo
 """
 
 
-def profile(role, lines):
-    """A callgrind profile of `eosd ROLE` with instruction positions, as `--dump-instr=yes` writes them."""
+def profile(role, lines, part=None):
+    """A callgrind profile of `eosd ROLE` with instruction positions, as `--dump-instr=yes` writes them; `part` is the
+    number of a dumped part of the run."""
     return (
-        f"version: 1\ncreator: callgrind-3.19.0\ncmd:  {BINARY} {role} --id x\npositions: instr line\nevents: Ir\n\n"
+        f"version: 1\ncreator: callgrind-3.19.0\ncmd:  {BINARY} {role} --id x\n"
+        + (f"part: {part}\n" if part else "")
+        + "positions: instr line\nevents: Ir\n\n"
         + "\n".join(lines)
         + "\n"
     )
@@ -133,6 +136,18 @@ class LinkOrderTests(unittest.TestCase):
             ],
         )
         self.assertIn("INSERT BEFORE .init;", written["script"])
+
+    def test_orders_a_node_at_rest_first(self):
+        at_rest = profile("node", [f"ob=(1) {BINARY}", "fn=(1) $s10EOSCentral4coldyyF", "0x1001140 0 1"], part=2)
+        stopping = profile("node", [f"ob=(1) {BINARY}", "fn=(1) $s10EOSCentral3runyyF", "0x10010e0 0 1"], part=3)
+        profiles = [("s.out", SITE), ("n.out", NODE), ("n.out.2", at_rest), ("n.out.3", stopping)]
+        result, written = self.run_script(profiles)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(
+            written["order"],
+            ["$s10EOSCentral4coldyyF", "$s7EOSEdge4mainyyF", "$ss5printyyF", "$s10EOSCentral3runyyF",
+             "$s7EOSSite4planyyF"],
+        )
 
     def test_refuses_a_profile_of_another_command(self):
         result, _ = self.run_script([("n.out", NODE), ("x.out", profile("--version", []))])

@@ -98,6 +98,7 @@ struct CentralCommand: AsyncParsableCommand {
             logger.info("serving the REST API and the portal", metadata: ["http": "\(http.host):\(port)"])
         }
         let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-central")
-        try await DaemonRunner.run([central, api] + (tracing.map { [$0] } ?? []), what: "the central", logger: logger)
+        try await DaemonRunner.run(
+            [central, api] + (tracing.map { [$0] } ?? []), tier: settings, what: "the central", logger: logger)
     }
 }

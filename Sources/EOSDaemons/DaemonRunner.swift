@@ -21,10 +21,15 @@ enum DaemonRunner {
         }
     }
 
-    /// Runs `services` until a signal shuts them down; a failure of any ends the daemon with status 1.
-    static func run(_ services: [any Service], what: String, logger: Logger) async throws(DaemonFailure) {
+    /// Runs `services` until a signal shuts them down; a failure of any ends the daemon with status 1. A tier
+    /// (`tier`) also gives back the code pages of its bursts of work (``CodePageRelease``), unless told to keep them.
+    static func run(
+        _ services: [any Service], tier: TierSettings? = nil, what: String, logger: Logger
+    ) async throws(DaemonFailure) {
+        let release: [any Service] = tier.map { $0.keepCodeResident ? [] : [CodePageRelease(logger: logger)] } ?? []
         let group = ServiceGroup(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+            services: services + release, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
+            logger: logger)
         do {
             try await group.run()
         } catch {

@@ -60,6 +60,7 @@ struct NodeCommand: AsyncParsableCommand {
         }
         let tracing = try DaemonTracing.bootstrap(endpoint: settings.tier.otlpEndpoint, serviceName: "eos-node")
         try await DaemonRunner.run(
-            [node] + (tracing.map { [$0] } ?? []), what: "node \(settings.tier.id)", logger: logger)
+            [node] + (tracing.map { [$0] } ?? []), tier: settings.tier, what: "node \(settings.tier.id)", logger: logger
+        )
     }
 }

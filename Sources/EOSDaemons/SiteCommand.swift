@@ -55,6 +55,7 @@ struct SiteCommand: AsyncParsableCommand {
             throw DaemonFailure.runtime(error.message)
         }
         let tracing = try DaemonTracing.bootstrap(endpoint: settings.otlpEndpoint, serviceName: "eos-site")
-        try await DaemonRunner.run([site] + (tracing.map { [$0] } ?? []), what: "site \(settings.id)", logger: logger)
+        try await DaemonRunner.run(
+            [site] + (tracing.map { [$0] } ?? []), tier: settings, what: "site \(settings.id)", logger: logger)
     }
 }

@@ -42,4 +42,10 @@ struct TierOptions: ParsableArguments {
                 + "forwards the fleet's telemetry there.",
             valueName: "url"))
     var otlpEndpoint: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "Keep the code pages a burst of work mapped (for profiling), instead of giving them back to the host "
+                + "once the burst is over."))
+    var keepCodeResident = false
 }

@@ -7,6 +7,7 @@ struct TierSettings {
     /// The keys of ``TierOptions`` in a configuration file.
     static let keys: Set<String> = [
         "id", "data-dir", "tls-dir", "grpc-listen", "advertise", "label", "log-level", "log-format", "otlp-endpoint",
+        "keep-code-resident",
     ]
 
     /// All sources, for the tier's own settings.
@@ -22,6 +23,8 @@ struct TierSettings {
     let logFormat: DaemonLogging.Format
     /// The OpenTelemetry collector to send traces (and, from the central, telemetry) to.
     let otlpEndpoint: URL?
+    /// Whether the tier keeps the code pages of its bursts of work mapped (``CodePageRelease`` not run).
+    let keepCodeResident: Bool
 
     /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file. The central
     /// (`identified: false`) takes no id.
@@ -47,6 +50,9 @@ struct TierSettings {
         logLevel = try sources.value("log-level", flag: options.logLevel, SettingParsers.logLevel) ?? .info
         logFormat = try sources.value("log-format", flag: options.logFormat, SettingParsers.logFormat) ?? .text
         otlpEndpoint = try sources.value("otlp-endpoint", flag: options.otlpEndpoint, SettingParsers.httpURL)
+        keepCodeResident =
+            try sources.value(
+                "keep-code-resident", flag: options.keepCodeResident ? "true" : nil, SettingParsers.boolean) ?? false
         var labels: [String: String] = [:]
         for (key, value, source) in try sources.pairs("label", flags: options.labels) {
             if let problem = NameRules.labelKeyProblem(key) ?? NameRules.labelValueProblem(value) {

@@ -37,6 +37,37 @@ struct NodeCommandTests {
         #expect(outcome.stderr.contains("edge node stopped"))
     }
 
+    @Test("a started node gives back the code pages its start mapped; with --keep-code-resident it keeps them")
+    func codePageRelease() async throws {
+        let (releasing, keeping) = (try await NodeTestFleet(), try await NodeTestFleet())
+        defer {
+            try? FileManager.default.removeItem(at: releasing.root)
+            try? FileManager.default.removeItem(at: keeping.root)
+        }
+        // No parent answers: the nodes start, then only retry their registration.
+        let nowhere = MargoEndpoint(host: "127.0.0.1", port: 9)
+        let released = try EOSDProcess(releasing.nodeArguments(upstream: nowhere))
+        let kept = try EOSDProcess(keeping.nodeArguments(upstream: nowhere) + ["--keep-code-resident"])
+        defer {
+            released.signal(SIGKILL)
+            kept.signal(SIGKILL)
+        }
+        try await eventually("the node logs a release") {
+            released.stderr.contains("released code pages") || !released.isRunning
+        }
+        let line = try #require(released.stderr.split(separator: "\n").first { $0.contains("released code pages") })
+        let kibibytes = ["resident-before", "resident-after"].compactMap { key -> Int? in
+            guard let range = line.range(of: "\(key)=") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        try #require(kibibytes.count == 2, "\(line)")
+        #expect(kibibytes[1] < kibibytes[0] - 1024, "\(line)")
+        // The other node started at the same time; it has had as long, and five seconds more, to release.
+        try await Task.sleep(for: .seconds(5))
+        #expect(kept.isRunning && released.isRunning)
+        #expect(!kept.stderr.contains("released code pages"), "\(kept.stderr)")
+    }
+
     /// `eosd node` with good settings, where `overrides` replaces a flag's value, adds a flag, or (`nil`) drops it.
     static func arguments(_ overrides: [String: String?]) -> [String] {
         var flags: [(String, String?)] = [
@@ -66,6 +97,7 @@ struct NodeCommandTests {
             (["--label": "zone"], [:], "--label: \"zone\" is not KEY=VALUE"),
             (["--id": "Edge_01"], [:], "--id: \"Edge_01\" is not a DNS-1123 label"),
             ([:], ["EOS_LOG_LEVEL": "loud"], "EOS_LOG_LEVEL: \"loud\" is not a log level"),
+            ([:], ["EOS_KEEP_CODE_RESIDENT": "perhaps"], "EOS_KEEP_CODE_RESIDENT: \"perhaps\" is not true or false"),
         ] as [([String: String?], [String: String], String)])
     func wrongSetting(overrides: [String: String?], environment: [String: String], message: String) async throws {
         let outcome = try await EOSDProcess.run(Self.arguments(overrides), environment: environment)

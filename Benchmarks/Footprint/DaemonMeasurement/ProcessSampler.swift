@@ -20,6 +20,8 @@ public struct ProcessSampler: Sendable {
         /// and the shared libraries' pages it touched, which the kernel can reclaim and other processes share).
         public var anonymousKiB: Int
         public var fileKiB: Int
+        /// The highest RSS since the process started (`VmHWM`), before the samples too: its start-up.
+        public var highWaterKiB: Int
 
         /// A share of one core, in percent.
         public var cpuPercent: Double { cpuSeconds / seconds * 100 }
@@ -39,7 +41,7 @@ public struct ProcessSampler: Sendable {
         return Sample(
             seconds: Date().timeIntervalSince(start), cpuSeconds: Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK))),
             meanRSSKiB: rss.reduce(0, +) / rss.count, peakRSSKiB: rss.max() ?? 0,
-            anonymousKiB: try memory("RssAnon"), fileKiB: try memory("RssFile"))
+            anonymousKiB: try memory("RssAnon"), fileKiB: try memory("RssFile"), highWaterKiB: try memory("VmHWM"))
     }
 
     /// The CPU time the process used so far, user and system, in seconds.

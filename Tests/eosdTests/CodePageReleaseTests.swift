@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+@testable import EOSKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ``CodePageRelease``: when a process gives back its code pages, which pages it may drop, and that dropping them loses
+/// nothing the process wrote.
+@Suite("CodePageRelease")
+struct CodePageReleaseTests {
+    static let mebibyte = 1 << 20
+
+    /// The standard configuration, but with a level taken after five still samples instead of thirty.
+    static let configuration = CodePageRelease.Configuration(
+        interval: .seconds(1), growth: 4 * mebibyte, quietSamples: 3, settleSamples: 5, stillness: mebibyte / 4)
+
+    /// The action for each of `samples`, in MiB; each release is done at once.
+    static func actions(_ samples: [Double]) -> [CodePageReleaseStateMachine.Action] {
+        var machine = CodePageReleaseStateMachine(configuration: configuration)
+        return samples.map { sample in
+            let action = machine.sampled(Int(sample * Double(mebibyte)))
+            if action == .release { machine.released() }
+            return action
+        }
+    }
+
+    /// The indexes of the samples after which the pages were released.
+    static func releases(_ samples: [Double]) -> [Int] {
+        actions(samples).enumerated().filter { $0.element == .release }.map(\.offset)
+    }
+
+    @Test("start-up's growth is released once it has held still for three samples, and not before")
+    func startUp() {
+        #expect(Self.releases([2, 9, 15, 18, 18.1, 18.2, 18.2]) == [5])
+    }
+
+    @Test("the idle set mapped again after a release, in steps as its timers fire, is never released itself")
+    func idleRefault() {
+        // Released at 18.2; the idle loop maps 10 → 15 MiB again in two steps, with pauses shorter than the settling.
+        #expect(Self.releases([18, 18.1, 18.2, 10, 10, 10, 10, 13, 13, 13, 15, 15, 15, 15, 15, 15, 15.5, 16]) == [2])
+    }
+
+    @Test("a burst of 4 MiB past the settled level is released when it is over")
+    func laterBurst() {
+        // Released at 18, settled at 12; a deployment maps 5 MiB more, then holds still.
+        #expect(Self.releases([18, 18, 18, 12, 12, 12, 12, 12, 14, 17, 17.1, 17.2, 17.2]) == [2, 11])
+    }
+
+    @Test("a burst while the idle set settles is taken into the level")
+    func burstWhileSettling() {
+        #expect(Self.releases([18, 18, 18, 10, 10, 16, 16, 16, 16, 16, 16, 17, 17, 17]) == [2])
+    }
+
+    @Test("growth that never holds still is not released until it does")
+    func restlessGrowth() {
+        #expect(Self.releases([5, 6, 7, 8, 9, 10, 11, 12, 12, 12]) == [9])
+    }
+
+    @Test("growth under the threshold is never released")
+    func smallGrowth() {
+        #expect(Self.actions([3, 3.5, 3.9, 3.9, 3.9, 3.9]).allSatisfy { $0 == .keepSampling })
+    }
+
+    @Test(
+        "/proc/self/maps lines: private read-only mappings of files are read, anything else is not",
+        arguments: [
+            (
+                "55b7cf4a5000-55b7d00f9000 r--p 00000000 fe:01 1234567                    /usr/bin/eosd",
+                ReadOnlyFileMapping(range: 0x55b7_cf4a_5000..<0x55b7_d00f_9000, path: "/usr/bin/eosd")
+            ),
+            (
+                "7f0000001000-7f0000002000 r-xp 00001000 fe:01 99 /opt/my app/lib.so (deleted)",
+                ReadOnlyFileMapping(range: 0x7f00_0000_1000..<0x7f00_0000_2000, path: "/opt/my app/lib.so (deleted)")
+            ),
+            ("7f0000001000-7f0000002000 rw-p 00001000 fe:01 99 /usr/lib/libc.so.6", nil),
+            ("7f0000001000-7f0000002000 r--s 00000000 fe:01 99 /var/lib/eos/edge.sqlite-shm", nil),
+            ("7ffd5a1f8000-7ffd5a1fa000 r-xp 00000000 00:00 0                          [vdso]", nil),
+            ("7f0000001000-7f0000002000 r--p 00000000 00:00 0", nil),
+            ("7f0000002000-7f0000001000 r--p 00000000 fe:01 99 /usr/bin/eosd", nil),
+        ])
+    func mapsLines(line: String, expected: ReadOnlyFileMapping?) {
+        #expect(ReadOnlyFileMapping(mapsLine: Substring(line)) == expected)
+    }
+
+    @Test("a run of droppable pages stops at every page the process holds a copy of, resident or swapped")
+    func runs() {
+        let present: UInt64 = 1 << 63
+        let swapped: UInt64 = 1 << 62
+        let file: UInt64 = 1 << 61
+        let pages: [UInt64] = [present | file, 0, present, present | file, swapped, swapped, file, 0]
+        #expect(ReadOnlyFileMapping.releasableRuns(pageFlags: pages) == [0..<2, 3..<4, 6..<8])
+        #expect(ReadOnlyFileMapping.releasableRuns(pageFlags: [present, present]) == [])
+        #expect(ReadOnlyFileMapping.releasableRuns(pageFlags: []) == [])
+    }
+
+    #if os(Linux)
+    @Test("a release drops the file's own pages and keeps the page the process wrote before making it read-only")
+    func releaseKeepsPrivateCopies() throws {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eos-code-pages-\(UUID()).bin")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(repeating: UInt8(ascii: "A"), count: 3 * pageSize).write(to: file)
+        let descriptor = open(file.path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        // Mapped as a loader maps relocated data: private and writable, written, then made read-only.
+        let mapping = try #require(
+            mmap(nil, 3 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0).flatMap {
+                $0 == MAP_FAILED ? nil : $0
+            })
+        defer { munmap(mapping, 3 * pageSize) }
+        let bytes = mapping.assumingMemoryBound(to: UInt8.self)
+        #expect(bytes[0] == UInt8(ascii: "A"))
+        bytes[pageSize] = UInt8(ascii: "B")
+        #expect(bytes[2 * pageSize] == UInt8(ascii: "A"))
+        try #require(mprotect(mapping, 3 * pageSize, PROT_READ) == 0)
+        #expect(try Self.residentPages(mapping, count: 3) == [true, true, true])
+
+        let before = try #require(ResidentCodePages.fileBackedBytes())
+        let outcome = ResidentCodePages.release()
+        let after = try #require(ResidentCodePages.fileBackedBytes())
+
+        #expect(try Self.residentPages(mapping, count: 3) == [false, true, false])
+        #expect(bytes[pageSize] == UInt8(ascii: "B"), "the written page must keep what was written")
+        #expect(bytes[0] == UInt8(ascii: "A") && bytes[2 * pageSize] == UInt8(ascii: "A"))
+        #expect(outcome.keptPages >= 1)
+        #expect(outcome.mappings > 1, "the test's own code and libraries are released too")
+        #expect(outcome.refusals.isEmpty, "\(outcome.refusals)")
+        // The test process's code: megabytes of it were resident before.
+        #expect(after < before - Self.mebibyte, "resident file pages \(before >> 10) KiB → \(after >> 10) KiB")
+    }
+
+    /// Whether each of the `count` pages at `address` is resident, from `/proc/self/pagemap`.
+    static func residentPages(_ address: UnsafeMutableRawPointer, count: Int) throws -> [Bool] {
+        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/pagemap"))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(UInt(bitPattern: address) / pageSize * 8))
+        let data = try #require(try handle.read(upToCount: count * 8))
+        return (0..<count).map { index in
+            data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) } & (1 << 63) != 0
+        }
+    }
+    #endif
+}
