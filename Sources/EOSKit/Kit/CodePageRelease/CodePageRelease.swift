@@ -4,14 +4,15 @@ public import ServiceLifecycle
 /// Gives back the pages of code and read-only data that a process mapped for a burst of work, once the burst is
 /// over: start-up, a deployment, a reconnection.
 ///
-/// Linux maps a program's code into a process in large blocks around every page it runs, and keeps them mapped
-/// after the work is done: an idle `eosd node` holds the code it ran to start (loading certificates, opening its
-/// store, registering, starting workloads) beside the little it runs while idle. This service samples the process's
-/// resident file-backed memory once a ``Configuration/interval``. When it has grown by ``Configuration/growth``
-/// and then held still for ``Configuration/quietSamples`` samples, it drops the process's private, read-only file
-/// mappings with `madvise(MADV_DONTNEED)`. A burst that starts while the process is still mapping back its idle set
-/// after a release (``Configuration/settleSamples``) is taken into that set, and given back with the next one. What the process still runs comes back from the page cache on first touch;
-/// the rest stays out of its resident set, so the memory the host sees the agent hold is the memory it uses.
+/// Linux maps a program's code into a process in large blocks around every page it runs, and keeps them mapped after
+/// the work is done: an idle `eosd node` holds the code it ran to start (loading certificates, opening its store,
+/// registering, starting workloads) beside the little it runs while idle. This service samples the process's resident
+/// file-backed memory once a ``Configuration/interval``. When it has grown by ``Configuration/growth`` and then held
+/// still for ``Configuration/quietSamples`` samples, it drops the process's private, read-only file mappings with
+/// `madvise(MADV_DONTNEED)`. A burst that starts while the process is still mapping back its idle set after a release
+/// (``Configuration/settleSamples``) is taken into that set, and given back with the next one. What the process still
+/// runs comes back from the page cache on first touch; the rest stays out of its resident set, so the memory the host
+/// sees the agent hold is the memory it uses.
 ///
 /// Nothing is lost by a release: those pages are the file's own, which the process cannot write. Pages it holds
 /// copies of (a debugger's breakpoints, relocated data made read-only) are kept. On systems other than Linux the
