@@ -112,6 +112,54 @@ extension LoopbackConnection where Transport == HTTP2ClientTransport.Posix {
         }
     }
 
+    /// grpc-swift-nio-transport's own mutual TLS, no EOS code in the path: `services` with no interceptor, the
+    /// transports' certificate checks without EOS's (certificates from a fresh CA, as for ``mutualTLS``).
+    static func bareMutualTLS(services: @escaping @Sendable () -> [any RegistrableRPCService]) -> LoopbackConnection {
+        LoopbackConnection {
+            let authority = try CertificateAuthority.create(trustDomain: "bench.example.com")
+            let serverTLS = try await TLSMaterial(authority.issue(identity: .central(in: "bench.example.com")))
+            let clientTLS = try await TLSMaterial(authority.issue(identity: .site("bench", in: "bench.example.com")))
+            let roots = TLSConfig.TrustRootsSource.certificates([
+                .bytes(Array(serverTLS.caCertificatePEM.utf8), format: .pem)
+            ])
+            let grpcServer = GRPCServer(
+                transport: HTTP2ServerTransport.Posix(
+                    address: .ipv4(host: "127.0.0.1", port: 0),
+                    transportSecurity: .mTLS(
+                        certificateChain: [.bytes(Array(serverTLS.certificatePEM.utf8), format: .pem)],
+                        privateKey: .bytes(Array(serverTLS.privateKeyPEM.utf8), format: .pem)
+                    ) { $0.trustRoots = roots }),
+                services: services())
+            return try await running(grpcServer) {
+                let address = try await listeningAddress(of: grpcServer)
+                return try HTTP2ClientTransport.Posix(
+                    target: .ipv4(address: address.host, port: address.port),
+                    transportSecurity: .mTLS(
+                        certificateChain: [.bytes(Array(clientTLS.certificatePEM.utf8), format: .pem)],
+                        privateKey: .bytes(Array(clientTLS.privateKeyPEM.utf8), format: .pem)
+                    ) { config in
+                        config.trustRoots = roots
+                        config.serverCertificateVerification = .noHostnameVerification
+                    })
+            }
+        }
+    }
+
+    /// grpc-swift-nio-transport's plaintext HTTP/2, no EOS code in the path.
+    static func barePlaintext(services: @escaping @Sendable () -> [any RegistrableRPCService]) -> LoopbackConnection {
+        LoopbackConnection {
+            let grpcServer = GRPCServer(
+                transport: HTTP2ServerTransport.Posix(
+                    address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext),
+                services: services())
+            return try await running(grpcServer) {
+                let address = try await listeningAddress(of: grpcServer)
+                return try HTTP2ClientTransport.Posix(
+                    target: .ipv4(address: address.host, port: address.port), transportSecurity: .plaintext)
+            }
+        }
+    }
+
     private static func listeningAddress(
         of server: GRPCServer<HTTP2ServerTransport.Posix>
     ) async throws -> MargoEndpoint {
@@ -135,6 +183,16 @@ extension LoopbackConnection where Transport == InProcessTransport.Client {
                 transport: transport.server, services: services(),
                 interceptors: [PeerIdentityInterceptor(authorization: authorization, source: .assumed(client))])
             return try await running(grpcServer) { transport.client }
+        }
+    }
+}
+
+extension LoopbackConnection where Transport == InProcessTransport.Client {
+    /// gRPC's in-process transport with `services` and no interceptor: gRPC's call machinery alone.
+    static func bareInProcess(services: @escaping @Sendable () -> [any RegistrableRPCService]) -> LoopbackConnection {
+        LoopbackConnection {
+            let transport = InProcessTransport()
+            return try await running(GRPCServer(transport: transport.server, services: services())) { transport.client }
         }
     }
 }

@@ -8,10 +8,12 @@ import GRPCCore
 ///
 /// Targets (the wire-protocol acceptance item): at least 5,000 unary ApplyDeploy round trips a second and 50,000
 /// status-stream messages a second on the 2-core reference machine. A site now sends ApplyDeploy down the stream its
-/// node opened (`Upstream.Attach`); those round trips are measured beside the unary ones. Each iteration makes 1,000 calls or sends
-/// 1,000 statuses; `Calls / s` and `Statuses / s` are the exact rates (the built-in throughput is whole K), the
-/// wall clock is per call or status. Server and client share the machine's two cores here.
-/// The plaintext HTTP/2 and in-process variants take TLS, then the network stack, away, to show what each costs.
+/// node opened (`Upstream.Attach`); those round trips are measured beside the unary ones. Each iteration makes 1,000
+/// calls or sends 1,000 statuses; `Calls / s` and `Statuses / s` are the exact rates (the built-in throughput is whole
+/// K), the wall clock is per call or status. Server and client share the machine's two cores here. The plaintext HTTP/2
+/// and in-process variants take TLS, then the network stack, away, to show what each costs. The echo benchmarks run
+/// grpc-swift-2 and its NIO transport alone, with no EOS code in the path: what the gRPC stack EOS is built on gives
+/// here, the ceiling of the figures beside them.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock, .cpuTotal],
@@ -64,6 +66,24 @@ let benchmarks: @Sendable () -> Void = {
     for callers in [1, 16, 64] {
         attachedApplyDeploys(callers: callers)
     }
+
+    // grpc-swift-2 alone, no EOS code in the path: the ceiling of the figures above on this machine. A unary echo of
+    // 64 bytes, and a client stream of 64-byte messages.
+    let echo: @Sendable () -> [any RegistrableRPCService] = { [EchoService()] }
+    let payload = [UInt8](repeating: 7, count: 64)
+    for callers in [16, 64] {
+        unaryCalls("Echo (grpc-swift-2 alone)", over: .bareMutualTLS(services: echo), named: "mTLS", callers: callers) {
+            blackHole(try await $0.echo(payload))
+        }
+    }
+    unaryCalls(
+        "Echo (grpc-swift-2 alone)", over: .barePlaintext(services: echo), named: "plaintext HTTP/2", callers: 16
+    ) { blackHole(try await $0.echo(payload)) }
+    unaryCalls("Echo (grpc-swift-2 alone)", over: .bareInProcess(services: echo), named: "in-process", callers: 16) {
+        blackHole(try await $0.echo(payload))
+    }
+    collectedMessages(over: .bareMutualTLS(services: echo), named: "mTLS", payload: payload)
+    collectedMessages(over: .bareInProcess(services: echo), named: "in-process", payload: payload)
 
     // An LO forwarding its nodes' reports to the CO: each iteration is one ReportStatus call carrying 1,000
     // reports, each about one node's deployment.
@@ -184,6 +204,28 @@ func reportStatuses<Transport: ClientTransport>(
                 throw LoopbackFailure(message: "the parent accepted \(acknowledgement.accepted) of \(reports) reports")
             }
             benchmark.measurement(rate, perSecond(statuses, since: started))
+        },
+        setup: { try await connection.start() },
+        teardown: { try await connection.stop() })
+}
+
+/// Registers client streams of `payload` over `connection` to ``EchoService``: an iteration is one call of 1,000
+/// messages.
+func collectedMessages<Transport: ClientTransport>(
+    over connection: LoopbackConnection<Transport>, named transport: String, payload: [UInt8]
+) {
+    let rate = BenchmarkMetric.custom("Messages / s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        "Collect stream (grpc-swift-2 alone), \(transport), 1000 messages of \(payload.count) bytes a call",
+        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate]),
+        closure: { benchmark in
+            let messages = benchmark.scaledIterations.count
+            let started = ContinuousClock.now
+            let counted = try await connection.client.collect(payload, count: messages)
+            guard counted == messages else {
+                throw LoopbackFailure(message: "the server counted \(counted) of \(messages) messages")
+            }
+            benchmark.measurement(rate, perSecond(messages, since: started))
         },
         setup: { try await connection.start() },
         teardown: { try await connection.stop() })
