@@ -190,23 +190,15 @@ func reportStatuses<Transport: ClientTransport>(
 ) {
     let status = ThroughputPayloads.nodeStatus()
     let shape = statusesPerReport == 1 ? "1000 reports" : "1000 statuses, \(statusesPerReport) to a report,"
-    let rate = BenchmarkMetric.custom("Statuses / s", polarity: .prefersLarger, useScalingFactor: false)
-    Benchmark(
-        "ReportStatus stream, \(transport), \(shape) a call",
-        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate]),
-        closure: { benchmark in
-            let statuses = benchmark.scaledIterations.count
-            let reports = statuses / statusesPerReport
-            let started = ContinuousClock.now
-            let acknowledgement = try await UpstreamClient(connection.client).reportStatus(
-                StatusReports(status: status, statusesPerReport: statusesPerReport, count: reports))
-            guard acknowledgement.accepted == reports else {
-                throw LoopbackFailure(message: "the parent accepted \(acknowledgement.accepted) of \(reports) reports")
-            }
-            benchmark.measurement(rate, perSecond(statuses, since: started))
-        },
-        setup: { try await connection.start() },
-        teardown: { try await connection.stop() })
+    streamCalls("ReportStatus stream, \(transport), \(shape) a call", counting: "Statuses", over: connection) {
+        client, statuses in
+        let reports = statuses / statusesPerReport
+        let acknowledgement = try await UpstreamClient(client).reportStatus(
+            StatusReports(status: status, statusesPerReport: statusesPerReport, count: reports))
+        guard acknowledgement.accepted == reports else {
+            throw LoopbackFailure(message: "the parent accepted \(acknowledgement.accepted) of \(reports) reports")
+        }
+    }
 }
 
 /// Registers client streams of `payload` over `connection` to ``EchoService``: an iteration is one call of 1,000
@@ -214,18 +206,31 @@ func reportStatuses<Transport: ClientTransport>(
 func collectedMessages<Transport: ClientTransport>(
     over connection: LoopbackConnection<Transport>, named transport: String, payload: [UInt8]
 ) {
-    let rate = BenchmarkMetric.custom("Messages / s", polarity: .prefersLarger, useScalingFactor: false)
-    Benchmark(
+    streamCalls(
         "Collect stream (grpc-swift-2 alone), \(transport), 1000 messages of \(payload.count) bytes a call",
-        configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate]),
+        counting: "Messages", over: connection
+    ) { client, messages in
+        let counted = try await client.collect(payload, count: messages)
+        guard counted == messages else {
+            throw LoopbackFailure(message: "the server counted \(counted) of \(messages) messages")
+        }
+    }
+}
+
+/// Registers one streaming call an iteration over `connection`: `call` sends the iteration's count of items (1,000)
+/// and checks that the server took them all; the rate is `items` a second.
+func streamCalls<Transport: ClientTransport>(
+    _ name: String, counting items: String, over connection: LoopbackConnection<Transport>,
+    call: @escaping @Sendable (GRPCClient<Transport>, Int) async throws -> Void
+) {
+    let rate = BenchmarkMetric.custom("\(items) / s", polarity: .prefersLarger, useScalingFactor: false)
+    Benchmark(
+        name, configuration: .init(metrics: Benchmark.defaultConfiguration.metrics + [rate]),
         closure: { benchmark in
-            let messages = benchmark.scaledIterations.count
+            let count = benchmark.scaledIterations.count
             let started = ContinuousClock.now
-            let counted = try await connection.client.collect(payload, count: messages)
-            guard counted == messages else {
-                throw LoopbackFailure(message: "the server counted \(counted) of \(messages) messages")
-            }
-            benchmark.measurement(rate, perSecond(messages, since: started))
+            try await call(connection.client, count)
+            benchmark.measurement(rate, perSecond(count, since: started))
         },
         setup: { try await connection.start() },
         teardown: { try await connection.stop() })
