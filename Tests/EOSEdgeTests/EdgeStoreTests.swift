@@ -1,4 +1,5 @@
 import EOSModel
+import EOSTesting
 import Foundation
 import GRDB
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite("EdgeStore")
 struct EdgeStoreTests {
     static func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eos-edge-store-\(UUID().uuidString)")
+        TestScratch.path("eos-edge-store")
     }
 
     static func state(_ deployment: String = "shop", generation: Int64) -> FleetDesiredState {

@@ -1,5 +1,6 @@
 import EOSModel
 import EOSSite
+import EOSTesting
 import Foundation
 import Synchronization
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @Suite("ChildRegistry")
 struct ChildRegistryTests {
     static func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eos-child-registry-\(UUID().uuidString)")
+        TestScratch.path("eos-child-registry")
     }
 
     static let capabilities = NodeCapabilities(

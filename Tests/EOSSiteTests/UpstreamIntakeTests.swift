@@ -154,7 +154,7 @@ struct UpstreamIntakeTests {
     }
 
     static func temporaryDirectory(_ what: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eos-intake-\(what)-\(UUID().uuidString)")
+        TestScratch.path("eos-intake-\(what)")
     }
 
     @Test("a node registers with what it is, heartbeats, and its statuses reach the sink once, in order")

@@ -47,7 +47,7 @@ struct EOSCtlProcess {
 
     /// Writes `text` to a new temporary file and returns its path.
     static func temporaryFile(_ text: String, name: String = "fleet.yaml") throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eosctl-tests-\(UUID().uuidString)")
+        let folder = TestScratch.path("eosctl-tests")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent(name)
         try Data(text.utf8).write(to: file)
