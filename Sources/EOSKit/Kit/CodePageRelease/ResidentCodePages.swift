@@ -6,7 +6,7 @@ import Glibc
 /// `madvise(2)`. On other systems there is nothing to read, and nothing is released.
 enum ResidentCodePages {
     /// What one release did.
-    struct Outcome: Equatable {
+    struct Outcome {
         /// The read-only file mappings released.
         var mappings = 0
         /// Their pages kept, since the process holds copies of its own of them.
@@ -19,11 +19,18 @@ enum ResidentCodePages {
     /// tell.
     static func fileBackedBytes() -> Int? {
         #if os(Linux)
-        // statm: size resident shared text lib data dt, in pages; `shared` counts the file-backed pages.
-        guard let statm = readFile("/proc/self/statm") else { return nil }
-        let fields = statm.split(separator: " ")
-        guard fields.count >= 3, let pages = Int(fields[2]) else { return nil }
-        return pages * pageSize
+        // statm: size resident shared text lib data dt, in pages; `shared` counts the file-backed pages. Read once a
+        // second, so into a buffer on the stack rather than through the general reader below.
+        let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> Int? in
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            guard count > 0 else { return nil }
+            let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+            guard fields.count >= 3, let pages = Int(String(decoding: fields[2], as: UTF8.self)) else { return nil }
+            return pages * pageSize
+        }
         #else
         return nil
         #endif
