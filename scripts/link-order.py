@@ -9,7 +9,7 @@ run. Every input section of BINARY's code that ran in any of them is hot. They a
 edge node runs at rest, then what it ran besides (starting, applying, stopping), then what a site ran that a node did
 not, then the central's, then a whole dev fleet's. The node at rest is part 2 of a node's profile: the run dumped
 (`callgrind_control --dump`) once the node has settled, ending part 1, and again before it is stopped, ending part 2.
-A node at rest maps only its own code once eosd has given back what its start-up mapped (`CodePageRelease`).
+A node at rest maps only its own code once eosd has given back what its start-up mapped (`MemoryRelease`).
 
 - ORDER, the symbol ordering file (`--symbol-ordering-file`), names each hot section by a symbol only it defines.
 - SCRIPT, a linker script, places the other hot sections first in `.text`, named by object file and section: those

@@ -22,11 +22,13 @@ enum DaemonRunner {
     }
 
     /// Runs `services` until a signal shuts them down; a failure of any ends the daemon with status 1. A tier
-    /// (`tier`) also gives back the code pages of its bursts of work (``CodePageRelease``), unless told to keep them.
+    /// (`tier`) also gives back the memory of its bursts of work (``MemoryRelease``): the heap's freed pages, and its
+    /// code pages unless told to keep them.
     static func run(
         _ services: [any Service], tier: TierSettings? = nil, what: String, logger: Logger
     ) async throws(DaemonFailure) {
-        let release: [any Service] = tier.map { $0.keepCodeResident ? [] : [CodePageRelease(logger: logger)] } ?? []
+        let release: [any Service] =
+            tier.map { [MemoryRelease(releasingCode: !$0.keepCodeResident, logger: logger)] } ?? []
         let group = ServiceGroup(
             services: services + release, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
             logger: logger)

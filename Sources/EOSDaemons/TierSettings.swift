@@ -23,7 +23,8 @@ struct TierSettings {
     let logFormat: DaemonLogging.Format
     /// The OpenTelemetry collector to send traces (and, from the central, telemetry) to.
     let otlpEndpoint: URL?
-    /// Whether the tier keeps the code pages of its bursts of work mapped (``CodePageRelease`` not run).
+    /// Whether the tier keeps the code pages of its bursts of work mapped (``MemoryRelease`` then gives back only the
+    /// heap's).
     let keepCodeResident: Bool
 
     /// Resolves and checks the shared settings; `keys` are the tier's own, also allowed in the file. The central

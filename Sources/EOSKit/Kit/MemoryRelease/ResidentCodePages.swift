@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// This process's resident pages of mapped files, read from and released through Linux's `/proc/self` and
-/// `madvise(2)`. On other systems there is nothing to read, and nothing is released.
+/// This process's resident pages of mapped files, found in Linux's `/proc/self` and released through `madvise(2)`. On
+/// other systems nothing is released.
 enum ResidentCodePages {
     /// What one release did.
     struct Outcome {
@@ -13,27 +13,6 @@ enum ResidentCodePages {
         var keptPages = 0
         /// Mappings the kernel refused to release (locked in memory, say), with its reason.
         var refusals: [String] = []
-    }
-
-    /// The bytes of mapped files resident in this process (`RssFile` and `RssShmem`), or `nil` where `/proc` cannot
-    /// tell.
-    static func fileBackedBytes() -> Int? {
-        #if os(Linux)
-        // statm: size resident shared text lib data dt, in pages; `shared` counts the file-backed pages. Read once a
-        // second, so into a buffer on the stack rather than through the general reader below.
-        let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer -> Int? in
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            guard count > 0 else { return nil }
-            let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
-            guard fields.count >= 3, let pages = Int(String(decoding: fields[2], as: UTF8.self)) else { return nil }
-            return pages * pageSize
-        }
-        #else
-        return nil
-        #endif
     }
 
     /// Drops the pages of every private, read-only file mapping from this process but those it holds copies of its
@@ -67,7 +46,7 @@ enum ResidentCodePages {
     }
 
     #if os(Linux)
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    private static var pageSize: Int { ResidentMemory.pageSize }
 
     /// The mapping's `/proc/self/pagemap` entries, one a page.
     private static func pageFlags(of range: Range<UInt>, pagemap: Int32) -> [UInt64]? {
