@@ -191,9 +191,9 @@ struct AttachTests {
         let (answers, _) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
         let first = Mutex<AttachedChild?>(nil)
         let holding = Task {
-            try await attachments.hold("edge-01") { child in
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: WrittenCalls())) { child in
                 first.withLock { $0 = child }
-                // Nothing is written and nothing answers: the stream stays open until replaced.
+                // Nothing answers: the stream stays open until replaced.
                 for try await _ in answers {}
             }
         }
@@ -202,7 +202,9 @@ struct AttachTests {
         let waiting = Task { try await child.nodeStatus(deployments: []) }
         try await Task.sleep(for: .milliseconds(50))
         let replacing = Task {
-            try await attachments.hold("edge-01") { _ in try await Task.sleep(for: .seconds(3600)) }
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: WrittenCalls())) { _ in
+                try await Task.sleep(for: .seconds(3600))
+            }
         }
         let error = await #expect(throws: MargoError.self) { try await waiting.value }
         #expect(error?.code == .unavailable)
@@ -238,8 +240,8 @@ struct AttachTests {
         let written = WrittenCalls()
         let (answers, answering) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
         let first = Task {
-            try await attachments.hold("edge-01") { child in
-                try await child.carry(answers: answers, into: RPCWriter(wrapping: written))
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: written)) { child in
+                try await child.carry(answers: answers)
             }
         }
         try await eventually("edge-01 attached", within: 30) { attachments.child("edge-01") != nil }
@@ -256,8 +258,8 @@ struct AttachTests {
 
         // A newer attachment ends this one's stream, though the node has not closed its side.
         let second = Task {
-            try await attachments.hold("edge-01") { child in
-                try await child.carry(answers: AsyncThrowingStream { _ in }, into: RPCWriter(wrapping: WrittenCalls()))
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: WrittenCalls())) { child in
+                try await child.carry(answers: AsyncThrowingStream { _ in })
             }
         }
         try await first.value
@@ -272,8 +274,8 @@ struct AttachTests {
         // The node closing its side ends a stream as well.
         let (closing, closed) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
         let third = Task {
-            try await attachments.hold("edge-01") { child in
-                try await child.carry(answers: closing, into: RPCWriter(wrapping: WrittenCalls()))
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: WrittenCalls())) { child in
+                try await child.carry(answers: closing)
             }
         }
         try await eventually("edge-01 attached again", within: 30) { attachments.child("edge-01") != nil }

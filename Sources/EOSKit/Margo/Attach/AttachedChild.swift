@@ -16,34 +16,38 @@ internal import Synchronization
 ///
 /// ``ChildAttachments`` makes one for each stream a node opens and hands it out while the stream lasts.
 public final class AttachedChild: EdgeCaller {
-    private struct Pending {
-        let continuation: CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>
-        let deadline: ContinuousClock.Instant
+    /// A call between being made and being answered.
+    private enum Slot {
+        /// Sent, or about to be; the caller has not started waiting yet.
+        case sent
+        /// The caller waits for the answer.
+        case waiting(CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>)
+        /// Answered (or failed) before the caller started waiting.
+        case settled(Result<Eos_Margo_V1_ChildAnswer, any Error>)
     }
 
     private struct State {
         var nextID: UInt64 = 1
-        var pending: [UInt64: Pending] = [:]
+        var calls: [UInt64: Slot] = [:]
         var ended = false
+        /// Resumed when the attachment ends, by either side.
+        var onEnd: CheckedContinuation<Void, Never>?
+        /// Why the node's side failed, if it did.
+        var failure: (any Error)?
     }
 
     /// The node at the other end.
     public let nodeID: String
     /// The deadline of each call.
     public let policy: MargoCallPolicy
+    private let writer: RPCWriter<Eos_Margo_V1_ParentCall>
     private let state = Mutex(State())
-    private let calls: AsyncStream<Eos_Margo_V1_ParentCall>
-    private let outgoing: AsyncStream<Eos_Margo_V1_ParentCall>.Continuation
-    /// Signalled when a call starts waiting with none waiting before: deadlines are checked only while calls wait,
-    /// so an idle attachment costs no wake-ups.
-    private let armed: AsyncStream<Void>
-    private let arm: AsyncStream<Void>.Continuation
 
-    init(nodeID: String, policy: MargoCallPolicy) {
+    /// An attachment whose calls are written to `writer`, the stream's side towards the node.
+    init(nodeID: String, policy: MargoCallPolicy, writer: RPCWriter<Eos_Margo_V1_ParentCall>) {
         self.nodeID = nodeID
         self.policy = policy
-        (calls, outgoing) = AsyncStream.makeStream()
-        (armed, arm) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.writer = writer
     }
 
     /// Whether the stream has ended; calls then fail `unavailable`.
@@ -80,6 +84,9 @@ public final class AttachedChild: EdgeCaller {
 
     /// Sends `call` and waits for its answer; a failure the node answered arrives as the `MargoError` the
     /// EdgeNode service's status would have given.
+    ///
+    /// The call is written, and its deadline kept, by a child task of the caller's: an attachment holds no task of
+    /// its own for either, so a parent with hundreds of nodes attached and idle holds nothing per node for them.
     private func make(
         _ call: Eos_Margo_V1_ParentCall, _ method: String
     ) async throws(MargoError) -> Eos_Margo_V1_ChildAnswer.OneOf_Answer {
@@ -87,19 +94,17 @@ public final class AttachedChild: EdgeCaller {
         if let current = ServiceContext.current {
             InstrumentationSystem.instrument.inject(current, into: &call.traceContext, using: TraceContextMap())
         }
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        call.id = id
         let answer: Eos_Margo_V1_ChildAnswer
         do {
-            answer = try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    send(call, continuation)
+            call.id = try open()
+            answer = try await withThrowingTaskGroup(of: Void.self) { [call] group in
+                group.addTask { try await self.send(call) }
+                defer { group.cancelAll() }
+                return try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { continuation in wait(call.id, continuation) }
+                } onCancel: {
+                    settle(call.id, .failure(RPCError(code: .cancelled, message: "the call was cancelled")))
                 }
-            } onCancel: {
-                fail(id, with: RPCError(code: .cancelled, message: "the call was cancelled"))
             }
         } catch let error as RPCError {
             throw MargoError(error, calling: method)
@@ -113,30 +118,74 @@ public final class AttachedChild: EdgeCaller {
         }
     }
 
-    private func send(
-        _ call: Eos_Margo_V1_ParentCall, _ continuation: CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>
-    ) {
-        let refusal: RPCError?
-        let first: Bool
-        (refusal, first) = state.withLock { state in
-            if state.ended {
-                return (RPCError(code: .unavailable, message: "node \(nodeID) is no longer attached"), false)
-            }
-            if Task.isCancelled { return (RPCError(code: .cancelled, message: "the call was cancelled"), false) }
-            state.pending[call.id] = Pending(
-                continuation: continuation, deadline: .now.advanced(by: policy.timeout))
-            return (nil, state.pending.count == 1)
+    /// Takes the next call id, refusing a call on an ended stream or from a cancelled caller.
+    private func open() throws(RPCError) -> UInt64 {
+        try state.withLock { state throws(RPCError) in
+            if state.ended { throw RPCError(code: .unavailable, message: "node \(nodeID) is no longer attached") }
+            if Task.isCancelled { throw RPCError(code: .cancelled, message: "the call was cancelled") }
+            defer { state.nextID += 1 }
+            state.calls[state.nextID] = .sent
+            return state.nextID
         }
-        if let refusal {
-            continuation.resume(throwing: refusal)
-            return
-        }
-        if first { arm.yield() }
-        outgoing.yield(call)
     }
 
-    private func fail(_ id: UInt64, with error: RPCError) {
-        state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(throwing: error)
+    /// Writes `call` down the stream, then fails it once its deadline passes unanswered; cancelled when the answer
+    /// comes.
+    private func send(_ call: Eos_Margo_V1_ParentCall) async throws {
+        do {
+            try await writer.write(call)
+        } catch {
+            if !Task.isCancelled {
+                settle(
+                    call.id,
+                    .failure(RPCError(code: .unavailable, message: "node \(nodeID)'s stream did not take the call")))
+            }
+            return
+        }
+        do {
+            try await Task.sleep(for: policy.timeout)
+        } catch {
+            return
+        }
+        settle(
+            call.id,
+            .failure(
+                RPCError(code: .deadlineExceeded, message: "node \(nodeID) did not answer within \(policy.timeout)")))
+    }
+
+    /// Waits for call `id`'s answer with `continuation`, or takes the answer that came first.
+    private func wait(_ id: UInt64, _ continuation: CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>) {
+        let settled: Result<Eos_Margo_V1_ChildAnswer, any Error>? = state.withLock { state in
+            switch state.calls[id] {
+            case .settled(let result)?:
+                state.calls[id] = nil
+                return result
+            case .sent?:
+                state.calls[id] = .waiting(continuation)
+                return nil
+            case .waiting?, nil:
+                return .failure(RPCError(code: .unavailable, message: "node \(nodeID) is no longer attached"))
+            }
+        }
+        if let settled { continuation.resume(with: settled) }
+    }
+
+    /// Ends call `id` with `result`, if it is still open: resumes its caller, or keeps the result until the caller
+    /// waits. A late answer, or a second ending, is dropped.
+    private func settle(_ id: UInt64, _ result: Result<Eos_Margo_V1_ChildAnswer, any Error>) {
+        let waiting: CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>? = state.withLock { state in
+            switch state.calls[id] {
+            case .waiting(let continuation)?:
+                state.calls[id] = nil
+                return continuation
+            case .sent?:
+                state.calls[id] = .settled(result)
+                return nil
+            case .settled?, nil:
+                return nil
+            }
+        }
+        waiting?.resume(with: result)
     }
 
     private static func mismatched(_ method: String) -> MargoError {
@@ -145,69 +194,53 @@ public final class AttachedChild: EdgeCaller {
 
     // MARK: The stream
 
-    /// Carries the stream until either side ends it: writes each call to `writer`, hands each of `answers` to the
-    /// call waiting for it, and fails calls that outlive their deadline. Returns when the node closes its side or
-    /// the attachment is ended (replaced by a newer one); then every call still waiting fails `unavailable`, as does
-    /// every later one.
-    func carry(
-        answers: some AsyncSequence<Eos_Margo_V1_ChildAnswer, any Error> & Sendable,
-        into writer: RPCWriter<Eos_Margo_V1_ParentCall>
-    ) async throws {
+    /// Carries the stream until either side ends it: hands each of `answers` to the call waiting for it. Returns when
+    /// the node closes its side or the attachment is ended (replaced by a newer one); then every call still waiting
+    /// fails `unavailable`, as does every later one. Throws what failed the node's side.
+    func carry(answers: some AsyncSequence<Eos_Margo_V1_ChildAnswer, any Error> & Sendable) async throws {
         defer { end() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // Ends when the attachment is ended.
-            group.addTask { [calls] in
-                for await call in calls { try await writer.write(call) }
-            }
-            group.addTask { try await self.expireOverdueCalls() }
-            // Ends when the node closes its side.
+        await withTaskGroup(of: Void.self) { group in
+            // Ends when the node closes its side, or when the attachment is ended and this task cancelled.
             group.addTask {
-                for try await answer in answers {
-                    self.state.withLock { $0.pending.removeValue(forKey: answer.id) }?.continuation.resume(
-                        returning: answer)
+                do {
+                    for try await answer in answers { self.settle(answer.id, .success(answer)) }
+                } catch {
+                    self.state.withLock { $0.failure = error }
                 }
+                self.end()
             }
-            try await group.next()
+            await withCheckedContinuation { continuation in
+                let ended = state.withLock { state in
+                    if !state.ended { state.onEnd = continuation }
+                    return state.ended
+                }
+                if ended { continuation.resume() }
+            }
             group.cancelAll()
         }
+        if let failure = state.withLock({ $0.failure }) { throw failure }
     }
 
-    /// Fails calls past their deadline, checking a few times a second while any call waits.
-    private func expireOverdueCalls() async throws {
-        let interval = max(min(policy.timeout / 4, .milliseconds(250)), .milliseconds(10))
-        for await _ in armed {
-            var waiting = true
-            while waiting {
-                try await Task.sleep(for: interval)
-                let now = ContinuousClock.now
-                let overdue: [Pending]
-                (overdue, waiting) = state.withLock { state in
-                    let ids = state.pending.filter { $0.value.deadline <= now }.keys
-                    return (ids.compactMap { state.pending.removeValue(forKey: $0) }, !state.pending.isEmpty)
-                }
-                for call in overdue {
-                    call.continuation.resume(
-                        throwing: RPCError(
-                            code: .deadlineExceeded,
-                            message: "node \(nodeID) did not answer within \(policy.timeout)"))
+    /// Ends the stream: no more calls are taken, and those still open fail; an answer that came before is kept for
+    /// its caller.
+    func end() {
+        let ending = RPCError(code: .unavailable, message: "node \(nodeID)'s connection ended before it answered")
+        let (waiting, onEnd) = state.withLock { state in
+            state.ended = true
+            var waiting: [CheckedContinuation<Eos_Margo_V1_ChildAnswer, any Error>] = []
+            for (id, slot) in state.calls {
+                switch slot {
+                case .waiting(let continuation):
+                    waiting.append(continuation)
+                    state.calls[id] = nil
+                case .sent: state.calls[id] = .settled(.failure(ending))
+                case .settled: break
                 }
             }
+            defer { state.onEnd = nil }
+            return (waiting, state.onEnd)
         }
-    }
-
-    /// Ends the stream: no more calls are taken, and those waiting fail.
-    func end() {
-        let waiting = state.withLock { state in
-            state.ended = true
-            defer { state.pending = [:] }
-            return state.pending.values
-        }
-        outgoing.finish()
-        arm.finish()
-        for call in waiting {
-            call.continuation.resume(
-                throwing: RPCError(
-                    code: .unavailable, message: "node \(nodeID)'s connection ended before it answered"))
-        }
+        onEnd?.resume()
+        for continuation in waiting { continuation.resume(throwing: ending) }
     }
 }

@@ -24,9 +24,12 @@ public final class ChildAttachments: Sendable {
     /// How many nodes are attached.
     public var count: Int { attached.withLock { $0.count } }
 
-    /// Holds a new attachment for node `id` while `carry` runs, in place of any older one.
-    func hold(_ id: String, while carry: (AttachedChild) async throws -> Void) async throws {
-        let child = AttachedChild(nodeID: id, policy: policy)
+    /// Holds a new attachment for node `id`, whose calls go to `writer`, while `carry` runs, in place of any older
+    /// one.
+    func hold(
+        _ id: String, writer: RPCWriter<Eos_Margo_V1_ParentCall>, while carry: (AttachedChild) async throws -> Void
+    ) async throws {
+        let child = AttachedChild(nodeID: id, policy: policy, writer: writer)
         let replaced = attached.withLock { $0.updateValue(child, forKey: id) }
         replaced?.end()
         defer {

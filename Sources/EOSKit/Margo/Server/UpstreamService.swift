@@ -88,9 +88,7 @@ public struct UpstreamService<Handler: UpstreamHandler>: Eos_Margo_V1_Upstream.S
                 code: .unimplemented,
                 message: "this parent makes no calls over its children's connections; it calls EdgeNode instead")
         }
-        try await attachments.hold(node) { child in
-            try await child.carry(answers: request, into: response)
-        }
+        try await attachments.hold(node, writer: response) { child in try await child.carry(answers: request) }
     }
 
     /// `endpoint` with a wildcard host (`0.0.0.0`, `::`) replaced by the host of `remotePeer` (the transport's
