@@ -85,6 +85,17 @@ let package = Package(
             path: "Footprint/EdgeFootprint"
         ),
         .executableTarget(
+            name: "BareStreams",
+            dependencies: [
+                "DaemonMeasurement",
+                .product(name: "EOSKit", package: "main"),
+                .product(name: "EOSTesting", package: "main"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Footprint/BareStreams"
+        ),
+        .executableTarget(
             name: "SiteScale",
             dependencies: [
                 "DaemonMeasurement",

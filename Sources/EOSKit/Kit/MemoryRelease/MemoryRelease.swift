@@ -95,13 +95,9 @@ public struct MemoryRelease: Service {
             if releasesCode, code.sampled(sample.fileBacked) == .release {
                 let outcome = ResidentCodePages.release()
                 code.released()
-                let after = ResidentMemory.sample()?.fileBacked ?? sample.fileBacked
-                logger.debug(
-                    "released code pages",
-                    metadata: [
-                        "resident-before": "\(sample.fileBacked >> 10) KiB", "resident-after": "\(after >> 10) KiB",
-                        "mappings": "\(outcome.mappings)", "kept-pages": "\(outcome.keptPages)",
-                    ])
+                log(
+                    "released code pages", from: sample, \.fileBacked,
+                    ["mappings": "\(outcome.mappings)", "kept-pages": "\(outcome.keptPages)"])
                 for refusal in outcome.refusals {
                     logger.debug("a mapping's code pages were not released", metadata: ["reason": "\(refusal)"])
                 }
@@ -109,13 +105,21 @@ public struct MemoryRelease: Service {
             if releasesHeap, heap.sampled(sample.anonymous) == .release {
                 ResidentMemory.trimHeap()
                 heap.released()
-                let after = ResidentMemory.sample()?.anonymous ?? sample.anonymous
-                logger.debug(
-                    "released heap pages",
-                    metadata: [
-                        "resident-before": "\(sample.anonymous >> 10) KiB", "resident-after": "\(after >> 10) KiB",
-                    ])
+                log("released heap pages", from: sample, \.anonymous)
             }
         }
+    }
+
+    /// Logs a release of `part` of the resident set at debug level, with that part before and after it.
+    private func log(
+        _ message: Logger.Message, from before: ResidentMemory.Sample, _ part: KeyPath<ResidentMemory.Sample, Int>,
+        _ metadata: Logger.Metadata = [:]
+    ) {
+        let after = ResidentMemory.sample()?[keyPath: part] ?? before[keyPath: part]
+        logger.debug(
+            message,
+            metadata: metadata.merging(
+                ["resident-before": "\(before[keyPath: part] >> 10) KiB", "resident-after": "\(after >> 10) KiB"]
+            ) { $1 })
     }
 }
