@@ -232,6 +232,43 @@ struct AttachTests {
         }
     }
 
+    /// A stream whose writes never complete, as when the node reads nothing and the connection's window is full.
+    final class StalledWriter: RPCWriterProtocol {
+        let abandoned = Mutex(0)
+        func write(_ element: Eos_Margo_V1_ParentCall) async throws {
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                abandoned.withLock { $0 += 1 }
+                throw error
+            }
+        }
+        func write(contentsOf elements: some Sequence<Eos_Margo_V1_ParentCall>) async throws {
+            for element in elements { try await write(element) }
+        }
+    }
+
+    @Test(
+        "a call the stream cannot take before its deadline fails deadlineExceeded, and its write is abandoned",
+        .timeLimit(.minutes(1)))
+    func stalledWrite() async throws {
+        let attachments = ChildAttachments(policy: MargoCallPolicy(timeout: .milliseconds(300), maxAttempts: 1))
+        let stalled = StalledWriter()
+        let (answers, _) = AsyncThrowingStream<Eos_Margo_V1_ChildAnswer, any Error>.makeStream()
+        let holding = Task {
+            try await attachments.hold("edge-01", writer: RPCWriter(wrapping: stalled)) { child in
+                try await child.carry(answers: answers)
+            }
+        }
+        defer { holding.cancel() }
+        try await eventually("edge-01 attached", within: 30) { attachments.child("edge-01") != nil }
+        let child = try #require(attachments.child("edge-01"))
+        let error = await #expect(throws: MargoError.self) { try await child.nodeStatus(deployments: []) }
+        #expect(error?.code == .deadlineExceeded)
+        try await eventually("the write abandoned", within: 30) { stalled.abandoned.withLock { $0 } == 1 }
+        #expect(!child.hasEnded, "the stream still carries later calls")
+    }
+
     @Test(
         "a stream carries a call and its answer, ends when a newer attachment replaces it, and when the node closes",
         .timeLimit(.minutes(1)))

@@ -85,8 +85,10 @@ public final class AttachedChild: EdgeCaller {
     /// Sends `call` and waits for its answer; a failure the node answered arrives as the `MargoError` the
     /// EdgeNode service's status would have given.
     ///
-    /// The call is written, and its deadline kept, by a child task of the caller's: an attachment holds no task of
-    /// its own for either, so a parent with hundreds of nodes attached and idle holds nothing per node for them.
+    /// The call is written, and its deadline kept, by child tasks of the caller's: an attachment holds no task of
+    /// its own for either, so a parent with hundreds of nodes attached and idle holds nothing per node for them. The
+    /// deadline covers the write too: a call the stream cannot take in time (the node reads nothing) fails
+    /// `deadlineExceeded` unsent.
     private func make(
         _ call: Eos_Margo_V1_ParentCall, _ method: String
     ) async throws(MargoError) -> Eos_Margo_V1_ChildAnswer.OneOf_Answer {
@@ -98,7 +100,8 @@ public final class AttachedChild: EdgeCaller {
         do {
             call.id = try open()
             answer = try await withThrowingTaskGroup(of: Void.self) { [call] group in
-                group.addTask { try await self.send(call) }
+                group.addTask { await self.send(call) }
+                group.addTask { await self.expire(call.id) }
                 defer { group.cancelAll() }
                 return try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in wait(call.id, continuation) }
@@ -129,26 +132,25 @@ public final class AttachedChild: EdgeCaller {
         }
     }
 
-    /// Writes `call` down the stream, then fails it once its deadline passes unanswered; cancelled when the answer
-    /// comes.
-    private func send(_ call: Eos_Margo_V1_ParentCall) async throws {
+    /// Writes `call` down the stream; a write the stream refuses fails the call.
+    private func send(_ call: Eos_Margo_V1_ParentCall) async {
         do {
             try await writer.write(call)
-        } catch {
-            if !Task.isCancelled {
-                settle(
-                    call.id,
-                    .failure(RPCError(code: .unavailable, message: "node \(nodeID)'s stream did not take the call")))
-            }
-            return
-        }
+        } catch  where !Task.isCancelled {
+            let refusal = RPCError(code: .unavailable, message: "node \(nodeID)'s stream did not take the call")
+            settle(call.id, .failure(refusal))
+        } catch {}
+    }
+
+    /// Fails call `id` once its deadline passes unanswered; cancelled when it ends first.
+    private func expire(_ id: UInt64) async {
         do {
             try await Task.sleep(for: policy.timeout)
         } catch {
             return
         }
         settle(
-            call.id,
+            id,
             .failure(
                 RPCError(code: .deadlineExceeded, message: "node \(nodeID) did not answer within \(policy.timeout)")))
     }
