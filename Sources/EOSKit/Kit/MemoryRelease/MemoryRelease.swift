@@ -12,12 +12,13 @@ public import ServiceLifecycle
 ///
 /// This service samples the process's resident memory once a ``Configuration/interval``, its file-backed and its
 /// anonymous part apart. When one has grown by ``Configuration/growth`` and then held still for
-/// ``Configuration/quietSamples`` samples, it gives that part back: the process's private, read-only file mappings
-/// with `madvise(MADV_DONTNEED)`, the heap's free pages with glibc's `malloc_trim`. Growth while the process maps back
-/// what it still uses after a release counts from the lowest level since, each release that follows another before
-/// the process held still for ``Configuration/settleSamples`` samples taking twice the growth. What the process still
-/// runs comes back from the page cache on first touch; the rest stays out of its resident set, so the memory the host
-/// sees the process hold is the memory it uses.
+/// ``Configuration/quietSamples`` samples (within ``Configuration/stillness`` bytes, or
+/// ``Configuration/relativeStillness`` of its level if that is more), it gives that part back: the process's
+/// private, read-only file mappings with `madvise(MADV_DONTNEED)`, the heap's free pages with glibc's `malloc_trim`.
+/// Growth while the process maps back what it still uses after a release counts from the lowest level since, each
+/// release that follows another before the process held still for ``Configuration/settleSamples`` samples taking
+/// twice the growth. What the process still runs comes back from the page cache on first touch; the rest stays out of
+/// its resident set, so the memory the host sees the process hold is the memory it uses.
 ///
 /// Nothing is lost by a release: the code pages are the file's own, which the process cannot write, and pages it
 /// holds copies of (a debugger's breakpoints, relocated data made read-only) are kept; the heap gives back only what
@@ -39,20 +40,29 @@ public struct MemoryRelease: Service {
         public var settleSamples: Int
         /// The spread of bytes among those samples that still counts as holding still.
         public var stillness: Int
+        /// The spread, as a fraction of the lowest of those samples, that also counts as holding still when it is
+        /// more than ``stillness``: a site holding 70 MiB of heap for 500 nodes moves by a few hundred KiB a second
+        /// at rest, as their heartbeats come and go.
+        public var relativeStillness: Double
 
-        /// One sample a second; a burst is 4 MiB and over after three seconds within 256 KiB; the level after a
-        /// release is taken after 30 such seconds (a node heartbeats every 10 seconds and reports telemetry every 15
-        /// by default).
+        /// One sample a second; a burst is 4 MiB and over after three seconds within 256 KiB or 1% of the level,
+        /// whichever is more; the level after a release is taken after 30 such seconds (a node heartbeats every 10
+        /// seconds and reports telemetry every 15 by default).
         public static let standard = Configuration(
-            interval: .seconds(1), growth: 4 << 20, quietSamples: 3, settleSamples: 30, stillness: 256 << 10)
+            interval: .seconds(1), growth: 4 << 20, quietSamples: 3, settleSamples: 30, stillness: 256 << 10,
+            relativeStillness: 0.01)
 
         /// A configuration; `quietSamples` and `settleSamples` are at least 1.
-        public init(interval: Duration, growth: Int, quietSamples: Int, settleSamples: Int, stillness: Int) {
+        public init(
+            interval: Duration, growth: Int, quietSamples: Int, settleSamples: Int, stillness: Int,
+            relativeStillness: Double = 0
+        ) {
             self.interval = interval
             self.growth = growth
             self.quietSamples = max(1, quietSamples)
             self.settleSamples = max(1, settleSamples)
             self.stillness = stillness
+            self.relativeStillness = max(0, relativeStillness)
         }
     }
 

@@ -72,10 +72,12 @@ struct MemoryReleaseStateMachine {
         recent.removeAll()
     }
 
-    /// Whether the last `count` samples lie within `stillness` of each other.
+    /// Whether the last `count` samples lie within the stillness of each other: the configured bytes, or the
+    /// configured fraction of the lowest sample if that is more.
     private func isQuiet(for count: Int) -> Bool {
         let window = recent.suffix(count)
         guard window.count == count, let low = window.min(), let high = window.max() else { return false }
-        return high - low <= configuration.stillness
+        let relative = Int(Double(low) * configuration.relativeStillness)
+        return high - low <= max(configuration.stillness, relative)
     }
 }
